@@ -1,0 +1,56 @@
+"""What each collector is asked to observe: plain, validated descriptions built from config."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+DEFAULT_TIMEOUT = timedelta(seconds=10)
+
+
+@dataclass(frozen=True, slots=True)
+class LocalCheck:
+    """This host, through psutil."""
+
+    name: str = "local"
+    source: str = field(default_factory=socket.gethostname)
+    processes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class HttpCheck:
+    """One URL fetched on a schedule; `status` lists the acceptable response codes."""
+
+    name: str
+    url: str
+    method: str = "GET"
+    headers: Mapping[str, str] = field(default_factory=dict)
+    timeout: timedelta = DEFAULT_TIMEOUT
+    status: tuple[int, ...] = (200,)
+    body_contains: str | None = None
+    json: Mapping[str, Any] = field(default_factory=dict)
+    verify: bool = True
+
+    @property
+    def source(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True, slots=True)
+class TcpCheck:
+    """A TCP connect to host:port."""
+
+    name: str
+    host: str
+    port: int
+    timeout: timedelta = DEFAULT_TIMEOUT
+
+    @property
+    def source(self) -> str:
+        return self.name
+
+
+Probe = LocalCheck | HttpCheck | TcpCheck

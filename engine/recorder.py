@@ -1,0 +1,29 @@
+"""Write rule decisions to the store: the dedup-by-fingerprint step of the data flow."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from incidents import Change, Decision, Incident, apply
+from store import IncidentStore
+
+
+def record(store: IncidentStore, decisions: Iterable[Decision]) -> list[Change]:
+    """Apply decisions in order, in one transaction; return what changed."""
+    decisions = list(decisions)
+    if not decisions:
+        return []
+    changes: list[Change] = []
+    with store.transaction() as txn:
+        unclosed: dict[str, Incident] = txn.unclosed_by_fingerprint()
+        for decision in decisions:
+            change = apply(decision, unclosed.get(decision.fingerprint), next_id=txn.next_id)
+            if change is None:
+                continue
+            txn.put(change.incident)
+            if change.incident.is_open:
+                unclosed[decision.fingerprint] = change.incident
+            else:
+                unclosed.pop(decision.fingerprint, None)
+            changes.append(change)
+    return changes

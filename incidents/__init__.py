@@ -1,0 +1,49 @@
+"""The incident domain: samples, rules, incidents and their lifecycle. Plain Python, no I/O.
+
+Every function that needs the time takes it as a parameter, so rules and timers are tested
+with an injected clock.
+"""
+
+from incidents.errors import IncidentError, InvalidInput, TransitionError
+from incidents.model import (
+    SYSTEM_ACTOR,
+    Category,
+    Incident,
+    Mark,
+    Priority,
+    Severity,
+    State,
+    TimelineEntry,
+    fingerprint,
+)
+from incidents.priority import derive_priority
+from incidents.rules import Breach, Decision, Evaluator, FlapPolicy, Recovery, Stable, Threshold
+from incidents.sample import Sample
+from incidents.triage import Change, Event, apply
+
+__all__ = [
+    "SYSTEM_ACTOR",
+    "Breach",
+    "Category",
+    "Change",
+    "Decision",
+    "Evaluator",
+    "Event",
+    "FlapPolicy",
+    "Incident",
+    "IncidentError",
+    "InvalidInput",
+    "Mark",
+    "Priority",
+    "Recovery",
+    "Sample",
+    "Severity",
+    "Stable",
+    "State",
+    "Threshold",
+    "TimelineEntry",
+    "TransitionError",
+    "apply",
+    "derive_priority",
+    "fingerprint",
+]

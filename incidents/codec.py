@@ -1,0 +1,88 @@
+"""Incidents to and from plain JSON-ready dicts: the one serialised form (store, CLI --json)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from incidents.model import (
+    Category,
+    Incident,
+    Mark,
+    Priority,
+    Severity,
+    State,
+    TimelineEntry,
+)
+from incidents.timefmt import from_iso, to_iso
+
+_TIMES = ("created_at", "last_seen_at", "acknowledged_at", "resolved_at", "closed_at")
+
+
+def incident_to_dict(incident: Incident) -> dict[str, Any]:
+    """Field names exactly as documented; timestamps as UTC ISO-8601 strings."""
+    return {
+        "id": incident.id,
+        "fingerprint": incident.fingerprint,
+        "title": incident.title,
+        "source": incident.source,
+        "check": incident.check,
+        "metric": incident.metric,
+        "value": incident.value,
+        "threshold": incident.threshold,
+        "severity": incident.severity.value,
+        "priority": incident.priority.value,
+        "category": incident.category.value,
+        "state": incident.state.value,
+        "escalation_level": incident.escalation_level,
+        "count": incident.count,
+        **{name: _time(getattr(incident, name)) for name in _TIMES},
+        "marks": sorted(mark.value for mark in incident.marks),
+        "labels": dict(incident.labels),
+        "timeline": [
+            {"at": to_iso(e.at), "kind": e.kind, "by": e.by, "note": e.note}
+            for e in incident.timeline
+        ],
+    }
+
+
+def incident_from_dict(data: dict[str, Any]) -> Incident:
+    """The inverse of `incident_to_dict`; raises KeyError/ValueError/TypeError on a bad record."""
+    return Incident(
+        id=int(data["id"]),
+        fingerprint=str(data["fingerprint"]),
+        title=str(data["title"]),
+        source=str(data["source"]),
+        check=str(data["check"]),
+        metric=str(data["metric"]),
+        value=_optional_float(data.get("value")),
+        threshold=_optional_float(data.get("threshold")),
+        severity=Severity(data["severity"]),
+        priority=Priority(data["priority"]),
+        category=Category(data["category"]),
+        state=State(data["state"]),
+        escalation_level=int(data["escalation_level"]),
+        count=int(data["count"]),
+        created_at=from_iso(data["created_at"]),
+        last_seen_at=from_iso(data["last_seen_at"]),
+        acknowledged_at=_parse_time(data.get("acknowledged_at")),
+        resolved_at=_parse_time(data.get("resolved_at")),
+        closed_at=_parse_time(data.get("closed_at")),
+        timeline=tuple(
+            TimelineEntry(from_iso(e["at"]), str(e["kind"]), str(e["by"]), str(e.get("note", "")))
+            for e in data.get("timeline", ())
+        ),
+        marks=frozenset(Mark(m) for m in data.get("marks", ())),
+        labels=tuple(sorted((str(k), str(v)) for k, v in data.get("labels", {}).items())),
+    )
+
+
+def _time(value: Any) -> str | None:
+    return None if value is None else to_iso(value)
+
+
+def _parse_time(value: Any) -> Any:
+    return None if value is None else from_iso(value)
+
+
+def _optional_float(value: Any) -> float | None:
+    return None if value is None else float(value)

@@ -1,0 +1,122 @@
+"""The incident vocabulary shared by every package: severities, states, the incident record."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+class Severity(enum.StrEnum):
+    CRITICAL = "critical"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """Higher is worse, so `max(..., key=rank)` picks the worst."""
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.CRITICAL: 2}
+
+
+class State(enum.StrEnum):
+    TRIGGERED = "triggered"
+    ACKNOWLEDGED = "acknowledged"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+    @property
+    def is_open(self) -> bool:
+        """Open means not closed: a resolved incident can still come back."""
+        return self is not State.CLOSED
+
+    @property
+    def is_active(self) -> bool:
+        """Active means somebody may still need to act on it."""
+        return self in (State.TRIGGERED, State.ACKNOWLEDGED)
+
+
+class Category(enum.StrEnum):
+    AVAILABILITY = "availability"
+    LATENCY = "latency"
+    RESOURCE = "resource"
+    CERTIFICATE = "certificate"
+    FORECAST = "forecast"
+    ANOMALY = "anomaly"
+    EXTERNAL = "external"
+
+
+class Priority(enum.StrEnum):
+    P1 = "P1"
+    P2 = "P2"
+    P3 = "P3"
+    P4 = "P4"
+    P5 = "P5"
+
+
+class Mark(enum.StrEnum):
+    """Flags that qualify an open incident without changing its state."""
+
+    FLAPPING = "flapping"
+    SILENCED = "silenced"
+    NO_DATA = "no_data"
+
+
+SYSTEM_ACTOR = "onwatch"
+"""Who the timeline names for changes nobody typed: detection, recovery, timers."""
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    at: datetime
+    kind: str
+    by: str
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Incident:
+    """One incident. Immutable: every change goes through `incidents.lifecycle`."""
+
+    id: int
+    fingerprint: str
+    title: str
+    source: str
+    check: str
+    metric: str
+    value: float | None
+    threshold: float | None
+    severity: Severity
+    priority: Priority
+    category: Category
+    state: State
+    escalation_level: int
+    count: int
+    created_at: datetime
+    last_seen_at: datetime
+    acknowledged_at: datetime | None = None
+    resolved_at: datetime | None = None
+    closed_at: datetime | None = None
+    timeline: tuple[TimelineEntry, ...] = ()
+    marks: frozenset[Mark] = field(default_factory=frozenset)
+    labels: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def is_open(self) -> bool:
+        return self.state.is_open
+
+    def has(self, mark: Mark) -> bool:
+        return mark in self.marks
+
+    @property
+    def notes(self) -> tuple[TimelineEntry, ...]:
+        return tuple(entry for entry in self.timeline if entry.kind == "note")
+
+
+def fingerprint(source: str, check: str, metric: str) -> str:
+    """The identity of a series: one unclosed incident at most per fingerprint."""
+    return f"{source}/{check}/{metric}"
+
+

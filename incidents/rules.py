@@ -1,0 +1,320 @@
+"""Threshold rules: turn a stream of samples into decisions to open, upgrade or recover.
+
+The `Evaluator` remembers, per series, how long a breach has held (`for`), which level it
+signalled (so recovery needs the value to fall below `clear`: hysteresis), when each check last
+reported (staleness) and how often a series opened recently (flapping). It does no I/O and
+reads no clock: every timestamp comes from the samples or from the caller.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from incidents.model import Category, Severity, fingerprint
+from incidents.sample import Sample
+from incidents.timefmt import format_duration
+
+DEFAULT_CLEAR_MARGIN = 0.05
+"""Recovery needs the value 5% of the threshold back on the safe side of it."""
+
+NO_DATA_METRIC = "no_data"
+STALE_AFTER_INTERVALS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Threshold:
+    """Warning and critical levels for one metric.
+
+    With `below=True` the bad side is low values (free space, days until a certificate
+    expires). `for_` is how long a breach must hold before it counts; `clear` is the level the
+    value must cross back before the incident recovers (by default 5% of the lowest breached
+    level on the safe side of it).
+    """
+
+    warning: float | None = None
+    critical: float | None = None
+    for_: timedelta = timedelta(0)
+    clear: float | None = None
+    below: bool = False
+    auto_resolve: bool = True
+    category: Category = Category.RESOURCE
+    unit: str = ""
+
+    def __post_init__(self) -> None:
+        if self.warning is None and self.critical is None:
+            raise ValueError("a threshold needs a warning or a critical level")
+        if self.warning is not None and self.critical is not None:
+            if self.below and self.warning < self.critical:
+                raise ValueError("warning must be above critical when low values are bad")
+            if not self.below and self.warning > self.critical:
+                raise ValueError("warning must not be above critical")
+        if self.for_ < timedelta(0):
+            raise ValueError("`for` cannot be negative")
+        if self.clear is not None and self._worse(self.clear, self.first_level):
+            side = "above" if self.below else "below"
+            raise ValueError(f"clear must be {side} {self.first_level:g}")
+
+    @property
+    def first_level(self) -> float:
+        """The level crossed first on the way to trouble (warning if set)."""
+        return self.warning if self.warning is not None else self.critical  # type: ignore[return-value]
+
+    @property
+    def clear_level(self) -> float:
+        if self.clear is not None:
+            return self.clear
+        margin = abs(self.first_level) * DEFAULT_CLEAR_MARGIN
+        return self.first_level + margin if self.below else self.first_level - margin
+
+    def _worse(self, value: float, level: float) -> bool:
+        return value < level if self.below else value > level
+
+    def _at_or_worse(self, value: float, level: float) -> bool:
+        return value <= level if self.below else value >= level
+
+    def level_of(self, value: float) -> Severity | None:
+        """The worst level this value breaches, or None."""
+        if self.critical is not None and self._at_or_worse(value, self.critical):
+            return Severity.CRITICAL
+        if self.warning is not None and self._at_or_worse(value, self.warning):
+            return Severity.WARNING
+        return None
+
+    def level_value(self, severity: Severity) -> float | None:
+        return self.critical if severity is Severity.CRITICAL else self.warning
+
+    def recovered(self, value: float) -> bool:
+        return not self._at_or_worse(value, self.clear_level)
+
+
+AVAILABILITY = Threshold(critical=1.0, category=Category.AVAILABILITY)
+"""The rule for error samples that have no rule of their own: any failure is critical."""
+
+
+@dataclass(frozen=True, slots=True)
+class FlapPolicy:
+    """A series that opens more than `max_opens` times within `window` is flapping."""
+
+    max_opens: int = 3
+    window: timedelta = timedelta(minutes=10)
+
+
+@dataclass(frozen=True, slots=True)
+class Breach:
+    """Open an incident, or fold this breach into the open one (upgrading its severity)."""
+
+    source: str
+    check: str
+    metric: str
+    severity: Severity
+    category: Category
+    value: float | None
+    threshold: float | None
+    title: str
+    at: datetime
+    flapping: bool = False
+    labels: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.source, self.check, self.metric)
+
+
+@dataclass(frozen=True, slots=True)
+class Recovery:
+    """The series is healthy again. `flapping` says not to resolve: it has been unstable."""
+
+    fingerprint: str
+    value: float | None
+    at: datetime
+    auto_resolve: bool = True
+    flapping: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Stable:
+    """A flapping series has been quiet for the whole window; `healthy` says how it ended."""
+
+    fingerprint: str
+    healthy: bool
+    at: datetime
+
+
+Decision = Breach | Recovery | Stable
+
+
+@dataclass(slots=True)
+class _Series:
+    active: Severity | None = None
+    since: dict[Severity, datetime] = field(default_factory=dict)
+    opens: deque[datetime] = field(default_factory=deque)
+    flapping: bool = False
+    last_edge: datetime | None = None
+
+
+@dataclass(slots=True)
+class _Watch:
+    interval: timedelta
+    last_at: datetime
+    stale: bool = False
+
+
+class Evaluator:
+    """Stateful, I/O-free judge of samples against thresholds."""
+
+    def __init__(self, flap: FlapPolicy | None = None) -> None:
+        self.flap = flap or FlapPolicy()
+        self._series: dict[str, _Series] = {}
+        self._watches: dict[tuple[str, str], _Watch] = {}
+
+    # --- samples -----------------------------------------------------------------------------
+
+    def evaluate(self, sample: Sample, rule: Threshold | None) -> list[Decision]:
+        """Judge one sample. A sample with no rule only counts as a sign of life."""
+        decisions = self._heard_from(sample.source, sample.check, sample.at)
+        if sample.error is not None:
+            rule = rule or AVAILABILITY
+        if rule is None:
+            return decisions
+        decision = self._judge(sample, rule)
+        if decision is not None:
+            decisions.append(decision)
+        return decisions
+
+    def _judge(self, sample: Sample, rule: Threshold) -> Decision | None:
+        series = self._series.setdefault(sample.fingerprint, _Series())
+        at = sample.at
+        if sample.error is not None:
+            level: Severity | None = Severity.CRITICAL
+        else:
+            level = rule.level_of(sample.value)  # type: ignore[arg-type]
+        for severity in (Severity.WARNING, Severity.CRITICAL):
+            if level is not None and level.rank >= severity.rank:
+                series.since.setdefault(severity, at)
+            else:
+                series.since.pop(severity, None)
+        held = [s for s, since in series.since.items() if at - since >= rule.for_]
+        worst_held = max(held, key=lambda s: s.rank) if held else None
+
+        if series.active is None:
+            if worst_held is None:
+                return None
+            series.active = worst_held
+            self._count_open(series, at)
+            return self._breach(sample, rule, worst_held, series.flapping)
+
+        if level is not None:
+            if worst_held is not None and worst_held.rank > series.active.rank:
+                series.active = worst_held
+            return self._breach(sample, rule, series.active, series.flapping)
+
+        if sample.value is not None and rule.recovered(sample.value):
+            series.active = None
+            series.last_edge = at
+            return Recovery(
+                sample.fingerprint, sample.value, at, rule.auto_resolve, flapping=series.flapping
+            )
+        return None  # inside the hysteresis band: neither breaching nor recovered
+
+    def _breach(self, sample: Sample, rule: Threshold, severity: Severity, flapping: bool) -> Breach:
+        threshold = None if sample.error is not None else rule.level_value(severity)
+        return Breach(
+            source=sample.source,
+            check=sample.check,
+            metric=sample.metric,
+            severity=severity,
+            category=rule.category,
+            value=sample.value,
+            threshold=threshold,
+            title=describe(sample, rule, severity),
+            at=sample.at,
+            flapping=flapping,
+            labels=tuple(sorted(sample.labels.items())),
+        )
+
+    def _count_open(self, series: _Series, at: datetime) -> None:
+        series.opens.append(at)
+        series.last_edge = at
+        while series.opens and at - series.opens[0] > self.flap.window:
+            series.opens.popleft()
+        if len(series.opens) > self.flap.max_opens:
+            series.flapping = True
+
+    def resume(self, fingerprint_: str, severity: Severity) -> None:
+        """Pick up an incident left open by an earlier run, so that a healthy sample resolves it."""
+        series = self._series.setdefault(fingerprint_, _Series())
+        series.active = severity
+
+    # --- time passing ------------------------------------------------------------------------
+
+    def watch(self, source: str, check: str, interval: timedelta, now: datetime) -> None:
+        """Expect `check` to report every `interval`; silence for three intervals is an incident."""
+        current = self._watches.get((source, check))
+        if current is None:
+            self._watches[(source, check)] = _Watch(interval, now)
+        else:
+            current.interval = interval
+
+    def _heard_from(self, source: str, check: str, at: datetime) -> list[Decision]:
+        watch = self._watches.get((source, check))
+        if watch is None:
+            return []
+        watch.last_at = max(watch.last_at, at)
+        if not watch.stale:
+            return []
+        watch.stale = False
+        return [Recovery(fingerprint(source, check, NO_DATA_METRIC), None, at)]
+
+    def tick(self, now: datetime) -> list[Decision]:
+        """Decisions that come from time alone: checks gone silent, flapping series gone quiet."""
+        decisions: list[Decision] = []
+        for (source, check), watch in self._watches.items():
+            silent_for = now - watch.last_at
+            if not watch.stale and silent_for >= watch.interval * STALE_AFTER_INTERVALS:
+                watch.stale = True
+                decisions.append(
+                    Breach(
+                        source=source,
+                        check=check,
+                        metric=NO_DATA_METRIC,
+                        severity=Severity.WARNING,
+                        category=Category.AVAILABILITY,
+                        value=None,
+                        threshold=None,
+                        title=f"no data from {check} for {format_duration(silent_for)}",
+                        at=now,
+                    )
+                )
+        for key, series in self._series.items():
+            if series.flapping and series.last_edge and now - series.last_edge >= self.flap.window:
+                series.flapping = False
+                series.opens.clear()
+                decisions.append(Stable(key, healthy=series.active is None, at=now))
+        return decisions
+
+    def forget(self, sources: Iterable[str]) -> None:
+        """Drop everything known about these sources (they left the configuration)."""
+        gone = set(sources)
+        self._watches = {k: w for k, w in self._watches.items() if k[0] not in gone}
+        self._series = {
+            k: s for k, s in self._series.items() if k.split("/", 1)[0] not in gone
+        }
+
+
+def describe(sample: Sample, rule: Threshold, severity: Severity) -> str:
+    """A one-line title an operator reads first: what, how bad, against what."""
+    if sample.error is not None:
+        return f"{sample.check}: {sample.error}"
+    level = rule.level_value(severity)
+    side = "below" if rule.below else "above"
+    unit = rule.unit
+    return f"{sample.check} {sample.metric} {_num(sample.value)}{unit} {side} {severity} {_num(level)}{unit}"
+
+
+def _num(value: float | None) -> str:
+    if value is None:
+        return "?"
+    return f"{value:.0f}" if abs(value) >= 100 or value == int(value) else f"{value:.2f}".rstrip("0")

@@ -1,0 +1,61 @@
+"""Time helpers: aware UTC datetimes in, ISO-8601 strings out, durations as text."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d|w)")
+_UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def require_aware(at: datetime) -> datetime:
+    if at.tzinfo is None:
+        raise ValueError("timestamps must carry a timezone (use UTC)")
+    return at
+
+
+def to_iso(at: datetime) -> str:
+    """UTC ISO-8601 with a Z, e.g. 2026-11-27T05:49:17.123456Z."""
+    return require_aware(at).astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def from_iso(text: str) -> datetime:
+    parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if parsed.tzinfo is None:
+        raise ValueError(f"timestamp without a timezone: {text!r}")
+    return parsed.astimezone(UTC)
+
+
+def parse_duration(text: str) -> timedelta:
+    """'500ms', '30s', '5m', '1h', '7d', '2w', or combinations such as '1h30m'."""
+    cleaned = text.strip().lower().replace(" ", "")
+    if not cleaned:
+        raise ValueError("empty duration")
+    position = 0
+    seconds = 0.0
+    for match in _DURATION_PART.finditer(cleaned):
+        if match.start() != position:
+            break
+        seconds += float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+        position = match.end()
+    if position != len(cleaned):
+        raise ValueError(f"not a duration: {text!r} (use e.g. 500ms, 30s, 5m, 1h, 7d)")
+    return timedelta(seconds=seconds)
+
+
+def format_duration(delta: timedelta) -> str:
+    """Short human form: 45s, 12m, 3h05m, 2d04h."""
+    total = int(delta.total_seconds())
+    if total < 0:
+        total = 0
+    days, rest = divmod(total, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if days:
+        return f"{days}d{hours:02d}h"
+    if hours:
+        return f"{hours}h{minutes:02d}m"
+    if minutes:
+        return f"{minutes}m{seconds:02d}s" if seconds and minutes < 10 else f"{minutes}m"
+    return f"{seconds}s"

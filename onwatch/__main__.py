@@ -1,0 +1,3 @@
+from onwatch.cli import main
+
+raise SystemExit(main())

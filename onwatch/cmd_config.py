@@ -1,0 +1,35 @@
+"""`onwatch check-config [PATH]`: validate a config and say what it will watch."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from onwatch.config import ConfigError, load_config, summarize
+from onwatch.context import Context
+from onwatch.errors import Exit
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser(
+        "check-config", help="validate a config file and summarise it", parents=[common]
+    )
+    parser.add_argument("path", nargs="?", help="config file (default: the one onwatch would use)")
+    parser.set_defaults(handler=check_config)
+
+
+def check_config(ctx: Context) -> int:
+    explicit = ctx.args.path or getattr(ctx.args, "config", None)
+    try:
+        config = load_config(explicit, ctx.env)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return Exit.USAGE
+    for warning in config.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    origin = str(config.file) if config.file else "built-in default (no config file found)"
+    print(f"config: {origin}")
+    for line in summarize(config):
+        print(line)
+    return Exit.OK

@@ -1,0 +1,124 @@
+"""`onwatch incidents ...`: list, show and act on incidents from a shell or a script."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+
+from incidents import Incident, State
+from incidents.codec import incident_to_dict
+from onwatch.context import Context
+from onwatch.render import incident_detail, incident_table
+
+STATE_CHOICES = ("triggered", "acknowledged", "resolved", "closed", "open", "all")
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser(
+        "incidents", help="list, show and act on incidents", parents=[common]
+    )
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    listing = actions.add_parser("list", help="list incidents", parents=[common])
+    listing.add_argument("--state", choices=STATE_CHOICES, default="open")
+    listing.add_argument("--json", action="store_true", help="a JSON array of incidents")
+    listing.set_defaults(handler=list_incidents)
+
+    show = actions.add_parser("show", help="one incident with its timeline", parents=[common])
+    show.add_argument("id", type=incident_id)
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(handler=show_incident)
+
+    for name, help_text in (
+        ("ack", "acknowledge: somebody is on it"),
+        ("escalate", "raise the escalation level"),
+        ("close", "close for good (after review)"),
+        ("reopen", "bring a resolved or closed incident back"),
+    ):
+        action = actions.add_parser(name, help=help_text, parents=[common])
+        action.add_argument("id", type=incident_id)
+        action.add_argument("--note", default="", help="a note for the timeline")
+        action.add_argument("--by", help="who acts (default: the configured operator)")
+        action.add_argument("--json", action="store_true")
+        action.set_defaults(handler=act, verb=name)
+
+    note = actions.add_parser("note", help="add a note to the timeline", parents=[common])
+    note.add_argument("id", type=incident_id)
+    note.add_argument("text")
+    note.add_argument("--by")
+    note.add_argument("--json", action="store_true")
+    note.set_defaults(handler=act, verb="note")
+
+    priority = actions.add_parser("priority", help="override the priority", parents=[common])
+    priority.add_argument("id", type=incident_id)
+    priority.add_argument("priority", type=str.upper, choices=["P1", "P2", "P3", "P4", "P5"])
+    priority.add_argument("--note", default="")
+    priority.add_argument("--by")
+    priority.add_argument("--json", action="store_true")
+    priority.set_defaults(handler=act, verb="priority")
+
+
+def incident_id(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"incident ids are positive integers, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"incident ids are positive integers, got {text!r}")
+    return value
+
+
+def _states(choice: str) -> set[State]:
+    if choice == "all":
+        return set(State)
+    if choice == "open":
+        return {s for s in State if s.is_open}
+    return {State(choice)}
+
+
+def list_incidents(ctx: Context) -> int:
+    found = ctx.store.list(_states(ctx.args.state))
+    if ctx.args.json:
+        _print_json([incident_to_dict(i) for i in found])
+    else:
+        print(incident_table(found, ctx.clock()))
+    return 0
+
+
+def show_incident(ctx: Context) -> int:
+    _print_incident(ctx, ctx.store.get(ctx.args.id))
+    return 0
+
+
+def act(ctx: Context) -> int:
+    ops = ctx.operations
+    args = ctx.args
+    verbs: dict[str, Callable[[], Incident]] = {
+        "ack": lambda: ops.acknowledge(args.id, by=args.by, note=args.note),
+        "escalate": lambda: ops.escalate(args.id, by=args.by, note=args.note),
+        "close": lambda: ops.close(args.id, by=args.by, note=args.note),
+        "reopen": lambda: ops.reopen(args.id, by=args.by, note=args.note),
+        "note": lambda: ops.note(args.id, args.text, by=args.by),
+        "priority": lambda: ops.set_priority(args.id, args.priority, by=args.by, note=args.note),
+    }
+    incident = verbs[args.verb]()
+    if args.json:
+        _print_incident(ctx, incident)
+    else:
+        last = incident.timeline[-1]
+        print(f"incident {incident.id} {last.kind} by {last.by}: {incident.state.value}")
+    return 0
+
+
+def _print_incident(ctx: Context, incident: Incident) -> None:
+    if ctx.args.json:
+        _print_json(incident_to_dict(incident))
+    else:
+        print(incident_detail(incident, ctx.clock()))
+
+
+def _print_json(data: object) -> None:
+    json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")

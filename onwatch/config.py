@@ -1,0 +1,268 @@
+"""Config files -> the spec objects each package defines (`Watch`, `HttpCheck`, `Threshold`...).
+
+Two formats: TOML (the real one) and the seed JSON the project started with. Either way the
+whole file is checked in one pass and every problem is reported with file, line and key, so a
+typo costs one edit, not one run per mistake. No config at all is fine: onwatch then watches
+this host with built-in thresholds.
+
+The pieces live next door: `config_schema` (value kinds and problems), `config_sections` (the
+TOML sections), `config_thresholds`, `config_seed`, `config_env` (`${VAR}`) and
+`config_locate` (line numbers).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from types import MappingProxyType
+
+import platformdirs
+
+from collectors.specs import HttpCheck, LocalCheck, TcpCheck
+from engine.specs import Watch
+from onwatch.config_env import substitute
+from onwatch.config_locate import locate_json, locate_toml
+from onwatch.config_problems import ConfigError, Context, Problem, quote, show_duration
+from onwatch.config_sections import Draft, build_document, expand_home
+from onwatch.config_seed import build_seed
+from onwatch.config_thresholds import describe_threshold
+
+__all__ = [
+    "BUILT_IN",
+    "Config",
+    "ConfigError",
+    "Problem",
+    "default_config",
+    "load_config",
+    "locate_config",
+    "parse_config",
+    "summarize",
+]
+
+BUILT_IN = "<built-in>"
+ENV_VAR = "ONWATCH_CONFIG"
+CONFIG_NAME = "config.toml"
+
+_AT_LINE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+_AT_END = re.compile(r"\s*\(at end of document\)$")
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything onwatch needs to start, already validated."""
+
+    file: Path | None
+    """The file this came from; None for the built-in default."""
+    operator: str
+    """Who the timeline names for actions typed here: `operator`, else $USER, else "operator"."""
+    db: Path | None
+    """The incident store; None lets the store pick its default location."""
+    interval: timedelta
+    """`[defaults] interval`: how often checks run unless they say otherwise."""
+    timeout: timedelta
+    """`[defaults] timeout` for network checks."""
+    watches: tuple[Watch, ...]
+    """Every check with its schedule and rules; this host's check first when enabled."""
+    channels: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    """Channel name -> apprise URL; "" for channels named in the seed JSON without an address."""
+    escalation: tuple[str, ...] = ()
+    """Channel names escalated to, in order (seed JSON `notification.escalation`)."""
+    warnings: tuple[Problem, ...] = ()
+    """Things that work but deserve a look; the CLI prints them at start."""
+    runbooks: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    """Check name -> runbook URL, for checks that have one."""
+    bell: bool = False
+    """`[notify] bell`: ring the terminal bell on new incidents."""
+
+
+def locate_config(explicit: str | Path | None, env: Mapping[str, str]) -> Path | None:
+    """--config PATH, else $ONWATCH_CONFIG, else the user config file if it exists, else None."""
+    if explicit is not None and str(explicit) != "":
+        return expand_home(str(explicit), env)
+    from_env = env.get(ENV_VAR, "").strip()
+    if from_env:
+        return expand_home(from_env, env)
+    candidate = _user_config_dir(env) / CONFIG_NAME
+    return candidate if candidate.exists() else None
+
+
+def _user_config_dir(env: Mapping[str, str]) -> Path:
+    # platformdirs reads os.environ; honour the mapping we were given where platformdirs would
+    # have honoured the variable itself (XDG applies on Linux and the BSDs, not macOS/Windows).
+    xdg = env.get("XDG_CONFIG_HOME", "").strip()
+    if xdg and os.path.isabs(xdg) and sys.platform not in ("darwin", "win32"):  # noqa: PTH117
+        return Path(xdg) / "onwatch"
+    return platformdirs.user_config_path("onwatch")
+
+
+def load_config(explicit: str | Path | None = None, env: Mapping[str, str] | None = None) -> Config:
+    """Locate, read and parse the config; ConfigError is the only exception it raises."""
+    env = os.environ if env is None else env
+    path = locate_config(explicit, env)
+    if path is None:
+        return default_config(env)
+    text = _read(path)
+    return parse_config(text, str(path), env)
+
+
+def _read(path: Path) -> str:
+    def fail(message: str, line: int | None = None) -> ConfigError:
+        return ConfigError([Problem(str(path), line, "", message)])
+
+    try:
+        if path.is_dir():
+            raise fail("is a directory, not a config file")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise fail("no such file") from None
+    except PermissionError:
+        raise fail("cannot read the file: permission denied") from None
+    except OSError as exc:
+        raise fail(f"cannot read the file: {exc.strerror or exc}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise fail(f"not UTF-8 text (byte 0x{data[exc.start]:02x})", line) from None
+
+
+def parse_config(text: str, file: str, env: Mapping[str, str]) -> Config:
+    """TOML, or the seed JSON when the text starts with "{" or the file name ends in .json."""
+    is_json = text.lstrip().startswith("{") or file.lower().endswith(".json")
+    raw = _parse_json(text, file) if is_json else _parse_toml(text, file)
+    ctx = Context(file, locate_json(text) if is_json else locate_toml(text), json=is_json)
+    raw = substitute(raw, (), env, ctx)
+    draft = Draft(file, env)
+    if is_json:
+        build_seed(raw, draft, ctx)
+    else:
+        build_document(raw, draft, ctx)
+    if ctx.errors:
+        raise ConfigError(ctx.errors, ctx.warnings)
+    return _freeze(draft, Path(file), ctx.warnings)
+
+
+def _parse_toml(text: str, file: str) -> dict:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        line: int | None = None
+        found = _AT_LINE.search(message)
+        if found:
+            line = int(found.group(1))
+            message = f"{message[: found.start()]} (column {found.group(2)})"
+        elif _AT_END.search(message):
+            line = text.count("\n") + 1
+            message = _AT_END.sub(" (at the end of the file)", message)
+        raise ConfigError([Problem(file, line, "", f"invalid TOML: {message}")]) from None
+
+
+def _parse_json(text: str, file: str) -> object:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        problem = Problem(file, exc.lineno, "", f"invalid JSON: {exc.msg} (column {exc.colno})")
+        raise ConfigError([problem]) from None
+    except RecursionError:
+        raise ConfigError([Problem(file, None, "", "invalid JSON: nested too deeply")]) from None
+
+
+def default_config(env: Mapping[str, str] | None = None) -> Config:
+    """No config file: watch this host with the built-in thresholds."""
+    env = os.environ if env is None else env
+    draft = Draft(BUILT_IN, env)
+    build_document({}, draft, Context(BUILT_IN))
+    return _freeze(draft, None, [])
+
+
+def _freeze(draft: Draft, file: Path | None, warnings: list[Problem]) -> Config:
+    return Config(
+        file=file,
+        operator=draft.operator,
+        db=draft.db,
+        interval=draft.interval,
+        timeout=draft.timeout,
+        watches=tuple(draft.watches),
+        channels=MappingProxyType(dict(draft.channels)),
+        escalation=tuple(draft.escalation),
+        warnings=tuple(warnings),
+        runbooks=MappingProxyType(dict(draft.runbooks)),
+        bell=draft.bell,
+    )
+
+
+# --- summary --------------------------------------------------------------------------------
+
+_LOCAL_ORDER = ("cpu", "memory", "disk", "swap", "load")
+
+
+def summarize(config: Config) -> list[str]:
+    """Short lines saying what will be watched and where things go, for `onwatch config`."""
+    lines = [f"config: {config.file}" if config.file else "config: built-in default (no file)"]
+    if not any(isinstance(watch.probe, LocalCheck) for watch in config.watches):
+        lines.append("this host: not watched ([local] enabled = false)")
+    lines.extend(_describe_watch(watch, config) for watch in config.watches)
+    lines.append(f"operator: {config.operator}")
+    lines.append(f"db: {config.db}" if config.db else "db: default location")
+    if config.channels:
+        lines.append(
+            "channels: " + ", ".join(_describe_channel(n, a) for n, a in config.channels.items())
+        )
+    if config.escalation:
+        lines.append("escalation: " + " -> ".join(config.escalation))
+    if config.bell:
+        lines.append("bell: rings on new incidents")
+    return lines
+
+
+def _describe_channel(name: str, address: str) -> str:
+    # Only the scheme: the rest of an apprise URL is usually a secret.
+    if not address:
+        return f"{name} (no address yet)"
+    return f"{name} ({address.split('://', 1)[0]})"
+
+
+def _describe_watch(watch: Watch, config: Config) -> str:
+    probe = watch.probe
+    every = f"every {show_duration(watch.interval)}"
+    if isinstance(probe, LocalCheck):
+        rules = [
+            f"{metric} {describe_threshold(watch.rules[metric])}"
+            if metric in watch.rules
+            else f"{metric} off"
+            for metric in _LOCAL_ORDER
+        ]
+        text = f"this host ({probe.source}): {', '.join(rules)}; {every}"
+        if probe.processes:
+            text += f"; processes {', '.join(probe.processes)}"
+        return text
+    if isinstance(probe, HttpCheck):
+        parts = [f"http {probe.name}: {probe.method} {probe.url} {every}"]
+        parts.append("status " + "/".join(str(code) for code in probe.status))
+        if probe.timeout != config.timeout:
+            parts.append(f"timeout {show_duration(probe.timeout)}")
+        if probe.body_contains is not None:
+            parts.append(f"body contains {quote(probe.body_contains)}")
+        parts.extend(
+            f"json {path} = {json.dumps(value, default=str)}" for path, value in probe.json.items()
+        )
+        if "latency" in watch.rules:
+            parts.append(f"latency {describe_threshold(watch.rules['latency'])}")
+        if "cert_days" in watch.rules:
+            parts.append(f"certificate expiry {describe_threshold(watch.rules['cert_days'])}")
+        if not probe.verify:
+            parts.append("TLS not verified")
+        if probe.name in config.runbooks:
+            parts.append(f"runbook {config.runbooks[probe.name]}")
+        return ", ".join(parts)
+    if isinstance(probe, TcpCheck):
+        return f"tcp {probe.name}: connect {probe.host}:{probe.port} {every}"
+    return f"{watch.name}: {every}"

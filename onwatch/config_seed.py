@@ -1,0 +1,73 @@
+"""The seed JSON format the project started from, kept working as it is:
+
+    {"alertCriteria": {"cpuThreshold": 80, "memoryThreshold": 75},
+     "notification": {"channels": ["email", "slack"], "escalation": ["teamLead", "ITSupport"]}}
+
+The thresholds become the critical levels of cpu and memory on this host; everything else is
+the built-in default. Channels and escalation steps are names without addresses, so each one
+is kept (address "") and reported as a warning pointing at the TOML format, which has room
+for the address.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.specs import Watch
+from onwatch.config_locate import KeyPath
+from onwatch.config_problems import Context, format_key
+from onwatch.config_schema import Number, Seq, Table, Text
+from onwatch.config_sections import LOCAL_METRICS, Draft, build_document
+from onwatch.config_thresholds import build_threshold
+
+_THRESHOLDS = {"cpuThreshold": "cpu", "memoryThreshold": "memory"}
+
+SEED = Table(
+    {
+        "alertCriteria": Table({key: Number(0, 100) for key in _THRESHOLDS}),
+        "notification": Table({"channels": Seq(Text()), "escalation": Seq(Text())}),
+    }
+)
+
+
+def build_seed(raw: Any, draft: Draft, ctx: Context) -> None:
+    values = SEED.check(raw, (), ctx)
+    if not isinstance(values, dict):
+        return  # not an object at all; already reported
+    build_document({}, draft, ctx)
+    criteria = values.get("alertCriteria", {})
+    local = draft.watches[0]
+    rules = dict(local.rules)
+    for key, metric in _THRESHOLDS.items():
+        if key not in criteria:
+            continue
+        path: KeyPath = ("alertCriteria", key)
+        spec = LOCAL_METRICS[metric]
+        given = {"critical": criteria[key]}
+        # One key per threshold here, so messages about any level point at that key.
+        rule = build_threshold(given, path, ctx, spec.measure, spec.default, at=lambda _, p=path: p)
+        if rule is not None:
+            rules[metric] = rule
+    draft.watches[0] = Watch(local.probe, local.interval, rules)
+
+    notification = values.get("notification", {})
+    for index, name in enumerate(notification.get("channels", ())):
+        _name_channel(name, ("notification", "channels", index), draft, ctx)
+    for index, name in enumerate(notification.get("escalation", ())):
+        _name_channel(name, ("notification", "escalation", index), draft, ctx)
+        draft.escalation.append(name)
+
+
+def _name_channel(name: str, path: KeyPath, draft: Draft, ctx: Context) -> None:
+    key = format_key(path[:-1])
+    if name in draft.channels:
+        if path[1] == "channels":
+            ctx.error(path, f'channel "{name}" is listed twice', key=key)
+        return
+    draft.channels[name] = ""
+    what = "channel" if path[1] == "channels" else "escalation step"
+    ctx.warn(
+        path,
+        f'{what} "{name}" has no address yet; add it under [notify.channels] in a TOML config',
+        key=key,
+    )

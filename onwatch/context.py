@@ -1,0 +1,47 @@
+"""What every command needs, loaded on first use: the config, the store, the operations API."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Mapping
+from functools import cached_property
+from pathlib import Path
+
+from engine import Operations, utc_now
+from engine.operations import Clock
+from onwatch.config import Config, ConfigError, load_config
+from onwatch.errors import CliError, Exit
+from onwatch.paths import resolve_db_path
+from store import IncidentStore, StoreError
+
+
+class Context:
+    def __init__(
+        self, args: argparse.Namespace, env: Mapping[str, str], clock: Clock = utc_now
+    ) -> None:
+        self.args = args
+        self.env = env
+        self.clock = clock
+
+    @cached_property
+    def config(self) -> Config:
+        try:
+            return load_config(getattr(self.args, "config", None), self.env)
+        except ConfigError as exc:
+            lines = [str(problem) for problem in exc.problems]
+            raise CliError("\n".join(lines), Exit.USAGE) from None
+
+    @cached_property
+    def db_path(self) -> Path:
+        return resolve_db_path(getattr(self.args, "db", None), self.env, self.config.db)
+
+    @cached_property
+    def store(self) -> IncidentStore:
+        try:
+            return IncidentStore(self.db_path)
+        except StoreError as exc:
+            raise CliError(str(exc)) from None
+
+    @cached_property
+    def operations(self) -> Operations:
+        return Operations(self.store, clock=self.clock, operator=self.config.operator)

@@ -1,0 +1,77 @@
+"""Plain-text views of incidents for the terminal (the CLI's human output)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from incidents import Incident
+from incidents.timefmt import format_duration, to_iso
+
+_COLUMNS = ("ID", "PRI", "SEVERITY", "STATE", "ESC", "AGE", "SOURCE", "TITLE")
+
+
+def incident_table(incidents: list[Incident], now: datetime) -> str:
+    if not incidents:
+        return "no incidents"
+    rows = [_COLUMNS] + [
+        (
+            str(i.id),
+            i.priority.value,
+            i.severity.value,
+            i.state.value + ("*" if i.marks else ""),
+            str(i.escalation_level),
+            format_duration(now - i.created_at),
+            i.source,
+            i.title,
+        )
+        for i in incidents
+    ]
+    widths = [max(len(row[c]) for row in rows) for c in range(len(_COLUMNS) - 1)]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=True))
+        + "  "
+        + row[-1]
+        for row in rows
+    ]
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def incident_detail(incident: Incident, now: datetime) -> str:
+    i = incident
+    fields = [
+        ("id", str(i.id)),
+        ("title", i.title),
+        ("state", i.state.value),
+        ("severity", i.severity.value),
+        ("priority", i.priority.value),
+        ("category", i.category.value),
+        ("source", i.source),
+        ("check", i.check),
+        ("metric", i.metric),
+        ("value", _number(i.value)),
+        ("threshold", _number(i.threshold)),
+        ("escalation", str(i.escalation_level)),
+        ("count", str(i.count)),
+        ("marks", ", ".join(sorted(m.value for m in i.marks)) or "-"),
+        ("opened", f"{to_iso(i.created_at)} ({format_duration(now - i.created_at)} ago)"),
+        ("last seen", to_iso(i.last_seen_at)),
+        ("acknowledged", _time(i.acknowledged_at)),
+        ("resolved", _time(i.resolved_at)),
+        ("closed", _time(i.closed_at)),
+    ]
+    width = max(len(name) for name, _ in fields)
+    lines = [f"{name.rjust(width)}: {value}" for name, value in fields]
+    lines.append("")
+    lines.append("timeline:")
+    for entry in i.timeline:
+        note = f"  {entry.note}" if entry.note else ""
+        lines.append(f"  {to_iso(entry.at)}  {entry.kind:<12} by {entry.by}{note}")
+    return "\n".join(lines)
+
+
+def _number(value: float | None) -> str:
+    return "-" if value is None else f"{value:g}"
+
+
+def _time(value: datetime | None) -> str:
+    return "-" if value is None else to_iso(value)

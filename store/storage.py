@@ -1,0 +1,122 @@
+"""A TinyDB storage that never leaves a half-written file behind.
+
+TinyDB's stock JSONStorage truncates and rewrites the file in place, so a crash mid-write
+leaves it unreadable. Here every write goes to a temporary file in the same directory, is
+fsynced, and replaces the old file with os.replace(), which is atomic on POSIX: readers and
+survivors of a crash see the previous state or the next one, never a mix.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+import orjson
+from tinydb.storages import Storage
+
+from store.errors import StoreError
+
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+_TEMP_MARK = ".tmp-"
+
+
+def temp_prefix(path: Path) -> str:
+    return f".{path.name}{_TEMP_MARK}"
+
+
+def read_json(path: Path) -> dict[str, Any] | None:
+    """The file's content, None when it does not exist; StoreError when it is not ours."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if not raw.strip():
+        # An empty file can only come from something else truncating it; refuse to guess.
+        raise StoreError(f"{path}: file is empty, not an onwatch store; move it away to start afresh")
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise StoreError(
+            f"{path}: not an onwatch store (invalid JSON: {exc}); move it away to start afresh"
+        ) from None
+    if not isinstance(data, dict):
+        raise StoreError(f"{path}: not an onwatch store (top level is not an object)")
+    return data
+
+
+def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
+    """Write `data` to `path` so that a crash leaves either the old or the new file."""
+    payload = orjson.dumps(data)
+    temp = path.with_name(f"{temp_prefix(path)}{os.getpid()}-{secrets.token_hex(4)}")
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+    _fsync_directory(path.parent)
+
+
+def _fsync_directory(directory: Path) -> None:
+    # Makes the rename itself durable: without it a power cut can bring back the old name.
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def remove_orphaned_temp_files(path: Path) -> int:
+    """Delete temporary files a killed writer left next to `path`; call under the write lock."""
+    removed = 0
+    for orphan in path.parent.glob(f"{temp_prefix(path)}*"):
+        with contextlib.suppress(FileNotFoundError):
+            orphan.unlink()
+            removed += 1
+    return removed
+
+
+class AtomicJSONStorage(Storage):
+    """TinyDB storage over one JSON file, read once and written once per session.
+
+    TinyDB calls read() and write() on every operation; a session instead keeps the document
+    in memory and `commit()` writes it atomically, so a transaction of many operations costs
+    one read and at most one write. Nothing reaches the disk unless `commit()` is called, so
+    an exception inside a transaction leaves the file untouched.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._data: dict[str, Any] | None = None
+        self._loaded = False
+        self.dirty = False
+
+    def read(self) -> dict[str, Any] | None:
+        if not self._loaded:
+            self._data = read_json(self.path)
+            self._loaded = True
+        return self._data
+
+    def write(self, data: dict[str, Any]) -> None:
+        self._data = data
+        self._loaded = True
+        self.dirty = True
+
+    def commit(self) -> None:
+        if self.dirty and self._data is not None:
+            write_json_atomic(self.path, self._data)
+            self.dirty = False
+
+    def close(self) -> None:
+        """Closing drops uncommitted changes: only commit() writes."""
