@@ -8,6 +8,7 @@ reads no clock: every timestamp comes from the samples or from the caller.
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -46,6 +47,9 @@ class Threshold:
     def __post_init__(self) -> None:
         if self.warning is None and self.critical is None:
             raise ValueError("a threshold needs a warning or a critical level")
+        levels = (self.warning, self.critical, self.clear)
+        if any(level is not None and not math.isfinite(level) for level in levels):
+            raise ValueError("threshold levels must be finite numbers")
         if self.warning is not None and self.critical is not None:
             if self.below and self.warning < self.critical:
                 raise ValueError("warning must be above critical when low values are bad")
@@ -176,7 +180,8 @@ class Evaluator:
         """Judge one sample. A sample with no rule only counts as a sign of life."""
         decisions = self._heard_from(sample.source, sample.check, sample.at)
         if sample.error is not None:
-            rule = rule or AVAILABILITY
+            # A failure to measure is an availability problem, whatever rule the metric has.
+            rule = AVAILABILITY
         if rule is None:
             return decisions
         decision = self._judge(sample, rule)
@@ -243,9 +248,17 @@ class Evaluator:
         if len(series.opens) > self.flap.max_opens:
             series.flapping = True
 
-    def resume(self, fingerprint_: str, severity: Severity) -> None:
-        """Pick up an incident left open by an earlier run, so that a healthy sample resolves it."""
-        series = self._series.setdefault(fingerprint_, _Series())
+    def resume(self, source: str, check: str, metric: str, severity: Severity) -> None:
+        """Pick up an incident left open by an earlier run, so that recovery can resolve it.
+
+        Call after `watch()`: a "no data" incident then resolves on the check's next sample.
+        """
+        if metric == NO_DATA_METRIC:
+            watch = self._watches.get((source, check))
+            if watch is not None:
+                watch.stale = True
+            return
+        series = self._series.setdefault(fingerprint(source, check, metric), _Series())
         series.active = severity
 
     # --- time passing ------------------------------------------------------------------------
@@ -317,4 +330,6 @@ def describe(sample: Sample, rule: Threshold, severity: Severity) -> str:
 def _num(value: float | None) -> str:
     if value is None:
         return "?"
-    return f"{value:.0f}" if abs(value) >= 100 or value == int(value) else f"{value:.2f}".rstrip("0")
+    if abs(value) >= 100 or value == int(value):
+        return f"{value:.0f}"
+    return f"{value:.2f}".rstrip("0").rstrip(".")

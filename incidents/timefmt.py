@@ -29,6 +29,8 @@ def from_iso(text: str) -> datetime:
 
 def parse_duration(text: str) -> timedelta:
     """'500ms', '30s', '5m', '1h', '7d', '2w', or combinations such as '1h30m'."""
+    if not isinstance(text, str):
+        raise ValueError(f"a duration is a string like '30s', got {text!r}")
     cleaned = text.strip().lower().replace(" ", "")
     if not cleaned:
         raise ValueError("empty duration")
@@ -45,10 +47,10 @@ def parse_duration(text: str) -> timedelta:
 
 
 def format_duration(delta: timedelta) -> str:
-    """Short human form: 45s, 12m, 3h05m, 2d04h."""
-    total = int(delta.total_seconds())
-    if total < 0:
-        total = 0
+    """Short human form: 250ms, 45s, 12m, 3h05m, 2d04h."""
+    if timedelta(0) < delta < timedelta(seconds=1):
+        return f"{round(delta.total_seconds() * 1000)}ms"
+    total = max(0, int(delta.total_seconds()))
     days, rest = divmod(total, 86400)
     hours, rest = divmod(rest, 3600)
     minutes, seconds = divmod(rest, 60)

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from types import MappingProxyType
+from urllib.parse import urlsplit, urlunsplit
 
 import platformdirs
 
@@ -97,7 +98,7 @@ def _user_config_dir(env: Mapping[str, str]) -> Path:
     # platformdirs reads os.environ; honour the mapping we were given where platformdirs would
     # have honoured the variable itself (XDG applies on Linux and the BSDs, not macOS/Windows).
     xdg = env.get("XDG_CONFIG_HOME", "").strip()
-    if xdg and os.path.isabs(xdg) and sys.platform not in ("darwin", "win32"):  # noqa: PTH117
+    if xdg and Path(xdg).is_absolute() and sys.platform not in ("darwin", "win32"):
         return Path(xdg) / "onwatch"
     return platformdirs.user_config_path("onwatch")
 
@@ -126,6 +127,8 @@ def _read(path: Path) -> str:
         raise fail("cannot read the file: permission denied") from None
     except OSError as exc:
         raise fail(f"cannot read the file: {exc.strerror or exc}") from None
+    except ValueError:  # a NUL byte in the name
+        raise fail("not a valid file name") from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -135,6 +138,14 @@ def _read(path: Path) -> str:
 
 def parse_config(text: str, file: str, env: Mapping[str, str]) -> Config:
     """TOML, or the seed JSON when the text starts with "{" or the file name ends in .json."""
+    try:
+        return _parse(text, file, env)
+    except RecursionError:
+        # Parsers, locator and validators all recurse into nested arrays and tables.
+        raise ConfigError([Problem(file, None, "", "values are nested too deeply")]) from None
+
+
+def _parse(text: str, file: str, env: Mapping[str, str]) -> Config:
     is_json = text.lstrip().startswith("{") or file.lower().endswith(".json")
     raw = _parse_json(text, file) if is_json else _parse_toml(text, file)
     ctx = Context(file, locate_json(text) if is_json else locate_toml(text), json=is_json)
@@ -171,8 +182,6 @@ def _parse_json(text: str, file: str) -> object:
     except json.JSONDecodeError as exc:
         problem = Problem(file, exc.lineno, "", f"invalid JSON: {exc.msg} (column {exc.colno})")
         raise ConfigError([problem]) from None
-    except RecursionError:
-        raise ConfigError([Problem(file, None, "", "invalid JSON: nested too deeply")]) from None
 
 
 def default_config(env: Mapping[str, str] | None = None) -> Config:
@@ -230,6 +239,14 @@ def _describe_channel(name: str, address: str) -> str:
     return f"{name} ({address.split('://', 1)[0]})"
 
 
+def _without_password(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
 def _describe_watch(watch: Watch, config: Config) -> str:
     probe = watch.probe
     every = f"every {show_duration(watch.interval)}"
@@ -245,7 +262,7 @@ def _describe_watch(watch: Watch, config: Config) -> str:
             text += f"; processes {', '.join(probe.processes)}"
         return text
     if isinstance(probe, HttpCheck):
-        parts = [f"http {probe.name}: {probe.method} {probe.url} {every}"]
+        parts = [f"http {probe.name}: {probe.method} {_without_password(probe.url)} {every}"]
         parts.append("status " + "/".join(str(code) for code in probe.status))
         if probe.timeout != config.timeout:
             parts.append(f"timeout {show_duration(probe.timeout)}")

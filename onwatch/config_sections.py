@@ -84,7 +84,7 @@ class Draft:
 
     file: str
     env: Mapping[str, str]
-    operator: str = "operator"
+    operator: str = field(init=False)
     db: Path | None = None
     interval: timedelta = DEFAULT_INTERVAL
     timeout: timedelta = DEFAULT_TIMEOUT
@@ -96,6 +96,7 @@ class Draft:
     names: dict[str, KeyPath] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        # The `operator` key, when present, overrides this.
         self.operator = self.env.get("USER") or "operator"
 
     def claim_name(self, name: str, path: KeyPath, ctx: Context) -> None:

@@ -71,6 +71,7 @@ class IncidentStore:
         except OSError as exc:
             raise StoreError(f"{self.path.parent}: cannot create directory: {exc.strerror}") from None
         self.lock = WriteLock(self.path.with_name(self.path.name + ".lock"))
+        self.last_written_revision: tuple[int, int, int] | None = None
         with self.lock:
             for candidate in (self.path, *self.archive_paths()):
                 remove_orphaned_temp_files(candidate)
@@ -134,6 +135,8 @@ class IncidentStore:
             txn = Transaction(self)
             yield txn  # an exception here skips the commit: nothing is written
             txn.commit()
+            # Read under the lock, so a poller can tell our own writes from another process's.
+            self.last_written_revision = self.revision()
 
     def update(self, incident_id: int, change: Callable[[Incident], Incident]) -> Incident:
         """Apply `change` to the current version of one incident and store the result."""

@@ -85,9 +85,7 @@ def test_false_turns_a_metric_rule_off() -> None:
 
 def test_built_in_level_that_clashes_with_a_given_one_is_dropped_with_a_warning() -> None:
     config = parse("[local]\ncpu = { critical = 60 }\n")
-    assert local_watch(config).rules["cpu"] == Threshold(
-        critical=60, for_=SECONDS_30, unit="%"
-    )
+    assert local_watch(config).rules["cpu"] == Threshold(critical=60, for_=SECONDS_30, unit="%")
     assert [str(w) for w in config.warnings] == [
         "onwatch.toml:2: local.cpu.critical: built-in warning 70% dropped: "
         "it is not below critical 60%"

@@ -235,10 +235,7 @@ CASES = [
         url = "http://a.example"
         cert_expiry = { warning = "21d", critical = "7d" }
         """,
-        [
-            "onwatch.toml:5: http[0].cert_expiry: "
-            "only https:// URLs have a certificate to check"
-        ],
+        ["onwatch.toml:5: http[0].cert_expiry: only https:// URLs have a certificate to check"],
         id="cert-expiry-on-plain-http",
     ),
     pytest.param(
@@ -248,10 +245,7 @@ CASES = [
         url = "https://a.example"
         cert_expiry = { warning = "7d", critical = "21d" }
         """,
-        [
-            "onwatch.toml:5: http[0].cert_expiry.warning: "
-            "warning 7d must be above critical 21d"
-        ],
+        ["onwatch.toml:5: http[0].cert_expiry.warning: warning 7d must be above critical 21d"],
         id="cert-expiry-levels-reversed",
     ),
     pytest.param(
@@ -375,9 +369,7 @@ CASES = [
 
 
 @pytest.mark.parametrize(("text", "expected"), CASES)
-def test_malformed_config_reports_file_line_key_and_message(
-    text: str, expected: list[str]
-) -> None:
+def test_malformed_config_reports_file_line_key_and_message(text: str, expected: list[str]) -> None:
     assert problems(dedent(text)) == expected
 
 
@@ -388,7 +380,7 @@ def test_problem_without_line_omits_it() -> None:
 
 def test_config_error_message_lists_every_problem() -> None:
     with pytest.raises(ConfigError) as caught:
-        parse_config('operator = 1\ndb = 2\n', "c.toml", {})
+        parse_config("operator = 1\ndb = 2\n", "c.toml", {})
     assert str(caught.value).splitlines() == [
         "c.toml:1: operator: expected a string, got 1",
         "c.toml:2: db: expected a string, got 2",

@@ -175,9 +175,18 @@ def test_flapping_series_quiet_for_the_window_becomes_stable() -> None:
 
 def test_resume_lets_a_healthy_sample_recover_an_incident_from_an_earlier_run() -> None:
     evaluator = Evaluator()
-    evaluator.resume("web-01/local/cpu", Severity.CRITICAL)
+    evaluator.resume("web-01", "local", "cpu", Severity.CRITICAL)
     (decision,) = evaluator.evaluate(cpu(5, 0), CPU)
     assert isinstance(decision, Recovery)
+
+
+def test_resumed_no_data_incident_recovers_on_the_next_sample() -> None:
+    evaluator = Evaluator()
+    evaluator.watch("web-01", "local", timedelta(seconds=10), T0)
+    evaluator.resume("web-01", "local", NO_DATA_METRIC, Severity.WARNING)
+    (decision,) = evaluator.evaluate(cpu(5, 0), CPU)
+    assert isinstance(decision, Recovery)
+    assert decision.fingerprint.endswith(NO_DATA_METRIC)
 
 
 def test_sample_without_a_rule_raises_nothing() -> None:
