@@ -224,7 +224,9 @@ class Evaluator:
             )
         return None  # inside the hysteresis band: neither breaching nor recovered
 
-    def _breach(self, sample: Sample, rule: Threshold, severity: Severity, flapping: bool) -> Breach:
+    def _breach(
+        self, sample: Sample, rule: Threshold, severity: Severity, flapping: bool
+    ) -> Breach:
         threshold = None if sample.error is not None else rule.level_value(severity)
         return Breach(
             source=sample.source,
@@ -312,9 +314,7 @@ class Evaluator:
         """Drop everything known about these sources (they left the configuration)."""
         gone = set(sources)
         self._watches = {k: w for k, w in self._watches.items() if k[0] not in gone}
-        self._series = {
-            k: s for k, s in self._series.items() if k.split("/", 1)[0] not in gone
-        }
+        self._series = {k: s for k, s in self._series.items() if k.split("/", 1)[0] not in gone}
 
 
 def describe(sample: Sample, rule: Threshold, severity: Severity) -> str:

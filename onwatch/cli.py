@@ -11,7 +11,7 @@ from typing import NoReturn
 from engine.clock import utc_now
 from engine.operations import Clock
 from incidents import IncidentError, InvalidInput, TransitionError
-from onwatch import cmd_config, cmd_incidents
+from onwatch import cmd_config, cmd_incidents, cmd_run
 from onwatch.context import Context
 from onwatch.errors import CliError, Exit
 from store import NotFound, StoreError
@@ -30,11 +30,15 @@ def build_parser() -> argparse.ArgumentParser:
     # SUPPRESS keeps a subcommand's unset copy from overwriting a value given earlier.
     common = _Parser(add_help=False)
     common.add_argument(
-        "--config", metavar="PATH", default=argparse.SUPPRESS,
+        "--config",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
         help="config file (default: $ONWATCH_CONFIG, then the user config dir)",
     )
     common.add_argument(
-        "--db", metavar="PATH", default=argparse.SUPPRESS,
+        "--db",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
         help="incident database (default: $ONWATCH_DB, the config's db, the user data dir)",
     )
     parser = _Parser(
@@ -46,11 +50,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--demo", action="store_true", help="add demo endpoints that fail and recover"
     )
-    subparsers = parser.add_subparsers(
-        dest="command", metavar="COMMAND", parser_class=_Parser
-    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     cmd_incidents.register(subparsers, common)
     cmd_config.register(subparsers, common)
+    cmd_run.register(subparsers, common)
     return parser
 
 

@@ -28,8 +28,6 @@ def check_config(ctx: Context) -> int:
         return Exit.USAGE
     for warning in config.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    origin = str(config.file) if config.file else "built-in default (no config file found)"
-    print(f"config: {origin}")
     for line in summarize(config):
         print(line)
     return Exit.OK

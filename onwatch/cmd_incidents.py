@@ -7,7 +7,7 @@ import json
 import sys
 from collections.abc import Callable
 
-from incidents import Incident, State
+from incidents import Change, Incident, State
 from incidents.codec import incident_to_dict
 from onwatch.context import Context
 from onwatch.render import incident_detail, incident_table
@@ -64,7 +64,9 @@ def incident_id(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"incident ids are positive integers, got {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            f"incident ids are positive integers, got {text!r}"
+        ) from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"incident ids are positive integers, got {text!r}")
     return value
@@ -95,7 +97,7 @@ def show_incident(ctx: Context) -> int:
 def act(ctx: Context) -> int:
     ops = ctx.operations
     args = ctx.args
-    verbs: dict[str, Callable[[], Incident]] = {
+    verbs: dict[str, Callable[[], Change]] = {
         "ack": lambda: ops.acknowledge(args.id, by=args.by, note=args.note),
         "escalate": lambda: ops.escalate(args.id, by=args.by, note=args.note),
         "close": lambda: ops.close(args.id, by=args.by, note=args.note),
@@ -103,7 +105,7 @@ def act(ctx: Context) -> int:
         "note": lambda: ops.note(args.id, args.text, by=args.by),
         "priority": lambda: ops.set_priority(args.id, args.priority, by=args.by, note=args.note),
     }
-    incident = verbs[args.verb]()
+    incident = verbs[args.verb]().incident
     if args.json:
         _print_incident(ctx, incident)
     else:

@@ -6,8 +6,11 @@ import argparse
 from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from engine import Operations, utc_now
+from engine.core import Engine, EngineOptions
+from engine.specs import EngineSettings
 from engine.operations import Clock
 from onwatch.config import Config, ConfigError, load_config
 from onwatch.errors import CliError, Exit
@@ -45,3 +48,13 @@ class Context:
     @cached_property
     def operations(self) -> Operations:
         return Operations(self.store, clock=self.clock, operator=self.config.operator)
+
+    def engine(self, **options: Any) -> Engine:
+        settings = EngineSettings(watches=self.config.watches)
+        return Engine(
+            settings,
+            self.store,
+            operator=self.config.operator,
+            clock=self.clock,
+            options=EngineOptions(**options),
+        )

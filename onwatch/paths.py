@@ -14,9 +14,7 @@ def default_db_path() -> Path:
     return platformdirs.user_data_path(APP) / "incidents.json"
 
 
-def resolve_db_path(
-    explicit: str | None, env: Mapping[str, str], configured: Path | None
-) -> Path:
+def resolve_db_path(explicit: str | None, env: Mapping[str, str], configured: Path | None) -> Path:
     """--db, else $ONWATCH_DB, else the config's `db`, else the user data directory."""
     if explicit:
         return Path(explicit).expanduser()

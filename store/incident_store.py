@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,8 @@ from store.storage import (
     remove_orphaned_temp_files,
     write_json_atomic,
 )
+
+Revision = tuple[int, int, int]
 
 INCIDENTS = "incidents"
 META = "meta"
@@ -64,14 +67,21 @@ class IncidentStore:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path).expanduser()
         self._archive_re = re.compile(
-            re.escape(self.path.stem) + r"-archive-(\d{4})-(\d{2})" + re.escape(self.path.suffix) + "$"
+            re.escape(self.path.stem)
+            + r"-archive-(\d{4})-(\d{2})"
+            + re.escape(self.path.suffix)
+            + "$"
         )
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
         except OSError as exc:
-            raise StoreError(f"{self.path.parent}: cannot create directory: {exc.strerror}") from None
+            raise StoreError(
+                f"{self.path.parent}: cannot create directory: {exc.strerror}"
+            ) from None
         self.lock = WriteLock(self.path.with_name(self.path.name + ".lock"))
-        self.last_written_revision: tuple[int, int, int] | None = None
+        # (revision before, revision after) of each write made through this object, in order,
+        # so a poller can tell its own writes from another process's.
+        self.own_writes: deque[tuple[Revision, Revision]] = deque(maxlen=10_000)
         with self.lock:
             for candidate in (self.path, *self.archive_paths()):
                 remove_orphaned_temp_files(candidate)
@@ -87,7 +97,7 @@ class IncidentStore:
         found = [p for p in self.path.parent.iterdir() if self._archive_re.match(p.name)]
         return sorted(found, key=lambda p: p.name, reverse=True)
 
-    def revision(self) -> tuple[int, int, int]:
+    def revision(self) -> Revision:
         """Changes whenever any process commits a write; cheap enough to poll."""
         try:
             stat = self.path.stat()
@@ -132,11 +142,11 @@ class IncidentStore:
     def transaction(self) -> Iterator[Transaction]:
         """Read-modify-write under the cross-process lock; written only if the block succeeds."""
         with self.lock:
+            before = self.revision()
             txn = Transaction(self)
             yield txn  # an exception here skips the commit: nothing is written
-            txn.commit()
-            # Read under the lock, so a poller can tell our own writes from another process's.
-            self.last_written_revision = self.revision()
+            if txn.commit():
+                self.own_writes.append((before, self.revision()))
 
     def update(self, incident_id: int, change: Callable[[Incident], Incident]) -> Incident:
         """Apply `change` to the current version of one incident and store the result."""
@@ -271,9 +281,10 @@ class Transaction:
 
     # --- commit --------------------------------------------------------------------------------
 
-    def commit(self) -> None:
+    def commit(self) -> bool:
+        """Write what changed; False when there was nothing to write."""
         if not (self._live.storage.dirty or any(a.storage.dirty for a in self._archives.values())):
-            return
+            return False
         # Gains first (with this transaction's removals still in place), then the live file,
         # then the removals: every incident exists in at least one file at every moment.
         for archive in self._archives.values():
@@ -286,6 +297,7 @@ class Transaction:
         self._live.storage.commit()
         for archive in self._archives.values():
             archive.storage.commit()
+        return True
 
 
 def _with_restored(data: dict[str, Any], removed: dict[int, dict[str, Any]]) -> dict[str, Any]:

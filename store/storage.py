@@ -38,7 +38,9 @@ def read_json(path: Path) -> dict[str, Any] | None:
         raise StoreError(f"{path}: cannot read: {exc.strerror or exc}") from None
     if not raw.strip():
         # An empty file can only come from something else truncating it; refuse to guess.
-        raise StoreError(f"{path}: file is empty, not an onwatch store; move it away to start afresh")
+        raise StoreError(
+            f"{path}: file is empty, not an onwatch store; move it away to start afresh"
+        )
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
@@ -60,7 +62,7 @@ def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temp, path)
+        temp.replace(path)
     except BaseException:
         with contextlib.suppress(OSError):
             temp.unlink()

@@ -38,7 +38,10 @@ def onwatch(tmp_path: Path) -> Run:
     def run(*args: str, extra_env: dict[str, str] | None = None, timeout: float = 60) -> Result:
         completed = subprocess.run(
             [sys.executable, "-m", "onwatch", *args],
-            capture_output=True, text=True, timeout=timeout, env={**env, **(extra_env or {})},
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env={**env, **(extra_env or {})},
             cwd=tmp_path,
         )
         return Result(completed.returncode, completed.stdout, completed.stderr)

@@ -14,9 +14,28 @@ from store import IncidentStore
 from tests.e2e.conftest import Run
 
 FIELDS = {
-    "id", "fingerprint", "title", "source", "check", "metric", "value", "threshold", "severity",
-    "priority", "category", "state", "escalation_level", "count", "created_at", "last_seen_at",
-    "acknowledged_at", "resolved_at", "closed_at", "timeline", "marks", "labels",
+    "id",
+    "fingerprint",
+    "title",
+    "source",
+    "check",
+    "metric",
+    "value",
+    "threshold",
+    "severity",
+    "priority",
+    "category",
+    "state",
+    "escalation_level",
+    "count",
+    "created_at",
+    "last_seen_at",
+    "acknowledged_at",
+    "resolved_at",
+    "closed_at",
+    "timeline",
+    "marks",
+    "labels",
 }
 
 
@@ -24,14 +43,33 @@ FIELDS = {
 def seeded(tmp_path: Path) -> IncidentStore:
     store = IncidentStore(tmp_path / "db" / "incidents.json")
     at = datetime.now(UTC)
-    record(store, [
-        Breach(source="web-01", check="local", metric="cpu", severity=Severity.CRITICAL,
-               category=Category.RESOURCE, value=97.0, threshold=80.0,
-               title="local cpu 97% above critical 80%", at=at),
-        Breach(source="api", check="api", metric="up", severity=Severity.CRITICAL,
-               category=Category.AVAILABILITY, value=None, threshold=None,
-               title="api: connection refused", at=at),
-    ])
+    record(
+        store,
+        [
+            Breach(
+                source="web-01",
+                check="local",
+                metric="cpu",
+                severity=Severity.CRITICAL,
+                category=Category.RESOURCE,
+                value=97.0,
+                threshold=80.0,
+                title="local cpu 97% above critical 80%",
+                at=at,
+            ),
+            Breach(
+                source="api",
+                check="api",
+                metric="up",
+                severity=Severity.CRITICAL,
+                category=Category.AVAILABILITY,
+                value=None,
+                threshold=None,
+                title="api: connection refused",
+                at=at,
+            ),
+        ],
+    )
     return store
 
 
@@ -42,7 +80,9 @@ def test_list_shows_open_incidents(onwatch: Run, seeded: IncidentStore) -> None:
     assert "api: connection refused" in result.out
 
 
-def test_list_json_is_an_array_of_incidents_with_the_documented_fields(onwatch: Run, seeded) -> None:
+def test_list_json_is_an_array_of_incidents_with_the_documented_fields(
+    onwatch: Run, seeded
+) -> None:
     result = onwatch("incidents", "list", "--json")
     assert result.code == 0
     incidents = json.loads(result.out)
@@ -69,7 +109,9 @@ def test_action_json_prints_the_incident_as_show_would(onwatch: Run, seeded) -> 
     assert shown["escalation_level"] == 1
 
 
-def test_close_moves_it_out_of_the_open_list_and_reopen_brings_it_back(onwatch: Run, seeded) -> None:
+def test_close_moves_it_out_of_the_open_list_and_reopen_brings_it_back(
+    onwatch: Run, seeded
+) -> None:
     assert onwatch("incidents", "close", "1", "--note", "fixed").code == 0
     open_ids = [i["id"] for i in json.loads(onwatch("incidents", "list", "--json").out)]
     closed = json.loads(onwatch("incidents", "list", "--state", "closed", "--json").out)
@@ -105,7 +147,9 @@ def test_show_human_output_has_the_timeline(onwatch: Run, seeded) -> None:
         (("incidents", "priority", "1", "P9"), 2, "invalid choice"),
     ],
 )
-def test_user_errors_are_one_line_with_the_documented_exit_code(onwatch: Run, seeded, args, code, message) -> None:
+def test_user_errors_are_one_line_with_the_documented_exit_code(
+    onwatch: Run, seeded, args, code, message
+) -> None:
     result = onwatch(*args)
     assert result.code == code
     assert message in result.err
@@ -122,7 +166,9 @@ def test_forbidden_transition_exits_4_and_changes_nothing(onwatch: Run, seeded) 
     assert onwatch("incidents", "show", "1", "--json").out == before
 
 
-def test_unreadable_db_is_a_one_line_runtime_failure_and_is_not_touched(onwatch: Run, tmp_path: Path) -> None:
+def test_unreadable_db_is_a_one_line_runtime_failure_and_is_not_touched(
+    onwatch: Run, tmp_path: Path
+) -> None:
     db = tmp_path / "db" / "incidents.json"
     db.parent.mkdir()
     db.write_text("garbage")

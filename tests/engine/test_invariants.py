@@ -55,8 +55,15 @@ class IncidentWorld(RuleBasedStateMachine):
         self._tick(minutes)
         source, check, metric = FINGERPRINTS[which]
         decision = Breach(
-            source=source, check=check, metric=metric, severity=severity,
-            category=Category.RESOURCE, value=1.0, threshold=1.0, title="t", at=self.now,
+            source=source,
+            check=check,
+            metric=metric,
+            severity=severity,
+            category=Category.RESOURCE,
+            value=1.0,
+            threshold=1.0,
+            title="t",
+            at=self.now,
         )
         for change in record(self.store, [decision]):
             self.ids_seen.add(change.incident.id)
@@ -68,7 +75,9 @@ class IncidentWorld(RuleBasedStateMachine):
         record(self.store, [Recovery(fp, 0.0, self.now)])
 
     @rule(
-        action=st.sampled_from(["acknowledge", "escalate", "close", "reopen", "note", "set_priority"]),
+        action=st.sampled_from(
+            ["acknowledge", "escalate", "close", "reopen", "note", "set_priority"]
+        ),
         pick=st.integers(0, 50),
         minutes=st.integers(0, 30),
     )

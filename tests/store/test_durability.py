@@ -51,7 +51,9 @@ def test_two_processes_writing_at_once_lose_no_update(tmp_path: Path) -> None:
     assert sorted(i.id for i in everything) == list(range(1, 301))
 
 
-def test_kill_9_during_writes_never_leaves_an_unreadable_or_inconsistent_store(tmp_path: Path) -> None:
+def test_kill_9_during_writes_never_leaves_an_unreadable_or_inconsistent_store(
+    tmp_path: Path,
+) -> None:
     db = tmp_path / "incidents.json"
     progress = tmp_path / "progress"
     rng = random.Random(20261127)

@@ -15,9 +15,16 @@ T0 = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
 def put_new(store: IncidentStore, metric: str = "cpu", at: datetime = T0):
     with store.transaction() as txn:
         incident = lifecycle.open_incident(
-            incident_id=txn.next_id(), source="web-01", check="local", metric=metric,
-            title=f"{metric} high", severity=Severity.WARNING, category=Category.RESOURCE,
-            value=90.0, threshold=80.0, at=at,
+            incident_id=txn.next_id(),
+            source="web-01",
+            check="local",
+            metric=metric,
+            title=f"{metric} high",
+            severity=Severity.WARNING,
+            category=Category.RESOURCE,
+            value=90.0,
+            threshold=80.0,
+            at=at,
         )
         txn.put(incident)
     return incident
@@ -50,7 +57,9 @@ def test_closed_incidents_move_to_the_archive_of_their_month(store: IncidentStor
     assert [i.id for i in store.list({State.CLOSED})] == [1]
 
 
-def test_reopening_an_archived_incident_brings_it_back_to_the_live_file(store: IncidentStore) -> None:
+def test_reopening_an_archived_incident_brings_it_back_to_the_live_file(
+    store: IncidentStore,
+) -> None:
     put_new(store)
     store.update(1, lambda i: lifecycle.close(i, by="dana", at=T0))
     store.update(1, lambda i: lifecycle.reopen(i, by="dana", at=T0 + timedelta(hours=1)))
@@ -88,10 +97,12 @@ def test_missing_incident_is_not_found(store: IncidentStore) -> None:
 
 
 @pytest.mark.parametrize("content", [b"", b"not json at all", b"[1, 2, 3]", b'{"incidents": 5}'])
-def test_a_file_that_is_not_ours_stops_with_its_name_and_is_left_alone(tmp_path: Path, content: bytes) -> None:
+def test_a_file_that_is_not_ours_stops_with_its_name_and_is_left_alone(
+    tmp_path: Path, content: bytes
+) -> None:
     path = tmp_path / "incidents.json"
     path.write_bytes(content)
-    with pytest.raises(StoreError, match="incidents.json"):
+    with pytest.raises(StoreError, match=r"incidents\.json"):
         IncidentStore(path)
     assert path.read_bytes() == content
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 from engine.operations import Operations
 from engine.recorder import record
@@ -18,14 +19,20 @@ from store import IncidentStore
 
 def main() -> None:
     db, name, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    progress = open(sys.argv[5], "a") if len(sys.argv) > 5 else None  # noqa: SIM115
+    progress = Path(sys.argv[5]).open("a") if len(sys.argv) > 5 else None  # noqa: SIM115
     store = IncidentStore(db)
     ops = Operations(store, clock=lambda: datetime.now(UTC), operator=name)
     for n in range(count):
         breach = Breach(
-            source=name, check="load", metric=f"m{n}", severity=Severity.WARNING,
-            category=Category.RESOURCE, value=float(n), threshold=1.0,
-            title=f"{name} {n} " + "x" * 200, at=datetime.now(UTC),
+            source=name,
+            check="load",
+            metric=f"m{n}",
+            severity=Severity.WARNING,
+            category=Category.RESOURCE,
+            value=float(n),
+            threshold=1.0,
+            title=f"{name} {n} " + "x" * 200,
+            at=datetime.now(UTC),
         )
         (change,) = record(store, [breach])
         ops.note(change.incident.id, f"note from {name}")

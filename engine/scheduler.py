@@ -1,0 +1,117 @@
+"""Run every check on its own interval, a bounded number at a time, none waiting on another."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections import deque
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from engine.specs import Watch
+from incidents import Sample
+
+log = logging.getLogger("onwatch.engine")
+
+STARTUP_RATE = 100.0
+"""First runs are spread so that at most about this many checks start per second."""
+
+GUARD_GRACE = 5.0
+"""Seconds past a check's own timeout before the engine gives up on a collector that hangs."""
+
+
+class Collector(Protocol):
+    async def collect(self, now: datetime) -> list[Sample]: ...
+
+
+OnResult = Callable[[Watch, list[Sample], float, float, float], None]
+"""(watch, samples, due, started, duration), times on the loop's monotonic clock."""
+
+
+def guard_timeout(watch: Watch) -> float:
+    timeout = getattr(watch.probe, "timeout", None)
+    base = (
+        timeout.total_seconds()
+        if isinstance(timeout, timedelta)
+        else watch.interval.total_seconds()
+    )
+    return base + GUARD_GRACE
+
+
+class Scheduler:
+    def __init__(
+        self,
+        clock: Callable[[], datetime],
+        on_result: OnResult,
+        max_in_flight: int,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.clock = clock
+        self.on_result = on_result
+        self.slots = asyncio.Semaphore(max_in_flight)
+        self.rng = rng or random.Random()
+        self.lags: deque[float] = deque(maxlen=100_000)
+        self._tasks: list[asyncio.Task[None]] = []
+
+    def start(self, watches: list[tuple[Watch, Collector]]) -> None:
+        spread = len(watches) / STARTUP_RATE
+        for watch, collector in watches:
+            offset = self.rng.uniform(0, min(spread, watch.interval.total_seconds()))
+            task = asyncio.create_task(
+                self._loop(watch, collector, offset), name=f"check {watch.name}"
+            )
+            self._tasks.append(task)
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks.clear()
+
+    async def _loop(self, watch: Watch, collector: Collector, offset: float) -> None:
+        loop = asyncio.get_running_loop()
+        interval = watch.interval.total_seconds()
+        due = loop.time() + offset
+        while True:
+            await asyncio.sleep(max(0.0, due - loop.time()))
+            await self.run(watch, collector, due)
+            due += interval
+            if due < loop.time():
+                # A run longer than the interval: skip the missed slots rather than bunch up.
+                missed = (loop.time() - due) // interval + 1
+                due += missed * interval
+
+    async def run(
+        self, watch: Watch, collector: Collector, due: float | None = None
+    ) -> list[Sample]:
+        """Run one check now (waiting for a free slot) and report its samples."""
+        loop = asyncio.get_running_loop()
+        due = loop.time() if due is None else due
+        async with self.slots:
+            started = loop.time()
+            self.lags.append(started - due)
+            samples = await self._collect(watch, collector)
+            duration = loop.time() - started
+        self.on_result(watch, samples, due, started, duration)
+        return samples
+
+    async def _collect(self, watch: Watch, collector: Collector) -> list[Sample]:
+        limit = guard_timeout(watch)
+        try:
+            async with asyncio.timeout(limit):
+                return await collector.collect(self.clock())
+        except TimeoutError:
+            error = f"check did not finish within {limit:g}s"
+        except Exception as exc:  # a collector bug must not stop the other checks
+            log.exception("check %s failed", watch.name)
+            error = f"collector error: {type(exc).__name__}"
+        return [Sample.failed(watch.source, watch.name, "up", error, self.clock())]
+
+
+async def run_all_once(
+    scheduler: Scheduler, watches: list[tuple[Watch, Collector]]
+) -> list[list[Sample]]:
+    runs: list[Awaitable[list[Sample]]] = [scheduler.run(w, c) for w, c in watches]
+    return list(await asyncio.gather(*runs))

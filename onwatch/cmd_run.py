@@ -1,0 +1,99 @@
+"""`onwatch run --headless`: the engine alone, printing one line per incident event."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import signal
+import sys
+from datetime import timedelta
+from typing import TextIO
+
+from engine import Engine
+from engine.events import EngineEvent, IncidentChanged, StatusChanged
+from incidents import Change, Event
+from incidents.codec import incident_to_dict
+from incidents.timefmt import parse_duration, to_iso
+from onwatch.context import Context
+
+QUIET_EVENTS = frozenset({Event.UPDATED})
+"""Folding another sample into an open incident is not news worth a line."""
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser("run", help="run the monitor", parents=[common])
+    parser.add_argument(
+        "--headless", action="store_true", help="the engine alone, no console (for a service)"
+    )
+    parser.add_argument("--once", action="store_true", help="run every check once, then exit")
+    parser.add_argument("--duration", type=duration_arg, help="run this long, then exit (e.g. 30s)")
+    parser.add_argument("--json", action="store_true", help="JSON lines instead of text")
+    parser.set_defaults(handler=run)
+
+
+def duration_arg(text: str) -> timedelta:
+    try:
+        return parse_duration(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def run(ctx: Context) -> int:
+    if not ctx.args.headless:
+        from onwatch.cmd_tui import run_console
+
+        return run_console(ctx)
+    for warning in ctx.config.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    engine = ctx.engine()
+    printer = EventPrinter(sys.stdout, as_json=ctx.args.json)
+    return asyncio.run(_run(engine, printer, ctx.args.once, ctx.args.duration))
+
+
+async def _run(
+    engine: Engine, printer: EventPrinter, once: bool, duration: timedelta | None
+) -> int:
+    engine.subscribe(printer)
+    if once:
+        await engine.run_once()
+        return 0
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    await engine.start()
+    try:
+        timeout = duration.total_seconds() if duration is not None else None
+        try:
+            await asyncio.wait_for(stop.wait(), timeout)
+        except TimeoutError:
+            pass
+    finally:
+        await engine.stop()
+    return 0
+
+
+class EventPrinter:
+    def __init__(self, out: TextIO, *, as_json: bool) -> None:
+        self.out = out
+        self.as_json = as_json
+
+    def __call__(self, event: EngineEvent) -> None:
+        if isinstance(event, IncidentChanged) and event.change.event not in QUIET_EVENTS:
+            self.out.write(self._line(event.change) + "\n")
+            self.out.flush()
+        elif isinstance(event, StatusChanged):
+            print(f"status: {event.key}: {event.text or 'ok'}", file=sys.stderr)
+
+    def _line(self, change: Change) -> str:
+        incident = change.incident
+        if self.as_json:
+            payload = {"event": change.event.value, "incident": incident_to_dict(incident)}
+            return json.dumps(payload, ensure_ascii=False)
+        at = incident.timeline[-1].at if incident.timeline else incident.last_seen_at
+        return (
+            f"{to_iso(at)} {change.event.value} #{incident.id} {incident.priority.value} "
+            f"{incident.severity.value} {incident.state.value}: {incident.title} "
+            f"[{incident.fingerprint}]"
+        )
