@@ -1,52 +1,425 @@
-"""The operator's console."""
+"""The operator's console: sources, open incidents, and two keystrokes to act on any of them."""
 
 from __future__ import annotations
 
-from textual import work
-from textual.app import App, ComposeResult
-from textual.widgets import DataTable, Footer, Header
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any, ClassVar
 
-from engine import Operations
-from engine.operations import Clock
-from incidents import Incident
-from incidents.timefmt import format_duration
-from store import IncidentStore
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
 
-POLL_SECONDS = 2.0
+from engine import Engine, EngineEvent, IncidentChanged, StatusChanged
+from incidents import Event, Incident, IncidentError, Priority, State
+from store import NotFound
+from tui.messages import EngineChanged
+from tui.screens.dialogs import CloseDialog, PriorityDialog, TextDialog
+from tui.screens.help import HelpScreen
+from tui.screens.incident import IncidentScreen
+from tui.screens.wall import WallScreen
+from tui.settings import ConsoleSettings, load_settings, save_settings
+from tui.view import (
+    SeverityFilter,
+    SourceRow,
+    StateFilter,
+    incident_row,
+    kind_of,
+    matches_search,
+    source_rows,
+    spark_metric,
+    summarize,
+)
+from tui.widgets.status_bar import StatusBar
+from tui.widgets.tables import IncidentsTable, SourcesTable
+
+CLOCK_SECONDS = 1.0
+FLASH_SECONDS = 2.0
+CLOSED_PAGE = 500
+"""Closed incidents shown at most under the `closed` filter, newest first."""
+
+PAGING_EVENTS = frozenset({Event.OPENED, Event.REOPENED, Event.ESCALATED, Event.UPGRADED})
+
+ACTION_VERBS = {
+    "acknowledge": "acknowledged",
+    "escalate": "escalated",
+    "close": "closed",
+    "reopen": "reopened",
+    "note": "noted",
+    "set_priority": "reprioritised",
+}
 
 
 class OnwatchApp(App[None]):
     TITLE = "onwatch"
-    BINDINGS = [("q", "quit", "Quit")]
+    CSS_PATH = "onwatch.tcss"
+    BINDINGS: ClassVar = [
+        Binding("a", "incident('acknowledge')", "Ack", id="acknowledge"),
+        Binding("e", "incident('escalate')", "Escalate", id="escalate"),
+        Binding("c", "close_incident", "Close", id="close"),
+        Binding("n", "note", "Note", id="note"),
+        Binding("r", "incident('reopen')", "Reopen", id="reopen"),
+        Binding("p", "priority", "Priority", id="priority"),
+        Binding("slash", "search", "Search", id="search"),
+        Binding("f", "cycle_state", "Filter", id="filter-state"),
+        Binding("v", "cycle_severity", "Severity", show=False, id="filter-severity"),
+        Binding("w", "wall", "Wall", id="wall"),
+        Binding("question_mark", "help", "Help", id="help"),
+        Binding("q", "quit", "Quit", id="quit"),
+    ]
+    INCIDENT_ACTIONS: ClassVar = frozenset({"incident", "close_incident", "note", "priority"})
 
-    def __init__(self, *, store: IncidentStore, operations: Operations, clock: Clock) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        operator: str,
+        clock: Callable[[], datetime],
+        runbooks: Mapping[str, str] | None = None,
+        settings_path: Path | None = None,
+        wall: bool = False,
+        bell: bool = False,
+        autostart: bool = True,
+    ) -> None:
         super().__init__()
-        self.store = store
-        self.operations = operations
+        self.engine = engine
+        self.operator = operator
         self.clock = clock
+        self.runbooks = dict(runbooks or {})
+        self.settings_path = settings_path
+        self.settings: ConsoleSettings = load_settings(settings_path)
+        self.start_in_wall = wall
+        self.bell_on_page = bell
+        self.autostart = autostart
+        self.state_filter = StateFilter.OPEN
+        self.severity_filter = SeverityFilter.ALL
+        self.search_text = ""
+        self.closed: list[Incident] = []
+        self.flashing: dict[str, datetime] = {}
+        self._unsubscribe: Callable[[], None] | None = None
+
+    # --- layout --------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=True)
-        yield DataTable(id="incidents", cursor_type="row")
+        yield StatusBar(id="status")
+        with Vertical(id="main"):
+            yield Static("Sources", classes="section-title", id="sources-title")
+            yield SourcesTable(id="sources")
+            yield Static("Incidents", classes="section-title", id="incidents-title")
+            yield IncidentsTable(id="incidents")
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("ID", "PRI", "SEVERITY", "STATE", "AGE", "SOURCE", "TITLE")
-        self.refresh_incidents()
-        self.set_interval(POLL_SECONDS, self.refresh_incidents)
+        if self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self._unsubscribe = self.engine.subscribe(self._on_engine_event)
+        self.query_one(IncidentsTable).focus()
+        self.set_interval(CLOCK_SECONDS, self._tick)
+        if self.autostart:
+            self.start_engine()
+        else:
+            self.load_incidents()
+        self.refresh_view()
+        if self.start_in_wall:
+            self.action_wall()
 
-    @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
-    def refresh_incidents(self) -> None:
-        incidents = self.store.unclosed()
-        self.call_from_thread(self._show, incidents)
+    @work(exclusive=True, group="engine", exit_on_error=False)
+    async def start_engine(self) -> None:
+        await self.engine.start()
+        self.post_message(EngineChanged())
 
-    def _show(self, incidents: list[Incident]) -> None:
-        table = self.query_one(DataTable)
+    @work(exclusive=True, group="engine", exit_on_error=False)
+    async def load_incidents(self) -> None:
+        """Show what the store holds without running any check (tests, snapshots)."""
+        await self.engine.reload()
+        self.post_message(EngineChanged())
+
+    async def on_unmount(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+        if self.autostart:
+            await self.engine.stop()
+
+    # --- engine -> screen ----------------------------------------------------------------------
+
+    def _on_engine_event(self, event: EngineEvent) -> None:
+        if isinstance(event, IncidentChanged):
+            change = event.change
+            if change.event in PAGING_EVENTS:
+                self._page_operator(change.incident, change.event)
+        elif isinstance(event, StatusChanged) and event.text:
+            self.notify(event.text, title="onwatch", severity="warning", timeout=8)
+        # Coalesced: however many events arrive, one refresh is pending at a time.
+        self.post_message(EngineChanged())
+
+    def _page_operator(self, incident: Incident, event: Event) -> None:
+        key = str(incident.id)
+        self.flashing[key] = self.clock()
+        self.set_timer(FLASH_SECONDS, self.refresh_view)
+        severity = "error" if incident.severity.value == "critical" else "warning"
+        self.notify(
+            f"#{incident.id} {incident.title}",
+            title=f"{event.value}: {incident.severity.value} {incident.check}",
+            severity=severity,
+        )
+        if self.bell_on_page:
+            self.bell()
+
+    @on(EngineChanged)
+    def refresh_view(self) -> None:
         now = self.clock()
-        table.clear()
-        for i in incidents:
-            table.add_row(
-                str(i.id), i.priority.value, i.severity.value, i.state.value,
-                format_duration(now - i.created_at), i.source, i.title, key=str(i.id),
+        self.flashing = {
+            k: at for k, at in self.flashing.items() if (now - at).total_seconds() < FLASH_SECONDS
+        }
+        incidents = list(self.engine.incidents.values())
+        rows = self._source_rows(incidents)
+        summary = summarize(incidents, (r.status for r in rows), self.engine.last_poll, now)
+        notes = list(self.engine.status.values())
+        self.query_one(StatusBar).show(summary, self.operator, now, notes)
+        screen = self.screen
+        if isinstance(screen, WallScreen):
+            screen.show(rows, summary, now)
+            return
+        with self.batch_update():
+            self.query_one(SourcesTable).show(rows)
+            self._show_incidents(incidents, now)
+        if isinstance(screen, IncidentScreen):
+            current = self._find(screen.incident.id)
+            if current is not None:
+                screen.show(current, now)
+
+    def _source_rows(self, incidents: list[Incident]) -> list[SourceRow]:
+        watches = self.engine.settings.watches
+        history = self.engine.history
+        latest = {w.source: history.latest_for(w.source) for w in watches}
+        trends = {w.source: history.values(w.source, spark_metric(kind_of(w))) for w in watches}
+        return source_rows(watches, incidents, latest, trends)
+
+    def _show_incidents(self, incidents: list[Incident], now: datetime) -> None:
+        pool = self.closed if self.state_filter is StateFilter.CLOSED else incidents
+        shown = [
+            incident_row(i, now)
+            for i in pool
+            if self.state_filter.admits(i)
+            and self.severity_filter.admits(i)
+            and matches_search(i, self.search_text)
+        ]
+        self.query_one(IncidentsTable).show(shown, frozenset(self.flashing))
+        title = f"Incidents: {self.state_filter.value}"
+        if self.severity_filter is not SeverityFilter.ALL:
+            title += f", {self.severity_filter.value}"
+        if self.search_text:
+            title += f", matching “{self.search_text}”"
+        title += f"  ({len(shown)})"
+        self.query_one("#incidents-title", Static).update(title)
+
+    def _tick(self) -> None:
+        self.refresh_view()
+
+    # --- which incident an action is about ------------------------------------------------------
+
+    def _find(self, incident_id: int) -> Incident | None:
+        found = self.engine.incidents.get(incident_id)
+        if found is None:
+            found = next((i for i in self.closed if i.id == incident_id), None)
+        return found
+
+    def selected_incident(self) -> Incident | None:
+        if isinstance(self.screen, IncidentScreen):
+            return self._find(self.screen.incident.id) or self.screen.incident
+        incident_id = self.query_one(IncidentsTable).selected_id
+        return None if incident_id is None else self._find(incident_id)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Wall mode and dialogs change nothing: incident actions are off there.
+        if action in self.INCIDENT_ACTIONS or action in {"search", "cycle_state", "cycle_severity"}:
+            return isinstance(self.screen, IncidentScreen) or self.screen is self.screen_stack[0]
+        if action == "wall":
+            return not isinstance(self.screen, IncidentScreen)
+        return True
+
+    # --- actions -------------------------------------------------------------------------------
+
+    def action_incident(self, action: str) -> None:
+        incident = self.selected_incident()
+        if incident is None:
+            self.notify("no incident selected", severity="warning")
+            return
+        self.perform(action, incident.id)
+
+    def action_close_incident(self) -> None:
+        incident = self.selected_incident()
+        if incident is None:
+            self.notify("no incident selected", severity="warning")
+            return
+        if incident.state is State.CLOSED:
+            self.notify(f"incident {incident.id} is already closed", severity="warning")
+            return
+
+        def closed(note: str | None) -> None:
+            if note is not None:
+                self.perform("close", incident.id, note=note)
+
+        self.push_screen(CloseDialog(incident.id, incident.title), closed)
+
+    def action_note(self) -> None:
+        incident = self.selected_incident()
+        if incident is None:
+            self.notify("no incident selected", severity="warning")
+            return
+
+        def noted(text: str | None) -> None:
+            if text is not None:
+                self.perform("note", incident.id, text)
+
+        self.push_screen(
+            TextDialog(f"Note on incident {incident.id}", placeholder="what you found or did"),
+            noted,
+        )
+
+    def action_priority(self) -> None:
+        incident = self.selected_incident()
+        if incident is None:
+            self.notify("no incident selected", severity="warning")
+            return
+
+        def picked(priority: Priority | None) -> None:
+            if priority is not None:
+                self.perform("set_priority", incident.id, priority)
+
+        self.push_screen(PriorityDialog(incident.id, incident.priority), picked)
+
+    @work(group="actions", exit_on_error=False)
+    async def perform(self, action: str, incident_id: int, *args: Any, **kwargs: Any) -> None:
+        try:
+            change = await self.engine.act(action, incident_id, *args, **kwargs)
+        except (IncidentError, NotFound) as exc:
+            self.notify(str(exc), title="not done", severity="error")
+            return
+        incident = change.incident
+        if incident.state is State.CLOSED or self.state_filter is StateFilter.CLOSED:
+            self._replace_closed(incident)
+        self.notify(f"incident {incident.id} {ACTION_VERBS[action]} by {self.operator}")
+        self.refresh_view()
+
+    def _replace_closed(self, incident: Incident) -> None:
+        others = [i for i in self.closed if i.id != incident.id]
+        self.closed = [incident, *others] if incident.state is State.CLOSED else others
+
+    def action_search(self) -> None:
+        def searched(text: str | None) -> None:
+            if text is not None:
+                self.search_text = text.strip()
+                self.refresh_view()
+
+        self.push_screen(
+            TextDialog(
+                "Search incidents",
+                value=self.search_text,
+                placeholder="text in title, source, check or id; empty clears",
+            ),
+            searched,
+        )
+
+    def action_cycle_state(self) -> None:
+        self.state_filter = self.state_filter.next()
+        if self.state_filter is StateFilter.CLOSED:
+            self.load_closed()
+        self.refresh_view()
+
+    def action_cycle_severity(self) -> None:
+        self.severity_filter = self.severity_filter.next()
+        self.refresh_view()
+
+    @work(exclusive=True, group="history", exit_on_error=False, thread=True)
+    def load_closed(self) -> None:
+        newest_first = []
+        for incident in self.engine.store.archived():
+            newest_first.append(incident)
+            if len(newest_first) >= CLOSED_PAGE:
+                break
+        newest_first.sort(key=lambda i: i.closed_at or i.created_at, reverse=True)
+        self.call_from_thread(self._closed_loaded, newest_first)
+
+    def _closed_loaded(self, incidents: list[Incident]) -> None:
+        self.closed = incidents
+        self.refresh_view()
+
+    def action_wall(self) -> None:
+        if isinstance(self.screen, WallScreen):
+            self.pop_screen()
+        else:
+            self.push_screen(WallScreen())
+            self.call_after_refresh(self.refresh_view)
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    @on(DataTable.RowSelected, "#incidents")
+    def open_incident(self, event: DataTable.RowSelected) -> None:
+        incident = self._find(int(event.row_key.value))
+        if incident is not None:
+            self.push_screen(
+                IncidentScreen(incident, self.clock(), self.runbooks.get(incident.check))
             )
+
+    # --- command palette and theme -------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        commands = [
+            (
+                "Acknowledge incident",
+                "Acknowledge the selected incident (a)",
+                lambda: self.action_incident("acknowledge"),
+            ),
+            (
+                "Escalate incident",
+                "Escalate the selected incident (e)",
+                lambda: self.action_incident("escalate"),
+            ),
+            (
+                "Close incident",
+                "Close the selected incident, with a note (c)",
+                self.action_close_incident,
+            ),
+            ("Note on incident", "Add a note to the selected incident (n)", self.action_note),
+            (
+                "Reopen incident",
+                "Reopen the selected incident (r)",
+                lambda: self.action_incident("reopen"),
+            ),
+            (
+                "Change priority",
+                "Change the selected incident's priority (p)",
+                self.action_priority,
+            ),
+            ("Search incidents", "Filter incidents by text (/)", self.action_search),
+            (
+                "Cycle state filter",
+                "open, triggered, acknowledged, resolved, closed (f)",
+                self.action_cycle_state,
+            ),
+            (
+                "Cycle severity filter",
+                "all, critical, warning and worse (v)",
+                self.action_cycle_severity,
+            ),
+            ("Wall mode", "Big tiles for a NOC screen (w)", self.action_wall),
+            ("Help", "Every key (?)", self.action_help),
+        ]
+        for title, help_text, callback in commands:
+            yield SystemCommand(title, help_text, callback)
+
+    def _remember_theme(self, theme: Any) -> None:
+        self.settings.theme = theme.name
+        self._save_settings()
+
+    @work(thread=True, exclusive=True, group="settings", exit_on_error=False)
+    def _save_settings(self) -> None:
+        save_settings(self.settings_path, self.settings)

@@ -1,0 +1,245 @@
+"""Each key path of the console, checked against the store (where the truth lives)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from engine.operations import Operations
+from incidents import Priority, State
+from store import IncidentStore
+from tests.tui.conftest import FixedClock, build_app
+from tui.app import OnwatchApp
+from tui.screens.incident import IncidentScreen
+from tui.screens.wall import WallScreen
+from tui.widgets.tables import IncidentsTable
+
+SIZE = (120, 40)
+
+
+async def settle(pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def select(pilot, incident_id: int) -> None:
+    table = pilot.app.query_one(IncidentsTable)
+    table.move_cursor(row=table.get_row_index(str(incident_id)))
+    await pilot.pause()
+
+
+def shown_ids(app: OnwatchApp) -> list[int]:
+    table = app.query_one(IncidentsTable)
+    return [int(table.get_row_at(i)[0].plain) for i in range(table.row_count)]
+
+
+async def test_incidents_are_sorted_by_priority_then_age(app: OnwatchApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        # api down is P1; the cpu (42 min old) and the latency warning are P2/P3.
+        assert shown_ids(app) == [2, 1, 3]
+
+
+async def test_ack_key_acknowledges_selected_incident(
+    app: OnwatchApp, store: IncidentStore
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select(pilot, 1)
+        await pilot.press("a")
+        await settle(pilot)
+    incident = store.get(1)
+    assert incident.state is State.ACKNOWLEDGED
+    assert (incident.timeline[-1].kind, incident.timeline[-1].by) == ("acknowledged", "dana")
+
+
+async def test_cursor_stays_on_the_same_incident_when_the_order_changes(app: OnwatchApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select(pilot, 3)
+        await pilot.press("p", "1")  # 3 becomes P1 and moves up the list
+        await settle(pilot)
+        assert shown_ids(app)[0] == 2
+        assert app.query_one(IncidentsTable).selected_id == 3
+
+
+async def test_escalate_key(app: OnwatchApp, store: IncidentStore) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select(pilot, 2)
+        await pilot.press("e")
+        await settle(pilot)
+    assert store.get(2).escalation_level == 1
+    assert store.get(2).timeline[-1].by == "dana"
+
+
+async def test_close_asks_first_and_records_the_note(app: OnwatchApp, store: IncidentStore) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select(pilot, 1)
+        await pilot.press("c")
+        await pilot.pause()
+        assert store.get(1).state is State.TRIGGERED  # nothing yet: it asked
+        await pilot.press(*"cron filled /tmp", "enter")
+        await settle(pilot)
+        assert 1 not in shown_ids(app)
+    closed = store.get(1)
+    assert closed.state is State.CLOSED
+    assert closed.timeline[-1].note == "cron filled /tmp"
+
+
+async def test_close_cancelled_changes_nothing(app: OnwatchApp, store: IncidentStore) -> None:
+    before = store.get(1)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select(pilot, 1)
+        await pilot.press("c", "escape")
+        await settle(pilot)
+    assert store.get(1) == before
+
+
+async def test_note_key(app: OnwatchApp, store: IncidentStore) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select(pilot, 3)
+        await pilot.press("n", *"cdn slow in eu", "enter")
+        await settle(pilot)
+    entry = store.get(3).timeline[-1]
+    assert (entry.kind, entry.by, entry.note) == ("note", "dana", "cdn slow in eu")
+
+
+async def test_priority_key(app: OnwatchApp, store: IncidentStore) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select(pilot, 3)
+        await pilot.press("p", "2")
+        await settle(pilot)
+    assert store.get(3).priority is Priority.P2
+
+
+async def test_reopen_from_the_closed_filter(app: OnwatchApp, store: IncidentStore) -> None:
+    Operations(store, clock=FixedClock(), operator="lee").close(3)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for _ in range(4):  # open -> triggered -> acknowledged -> resolved -> closed
+            await pilot.press("f")
+        await settle(pilot)
+        assert shown_ids(app) == [3]
+        await select(pilot, 3)
+        await pilot.press("r")
+        await settle(pilot)
+    assert store.get(3).state is State.TRIGGERED
+
+
+async def test_action_that_is_not_allowed_says_why_and_changes_nothing(
+    app: OnwatchApp, store: IncidentStore
+) -> None:
+    before = store.get(2)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select(pilot, 2)
+        await pilot.press("r")  # reopen a triggered incident
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+    assert any("cannot reopen incident 2: it is triggered" in m for m in messages)
+    assert store.get(2) == before
+
+
+async def test_search_filters_by_text(app: OnwatchApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"refused", "enter")
+        await settle(pilot)
+        assert shown_ids(app) == [2]
+        await pilot.press("slash", "ctrl+u", "enter")
+        await settle(pilot)
+        assert len(shown_ids(app)) == 3
+
+
+async def test_state_and_severity_filters(app: OnwatchApp, store: IncidentStore) -> None:
+    Operations(store, clock=FixedClock(), operator="lee").acknowledge(1)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f")  # triggered
+        await settle(pilot)
+        assert sorted(shown_ids(app)) == [2, 3]
+        await pilot.press("f")  # acknowledged
+        await settle(pilot)
+        assert shown_ids(app) == [1]
+        for _ in range(3):  # resolved, closed, back to open
+            await pilot.press("f")
+        await pilot.press("v")  # critical only
+        await settle(pilot)
+        assert sorted(shown_ids(app)) == [1, 2]
+
+
+async def test_enter_opens_the_incident_with_its_runbook(app: OnwatchApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select(pilot, 2)
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, IncidentScreen)
+        assert screen.incident.id == 2
+        assert screen.runbook == "https://wiki.example/runbooks/api"
+        await pilot.press("a")  # keys act on the incident shown
+        await settle(pilot)
+        assert screen.incident.state is State.ACKNOWLEDGED
+        await pilot.press("escape")
+        assert not isinstance(app.screen, IncidentScreen)
+
+
+async def test_wall_mode_changes_nothing_and_w_leaves_it(
+    app: OnwatchApp, store: IncidentStore
+) -> None:
+    before = store.list()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("w")
+        await pilot.pause()
+        assert isinstance(app.screen, WallScreen)
+        await pilot.press("a", "e", "c", "n", "r", "p", "1")
+        await settle(pilot)
+        assert isinstance(app.screen, WallScreen)
+        await pilot.press("w")
+        await pilot.pause()
+        assert not isinstance(app.screen, WallScreen)
+    assert store.list() == before
+
+
+async def test_wall_flag_starts_in_wall_mode(store: IncidentStore, tmp_path: Path) -> None:
+    app = build_app(store, tmp_path, wall=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, WallScreen)
+
+
+async def test_change_from_the_cli_appears_within_a_poll(
+    app: OnwatchApp, store: IncidentStore
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pilot.app.run_worker(app.engine.start())
+        await settle(pilot)
+        other_process = Operations(IncidentStore(store.path), clock=FixedClock(), operator="lee")
+        other_process.acknowledge(2)
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if app.engine.incidents[2].state is State.ACKNOWLEDGED:
+                break
+        await pilot.pause()
+        table = app.query_one(IncidentsTable)
+        row = table.get_row(str(2))
+        assert "ACKED" in row[3].plain
+        await app.engine.stop()
+
+
+async def test_theme_choice_is_remembered(store: IncidentStore, tmp_path: Path) -> None:
+    app = build_app(store, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        app.theme = "nord"
+        await settle(pilot)
+    again = build_app(store, tmp_path)
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert again.theme == "nord"

@@ -1,0 +1,97 @@
+"""Small modal questions: confirm a close, type a note, pick a priority, search."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label
+
+from incidents import Priority
+
+
+class CloseDialog(ModalScreen[str | None]):
+    """Returns the optional closing note, or None when cancelled."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, incident_id: int, title: str) -> None:
+        super().__init__()
+        self.incident_id = incident_id
+        self.incident_title = title
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(f"Close incident {self.incident_id}?", classes="dialog-title")
+            yield Label(self.incident_title, classes="dialog-subtitle")
+            yield Input(placeholder="closing note (optional)", id="note")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Close incident", variant="error", id="confirm")
+                yield Button("Cancel", id="cancel")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "confirm":
+            self.dismiss(self.query_one("#note", Input).value)
+        else:
+            self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class TextDialog(ModalScreen[str | None]):
+    """One line of text (a note, a search); None when cancelled."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, prompt: str, *, value: str = "", placeholder: str = "") -> None:
+        super().__init__()
+        self.prompt = prompt
+        self.value = value
+        self.placeholder = placeholder
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.prompt, classes="dialog-title")
+            yield Input(value=self.value, placeholder=self.placeholder, id="text")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class PriorityDialog(ModalScreen[Priority | None]):
+    """Press 1-5 for P1-P5."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        *(Binding(str(n), f"pick({n})", f"P{n}", show=False) for n in range(1, 6)),
+    ]
+
+    def __init__(self, incident_id: int, current: Priority) -> None:
+        super().__init__()
+        self.incident_id = incident_id
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(f"Priority of incident {self.incident_id}", classes="dialog-title")
+            yield Label(f"now {self.current.value}; press 1-5 for P1 (most urgent) to P5")
+            with Horizontal(classes="dialog-buttons"):
+                for n in range(1, 6):
+                    yield Button(f"P{n}", id=f"p{n}")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(Priority(event.button.id.upper()))  # type: ignore[union-attr]
+
+    def action_pick(self, number: int) -> None:
+        self.dismiss(Priority(f"P{number}"))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

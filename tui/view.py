@@ -1,0 +1,294 @@
+"""What the console shows, computed from engine state: plain Python, no Textual.
+
+Keeping the decisions here (a source's status word, the sort order of incidents, the wall's
+tiles) makes them testable without a terminal, and keeps the widgets thin.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from collectors.specs import HttpCheck, LocalCheck, TcpCheck
+from engine.specs import Watch
+from incidents import Incident, Mark, Sample, Severity, State
+from incidents.rules import NO_DATA_METRIC
+from incidents.timefmt import format_duration
+
+SPARK_BLOCKS = "▁▂▃▄▅▆▇█"
+
+
+class Status(enum.Enum):
+    """A source's state in one word and one symbol, so it reads without colour."""
+
+    DOWN = ("DOWN", "▼", 0)
+    CRIT = ("CRIT", "✖", 1)
+    NO_DATA = ("NO DATA", "?", 2)
+    WARN = ("WARN", "▲", 3)
+    SILENCED = ("SILENCED", "◌", 4)
+    OK = ("OK", "✓", 5)
+
+    def __init__(self, word: str, symbol: str, rank: int) -> None:
+        self.word = word
+        self.symbol = symbol
+        self.rank = rank  # 0 is the worst: failing sources sort first
+
+    @property
+    def label(self) -> str:
+        return f"{self.symbol} {self.word}"
+
+    @property
+    def css_class(self) -> str:
+        return "status-" + self.name.lower().replace("_", "-")
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRow:
+    key: str
+    name: str
+    kind: str
+    status: Status
+    values: str
+    spark: str
+    failing_title: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentRow:
+    key: str
+    id: int
+    cells: tuple[str, ...]
+    sort_key: tuple[int, float, int]
+    severity: Severity
+    state: State
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    open_by_severity: tuple[tuple[Severity, int], ...]
+    checks_up: int
+    checks_down: int
+    last_poll: datetime | None
+    oldest_unacknowledged: timedelta | None
+
+
+def kind_of(watch: Watch) -> str:
+    match watch.probe:
+        case LocalCheck():
+            return "host"
+        case HttpCheck():
+            return "http"
+        case TcpCheck():
+            return "tcp"
+    return type(watch.probe).__name__.removesuffix("Check").lower()
+
+
+def sparkline(values: Sequence[float], width: int = 12) -> str:
+    """Recent values as block characters scaled to their own range."""
+    recent = list(values)[-width:]
+    if not recent:
+        return ""
+    low, high = min(recent), max(recent)
+    span = high - low
+    if span <= 0:
+        return SPARK_BLOCKS[0] * len(recent) if high == 0 else SPARK_BLOCKS[3] * len(recent)
+    top = len(SPARK_BLOCKS) - 1
+    return "".join(SPARK_BLOCKS[round((v - low) / span * top)] for v in recent)
+
+
+def status_of(incidents: Iterable[Incident], samples: Mapping[str, Sample]) -> Status:
+    """The worst thing true of a source right now."""
+    active = [i for i in incidents if i.state.is_active]
+    unsilenced = [i for i in active if not i.has(Mark.SILENCED)]
+    if not samples and not active:
+        return Status.NO_DATA
+    candidates = [Status.OK]
+    for incident in unsilenced:
+        if incident.metric == NO_DATA_METRIC:
+            candidates.append(Status.NO_DATA)
+        elif incident.metric == "up" and incident.severity is Severity.CRITICAL:
+            candidates.append(Status.DOWN)
+        elif incident.severity is Severity.CRITICAL:
+            candidates.append(Status.CRIT)
+        elif incident.severity is Severity.WARNING:
+            candidates.append(Status.WARN)
+    if len(candidates) == 1 and len(unsilenced) < len(active):
+        return Status.SILENCED
+    return min(candidates, key=lambda s: s.rank)
+
+
+def _fmt(value: float | None, unit: str = "") -> str:
+    if value is None:
+        return "-"
+    if unit == "s":
+        return format_duration(timedelta(seconds=value))
+    return f"{value:.0f}{unit}" if abs(value) >= 10 else f"{value:.1f}{unit}"
+
+
+def describe_values(kind: str, samples: Mapping[str, Sample]) -> str:
+    def value(metric: str) -> float | None:
+        sample = samples.get(metric)
+        return sample.value if sample is not None else None
+
+    if kind in ("host", "agent", "prometheus"):
+        disks = [
+            s.value for m, s in samples.items() if m.startswith("disk:") and s.value is not None
+        ]
+        disk = max(disks) if disks else None
+        return (
+            f"cpu {_fmt(value('cpu'), '%')}  mem {_fmt(value('memory'), '%')}  "
+            f"disk {_fmt(disk, '%')}  load {_fmt(value('load'))}"
+        )
+    if kind == "http":
+        status = value("status")
+        code = "-" if status is None else f"{status:.0f}"
+        return f"{_fmt(value('latency'), 's')}  HTTP {code}"
+    if kind == "tcp":
+        return f"connect {_fmt(value('connect_time'), 's')}"
+    return ""
+
+
+def spark_metric(kind: str) -> str:
+    return {"http": "latency", "tcp": "connect_time"}.get(kind, "cpu")
+
+
+def source_rows(
+    watches: Sequence[Watch],
+    incidents: Iterable[Incident],
+    latest: Mapping[str, Mapping[str, Sample]],
+    history: Mapping[str, Sequence[float]],
+) -> list[SourceRow]:
+    """One row per watched source, failing sources first, worst first."""
+    by_source: dict[str, list[Incident]] = {}
+    for incident in incidents:
+        by_source.setdefault(incident.source, []).append(incident)
+    rows = []
+    for watch in watches:
+        kind = kind_of(watch)
+        mine = by_source.get(watch.source, [])
+        samples = latest.get(watch.source, {})
+        status = status_of(mine, samples)
+        worst = min(
+            (i for i in mine if i.state.is_active),
+            key=lambda i: (-i.severity.rank, i.created_at),
+            default=None,
+        )
+        rows.append(
+            SourceRow(
+                key=watch.source,
+                name=watch.source,
+                kind=kind,
+                status=status,
+                values=describe_values(kind, samples),
+                spark=sparkline(history.get(watch.source, ())),
+                failing_title=worst.title if worst is not None else "",
+            )
+        )
+    return sorted(rows, key=lambda r: (r.status.rank, r.name))
+
+
+INCIDENT_COLUMNS = ("ID", "PRI", "SEV", "STATE", "ESC", "AGE", "SOURCE", "TITLE")
+
+STATE_LABELS = {
+    State.TRIGGERED: "▲ TRIGGERED",
+    State.ACKNOWLEDGED: "✓ ACKED",
+    State.RESOLVED: "○ RESOLVED",
+    State.CLOSED: "· CLOSED",
+}
+SEVERITY_LABELS = {Severity.CRITICAL: "✖ CRIT", Severity.WARNING: "▲ WARN", Severity.INFO: "i INFO"}
+
+
+def incident_row(incident: Incident, now: datetime) -> IncidentRow:
+    i = incident
+    state = STATE_LABELS[i.state] + (" ~" if i.has(Mark.FLAPPING) else "")
+    if i.has(Mark.SILENCED):
+        state += " ◌"
+    return IncidentRow(
+        key=str(i.id),
+        id=i.id,
+        cells=(
+            str(i.id),
+            i.priority.value,
+            SEVERITY_LABELS[i.severity],
+            state,
+            str(i.escalation_level),
+            format_duration(now - i.created_at),
+            i.source,
+            i.title,
+        ),
+        # Most urgent first, then the oldest, then by id for a stable order.
+        sort_key=(int(i.priority.value[1:]), i.created_at.timestamp(), i.id),
+        severity=i.severity,
+        state=i.state,
+    )
+
+
+class StateFilter(enum.Enum):
+    OPEN = "open"
+    TRIGGERED = "triggered"
+    ACKNOWLEDGED = "acknowledged"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+    def next(self) -> StateFilter:
+        members = list(StateFilter)
+        return members[(members.index(self) + 1) % len(members)]
+
+    def admits(self, incident: Incident) -> bool:
+        if self is StateFilter.OPEN:
+            return incident.state is not State.CLOSED
+        return incident.state.value == self.value
+
+
+class SeverityFilter(enum.Enum):
+    ALL = "all"
+    CRITICAL = "critical"
+    WARNING = "warning+"
+
+    def next(self) -> SeverityFilter:
+        members = list(SeverityFilter)
+        return members[(members.index(self) + 1) % len(members)]
+
+    def admits(self, incident: Incident) -> bool:
+        if self is SeverityFilter.CRITICAL:
+            return incident.severity is Severity.CRITICAL
+        if self is SeverityFilter.WARNING:
+            return incident.severity is not Severity.INFO
+        return True
+
+
+def matches_search(incident: Incident, text: str) -> bool:
+    if not text:
+        return True
+    needle = text.casefold()
+    haystack = (str(incident.id), incident.title, incident.source, incident.check, incident.metric)
+    return any(needle in field.casefold() for field in haystack)
+
+
+def summarize(
+    incidents: Iterable[Incident],
+    statuses: Iterable[Status],
+    last_poll: datetime | None,
+    now: datetime,
+) -> Summary:
+    counts = dict.fromkeys(Severity, 0)
+    oldest: datetime | None = None
+    for incident in incidents:
+        if not incident.state.is_active:
+            continue
+        counts[incident.severity] += 1
+        if incident.state is State.TRIGGERED and (oldest is None or incident.created_at < oldest):
+            oldest = incident.created_at
+    statuses = list(statuses)
+    down = sum(s in (Status.DOWN, Status.NO_DATA) for s in statuses)
+    return Summary(
+        open_by_severity=tuple(
+            (s, counts[s]) for s in (Severity.CRITICAL, Severity.WARNING, Severity.INFO)
+        ),
+        checks_up=len(statuses) - down,
+        checks_down=down,
+        last_poll=last_poll,
+        oldest_unacknowledged=None if oldest is None else now - oldest,
+    )

@@ -1,0 +1,48 @@
+"""The header line: what is open, how the checks are doing, who is on, what time it is."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.widgets import Static
+
+from incidents import Severity
+from tui.view import SEVERITY_LABELS, Summary
+
+SEVERITY_STYLES = {
+    Severity.CRITICAL: "bold red",
+    Severity.WARNING: "bold yellow",
+    Severity.INFO: "bold cyan",
+}
+
+
+def _clock(at: datetime) -> str:
+    return at.astimezone().strftime("%H:%M:%S")
+
+
+class StatusBar(Static):
+    def show(
+        self, summary: Summary, operator: str, now: datetime, notes: list[str] | None = None
+    ) -> None:
+        line = Text()
+        for severity, count in summary.open_by_severity:
+            style = SEVERITY_STYLES[severity] if count else "dim"
+            line.append(f"{SEVERITY_LABELS[severity]} {count}", style=style)
+            line.append("  ")
+        line.append("│ ", style="dim")
+        line.append(f"checks {summary.checks_up} up", style="green" if summary.checks_up else "")
+        line.append(" / ")
+        down_style = "bold red" if summary.checks_down else "dim"
+        line.append(f"{summary.checks_down} down", style=down_style)
+        line.append(" │ ", style="dim")
+        poll = _clock(summary.last_poll) if summary.last_poll else "never"
+        line.append(f"last poll {poll}")
+        line.append(" │ ", style="dim")
+        line.append(operator, style="bold")
+        line.append(" │ ", style="dim")
+        line.append(_clock(now), style="bold")
+        for note in notes or ():
+            line.append("\n")
+            line.append(f"! {note}", style="yellow")
+        self.update(line)
