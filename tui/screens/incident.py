@@ -26,33 +26,35 @@ def _number(value: float | None) -> str:
 
 
 def incident_fields(incident: Incident, now: datetime, runbook: str | None) -> Table:
+    """Two fields a line, so the timeline stays on screen even at 80x24."""
     i = incident
-    table = Table.grid(padding=(0, 2))
-    table.add_column(style="bold", justify="right")
-    table.add_column()
-    comparison = f"{_number(i.value)} against threshold {_number(i.threshold)}"
-    rows = [
-        ("incident", f"#{i.id}  {i.title}"),
-        ("state", STATE_LABELS[i.state] + (f"  [{', '.join(sorted(i.marks))}]" if i.marks else "")),
-        ("severity", SEVERITY_LABELS[i.severity]),
-        ("priority", i.priority.value),
-        ("category", i.category.value),
-        ("source", i.source),
-        ("check", i.check),
-        ("metric", i.metric),
-        ("value", comparison),
-        ("escalation", f"level {i.escalation_level}"),
-        ("count", f"{i.count} breaching samples"),
-        ("opened", f"{_local(i.created_at)}  ({format_duration(now - i.created_at)} ago)"),
-        ("last seen", _local(i.last_seen_at)),
-        ("acknowledged", _local(i.acknowledged_at)),
-        ("resolved", _local(i.resolved_at)),
-        ("closed", _local(i.closed_at)),
-        ("runbook", runbook or "-"),
-        ("fingerprint", i.fingerprint),
+    marks = f"  [{', '.join(sorted(i.marks))}]" if i.marks else ""
+    if i.value is None and i.threshold is None:
+        comparison = "no value (the check failed)"
+    else:
+        comparison = f"{_number(i.value)} against threshold {_number(i.threshold)}"
+    pairs = [
+        ("state", STATE_LABELS[i.state] + marks, "severity", SEVERITY_LABELS[i.severity]),
+        ("priority", i.priority.value, "category", i.category.value),
+        ("source", i.source, "check", i.check),
+        ("metric", i.metric, "escalation", f"level {i.escalation_level}"),
+        ("value", comparison, "count", f"{i.count} samples"),
+        (
+            "opened",
+            f"{_local(i.created_at)} ({format_duration(now - i.created_at)} ago)",
+            "last seen",
+            _local(i.last_seen_at),
+        ),
+        ("acked", _local(i.acknowledged_at), "resolved", _local(i.resolved_at)),
+        ("closed", _local(i.closed_at), "runbook", runbook or "-"),
     ]
-    for name, value in rows:
-        table.add_row(name, value)
+    table = Table.grid(padding=(0, 1), expand=True)
+    table.add_column(style="bold", justify="right", no_wrap=True)
+    table.add_column(ratio=1)
+    table.add_column(style="bold", justify="right", no_wrap=True)
+    table.add_column(ratio=1)
+    for row in pairs:
+        table.add_row(*row)
     return table
 
 
@@ -79,6 +81,7 @@ class IncidentScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="incident-detail"):
+            yield Static(id="headline")
             yield Static(id="fields")
             yield Static("Timeline", classes="section-title")
             yield Static(id="timeline")
@@ -90,5 +93,8 @@ class IncidentScreen(Screen[None]):
     def show(self, incident: Incident, now: datetime) -> None:
         self.incident = incident
         self.now = now
+        headline = Text(f"#{incident.id}  ", style="bold")
+        headline.append(incident.title, style="bold")
+        self.query_one("#headline", Static).update(headline)
         self.query_one("#fields", Static).update(incident_fields(incident, now, self.runbook))
         self.query_one("#timeline", Static).update(timeline_table(incident))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
@@ -14,15 +15,21 @@ from incidents import Severity
 from tui.view import SourceRow, Summary
 
 PAGE_SECONDS = 5.0
-TILE_WIDTH = 26
+TILE_WIDTH = 24
 TILE_HEIGHT = 5
+MAX_TILE_HEIGHT = 15
 
 
 class Tile(Static):
     def show(self, row: SourceRow) -> None:
         self.set_classes(f"tile {row.status.css_class}")
-        problem = f"\n{row.failing_title}" if row.failing_title else ""
-        self.update(f"[b]{row.name}[/b]\n[b]{row.status.label}[/b]{problem}")
+        text = Text()
+        text.append(row.name, style="bold")
+        text.append("\n")
+        text.append(row.status.label, style="bold")
+        if row.failing_title:
+            text.append("\n" + row.failing_title)
+        self.update(text)
 
 
 class WallScreen(Screen[None]):
@@ -42,7 +49,7 @@ class WallScreen(Screen[None]):
                     yield Static(severity.value.upper(), classes="wall-label")
                     yield Digits("0", id=f"count-{severity.value}")
             with Vertical(classes="wall-count count-age"):
-                yield Static("OLDEST UNACKED", classes="wall-label")
+                yield Static("UNACKED", classes="wall-label", id="oldest-label")
                 yield Digits("-", id="oldest")
             with Vertical(classes="wall-count count-clock"):
                 yield Static("TIME", classes="wall-label")
@@ -75,6 +82,8 @@ class WallScreen(Screen[None]):
             self.query_one(f"#count-{severity.value}", Digits).update(str(counts[severity]))
         oldest = summary.oldest_unacknowledged
         self.query_one("#oldest", Digits).update(_age(oldest))
+        unit = "h:mm" if oldest is not None and oldest.total_seconds() >= 3600 else "m:ss"
+        self.query_one("#oldest-label", Static).update(f"UNACKED {unit}")
         self.query_one("#clock", Digits).update(now.astimezone().strftime("%H:%M"))
         self.page = min(self.page, self.page_count() - 1)
         self._render_tiles()
@@ -82,8 +91,13 @@ class WallScreen(Screen[None]):
     def _render_tiles(self) -> None:
         grid = self.query_one("#wall-tiles", Grid)
         per_page = self.capacity()
-        grid.styles.grid_size_columns = max(1, grid.size.width // TILE_WIDTH)
         visible = self.rows[self.page * per_page : (self.page + 1) * per_page]
+        # Few sources get big tiles; many get the smallest that still reads.
+        columns = max(1, min(len(visible), grid.size.width // TILE_WIDTH))
+        rows = max(1, -(-len(visible) // columns))
+        height = max(TILE_HEIGHT, min(MAX_TILE_HEIGHT, grid.size.height // rows))
+        grid.styles.grid_size_columns = columns
+        grid.styles.grid_rows = str(height)
         tiles = list(grid.query(Tile))
         with self.app.batch_update():
             for tile in tiles[len(visible) :]:
