@@ -21,6 +21,15 @@ async def settle(pilot) -> None:
     await pilot.pause()
 
 
+async def until(pilot, condition, attempts: int = 200) -> None:
+    """Let the app process messages until `condition` holds (bounded, never a blind sleep)."""
+    for _ in range(attempts):
+        if condition():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("the console did not get there")
+
+
 async def select(pilot, incident_id: int) -> None:
     table = pilot.app.query_one(IncidentsTable)
     table.move_cursor(row=table.get_row_index(str(incident_id)))
@@ -177,16 +186,15 @@ async def test_enter_opens_the_incident_with_its_runbook(app: OnwatchApp) -> Non
         await settle(pilot)
         await select(pilot, 2)
         await pilot.press("enter")
-        await pilot.pause()
+        await until(pilot, lambda: isinstance(app.screen, IncidentScreen))
         screen = app.screen
-        assert isinstance(screen, IncidentScreen)
         assert screen.incident.id == 2
         assert screen.runbook == "https://wiki.example/runbooks/api"
         await pilot.press("a")  # keys act on the incident shown
         await settle(pilot)
-        assert screen.incident.state is State.ACKNOWLEDGED
+        await until(pilot, lambda: screen.incident.state is State.ACKNOWLEDGED)
         await pilot.press("escape")
-        assert not isinstance(app.screen, IncidentScreen)
+        await until(pilot, lambda: not isinstance(app.screen, IncidentScreen))
 
 
 async def test_wall_mode_changes_nothing_and_w_leaves_it(
@@ -196,14 +204,12 @@ async def test_wall_mode_changes_nothing_and_w_leaves_it(
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("w")
-        await pilot.pause()
-        assert isinstance(app.screen, WallScreen)
+        await until(pilot, lambda: isinstance(app.screen, WallScreen))
         await pilot.press("a", "e", "c", "n", "r", "p", "1")
         await settle(pilot)
         assert isinstance(app.screen, WallScreen)
         await pilot.press("w")
-        await pilot.pause()
-        assert not isinstance(app.screen, WallScreen)
+        await until(pilot, lambda: not isinstance(app.screen, WallScreen))
     assert store.list() == before
 
 
@@ -223,14 +229,8 @@ async def test_change_from_the_cli_appears_within_a_poll(
         await settle(pilot)
         other_process = Operations(IncidentStore(store.path), clock=FixedClock(), operator="lee")
         other_process.acknowledge(2)
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if app.engine.incidents[2].state is State.ACKNOWLEDGED:
-                break
-        await pilot.pause()
         table = app.query_one(IncidentsTable)
-        row = table.get_row(str(2))
-        assert "ACKED" in row[3].plain
+        await until(pilot, lambda: "ACKED" in table.get_row("2")[3].plain)
         await app.engine.stop()
 
 
