@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import signal
 import sys
@@ -65,10 +66,8 @@ async def _run(
     await engine.start()
     try:
         timeout = duration.total_seconds() if duration is not None else None
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout)
-        except TimeoutError:
-            pass
     finally:
         await engine.stop()
     return 0

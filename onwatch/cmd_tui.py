@@ -10,7 +10,13 @@ def run_console(ctx: Context) -> int:
     from tui.settings import default_settings_path
 
     config = ctx.config
-    engine = ctx.engine()
+    demo_server = None
+    extra = ()
+    if getattr(ctx.args, "demo", False):
+        from onwatch.demo import start_demo
+
+        demo_server, extra = start_demo()
+    engine = ctx.engine(extra)
     app = OnwatchApp(
         engine,
         operator=config.operator,
@@ -20,5 +26,9 @@ def run_console(ctx: Context) -> int:
         wall=bool(getattr(ctx.args, "wall", False)),
         bell=config.bell,
     )
-    app.run()
+    try:
+        app.run()
+    finally:
+        if demo_server is not None:
+            demo_server.shutdown()
     return 0

@@ -8,6 +8,7 @@ with its table and builder; unknown-key hints and line numbers come with it for 
 from __future__ import annotations
 
 import os
+import pwd
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -97,7 +98,7 @@ class Draft:
 
     def __post_init__(self) -> None:
         # The `operator` key, when present, overrides this.
-        self.operator = self.env.get("USER") or "operator"
+        self.operator = self.env.get("USER") or self.env.get("LOGNAME") or _login_name()
 
     def claim_name(self, name: str, path: KeyPath, ctx: Context) -> None:
         """Check names identify incidents and CLI targets, so they must be unique."""
@@ -375,3 +376,11 @@ def build_document(raw: dict[str, Any], draft: Draft, ctx: Context) -> None:
         value = values.get(section.key, section.absent)
         if value is not None:
             section.build(value, (section.key,), draft, ctx)
+
+
+def _login_name() -> str:
+    """The account name when the environment does not say (cron, some containers)."""
+    try:
+        return pwd.getpwuid(os.getuid()).pw_name
+    except (KeyError, OSError):
+        return "operator"

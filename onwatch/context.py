@@ -10,8 +10,8 @@ from typing import Any
 
 from engine import Operations, utc_now
 from engine.core import Engine, EngineOptions
-from engine.specs import EngineSettings
 from engine.operations import Clock
+from engine.specs import EngineSettings, Watch
 from onwatch.config import Config, ConfigError, load_config
 from onwatch.errors import CliError, Exit
 from onwatch.paths import resolve_db_path
@@ -49,8 +49,8 @@ class Context:
     def operations(self) -> Operations:
         return Operations(self.store, clock=self.clock, operator=self.config.operator)
 
-    def engine(self, **options: Any) -> Engine:
-        settings = EngineSettings(watches=self.config.watches)
+    def engine(self, extra_watches: tuple[Watch, ...] = (), **options: Any) -> Engine:
+        settings = EngineSettings(watches=(*self.config.watches, *extra_watches))
         return Engine(
             settings,
             self.store,

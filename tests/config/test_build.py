@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import pwd
 import socket
 from datetime import timedelta
 from pathlib import Path
@@ -51,8 +53,9 @@ def test_default_config_watches_this_host_with_built_in_thresholds() -> None:
     }
 
 
-def test_operator_falls_back_to_operator_without_user() -> None:
-    assert default_config({}).operator == "operator"
+def test_operator_falls_back_to_the_login_name_without_user() -> None:
+    assert default_config({}).operator == pwd.getpwuid(os.getuid()).pw_name
+    assert default_config({"LOGNAME": "lee"}).operator == "lee"
 
 
 def test_empty_file_is_the_built_in_default_with_its_path() -> None:

@@ -54,7 +54,7 @@ class KeyedTable(DataTable[Cell]):
             elif previous != cells:
                 for name, old, new in zip(self._column_names, previous, cells, strict=True):
                     if old != new:
-                        self.update_cell(key, name, new)
+                        self.update_cell(key, name, new, update_width=True)
             if self._order.get(key) != order:
                 moved = True
             self._cells[key] = cells
