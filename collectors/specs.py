@@ -22,7 +22,10 @@ class LocalCheck:
 
 @dataclass(frozen=True, slots=True)
 class HttpCheck:
-    """One URL fetched on a schedule; `status` lists the acceptable response codes."""
+    """One URL fetched on a schedule; `status` lists the acceptable response codes.
+
+    `json` maps dotted paths (`data.items.0.state`) to the value expected there.
+    """
 
     name: str
     url: str
@@ -53,4 +56,46 @@ class TcpCheck:
         return self.name
 
 
-Probe = LocalCheck | HttpCheck | TcpCheck
+@dataclass(frozen=True, slots=True)
+class AgentCheck:
+    """A remote `onwatch agent`, polled at `url` (its base, e.g. http://db1:9108).
+
+    `token` is the bearer token the agent was started with, if any.
+    """
+
+    name: str
+    url: str
+    token: str | None = field(default=None, repr=False)
+    timeout: timedelta = DEFAULT_TIMEOUT
+
+    @property
+    def source(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True, slots=True)
+class PromRule:
+    """One extra series to report from a Prometheus scrape: the first series named `metric`
+    whose labels include `labels`. The levels are read by the engine, not by the collector."""
+
+    metric: str
+    labels: Mapping[str, str] = field(default_factory=dict)
+    warning: float | None = None
+    critical: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PrometheusCheck:
+    """A node_exporter-style `/metrics` page (`url` is the page itself)."""
+
+    name: str
+    url: str
+    timeout: timedelta = DEFAULT_TIMEOUT
+    rules: tuple[PromRule, ...] = ()
+
+    @property
+    def source(self) -> str:
+        return self.name
+
+
+Probe = LocalCheck | HttpCheck | TcpCheck | AgentCheck | PrometheusCheck

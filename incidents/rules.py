@@ -183,6 +183,10 @@ class Evaluator:
             # A failure to measure is an availability problem, whatever rule the metric has.
             rule = AVAILABILITY
         if rule is None:
+            # A value where failures used to be (up = 1, a process found again) is a recovery.
+            series = self._series.get(sample.fingerprint)
+            if series is not None and series.active is not None:
+                decisions.append(self._recover(series, sample, auto_resolve=True))
             return decisions
         decision = self._judge(sample, rule)
         if decision is not None:
@@ -217,12 +221,16 @@ class Evaluator:
             return self._breach(sample, rule, series.active, series.flapping)
 
         if sample.value is not None and rule.recovered(sample.value):
-            series.active = None
-            series.last_edge = at
-            return Recovery(
-                sample.fingerprint, sample.value, at, rule.auto_resolve, flapping=series.flapping
-            )
+            return self._recover(series, sample, auto_resolve=rule.auto_resolve)
         return None  # inside the hysteresis band: neither breaching nor recovered
+
+    def _recover(self, series: _Series, sample: Sample, *, auto_resolve: bool) -> Recovery:
+        series.active = None
+        series.since.clear()
+        series.last_edge = sample.at
+        return Recovery(
+            sample.fingerprint, sample.value, sample.at, auto_resolve, flapping=series.flapping
+        )
 
     def _breach(
         self, sample: Sample, rule: Threshold, severity: Severity, flapping: bool

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import platformdirs
 
-from collectors.specs import HttpCheck, LocalCheck, TcpCheck
+from collectors.specs import AgentCheck, HttpCheck, LocalCheck, PrometheusCheck, TcpCheck
 from engine.specs import Watch
 from onwatch.config_env import substitute
 from onwatch.config_locate import locate_json, locate_toml
@@ -282,4 +282,11 @@ def _describe_watch(watch: Watch, config: Config) -> str:
         return ", ".join(parts)
     if isinstance(probe, TcpCheck):
         return f"tcp {probe.name}: connect {probe.host}:{probe.port} {every}"
+    if isinstance(probe, AgentCheck | PrometheusCheck):
+        kind = "agent" if isinstance(probe, AgentCheck) else "prometheus"
+        rules = ", ".join(
+            f"{metric} {describe_threshold(rule)}" for metric, rule in watch.rules.items()
+        )
+        auth = ", token set" if isinstance(probe, AgentCheck) and probe.token else ""
+        return f"{kind} {probe.name}: {_without_password(probe.url)} {every}{auth}; {rules}"
     return f"{watch.name}: {every}"

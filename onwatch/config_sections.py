@@ -309,6 +309,13 @@ class JsonExpectations(Kind):
 
 # --- the sections ---------------------------------------------------------------------------
 
+from onwatch.config_remote import (  # noqa: E402  (the remote sections reuse the kinds above)
+    agent_section,
+    build_agents,
+    build_prometheus,
+    prometheus_section,
+)
+
 LOCAL = Table(
     {
         "enabled": Flag(),
@@ -362,6 +369,8 @@ SECTIONS: tuple[Section, ...] = (
     Section("local", LOCAL, build_local, absent={}),
     Section("http", TableArray(HTTP), build_http),
     Section("tcp", TableArray(TCP), build_tcp),
+    Section("agent", agent_section(), build_agents),
+    Section("prometheus", prometheus_section(), build_prometheus),
     Section("notify", NOTIFY, build_notify),
 )
 

@@ -196,3 +196,15 @@ def test_sample_without_a_rule_raises_nothing() -> None:
 def test_title_reads_as_a_sentence() -> None:
     (decision,) = Evaluator().evaluate(cpu(93.5, 0), Threshold(critical=80, unit="%"))
     assert decision.title == "local cpu 93.5% above critical 80%"
+
+
+def test_a_value_after_failures_recovers_the_availability_incident() -> None:
+    evaluator = Evaluator()
+    down = Sample.failed("api", "api", "up", "connection refused", T0)
+    (opened,) = evaluator.evaluate(down, None)
+    assert isinstance(opened, Breach)
+    (recovered,) = evaluator.evaluate(
+        Sample("api", "api", "up", 1.0, T0 + timedelta(seconds=10)), None
+    )
+    assert isinstance(recovered, Recovery)
+    assert recovered.fingerprint == "api/api/up"

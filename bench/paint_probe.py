@@ -1,0 +1,43 @@
+"""The console, started as a user would, noting when its first frame is on screen and when
+the first frame showing the open incidents is."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+
+def main() -> None:
+    from textual import events
+
+    from tui.app import OnwatchApp
+    from tui.widgets.tables import IncidentsTable
+
+    marker = Path(os.environ["ONWATCH_BENCH_PAINTED"])
+    filled = marker.with_name("filled")
+    original_show = IncidentsTable.show
+
+    def on_ready(self: OnwatchApp, event: events.Ready) -> None:
+        marker.write_text(repr(time.time()))
+
+    def show(self: IncidentsTable, *args: object, **kwargs: object) -> None:
+        original_show(self, *args, **kwargs)
+        if not filled.exists() and self.row_count:
+            # The rows are in the table; the frame that shows them follows this refresh.
+            self.app.call_after_refresh(_mark_and_exit, self.app)
+
+    def _mark_and_exit(app: OnwatchApp) -> None:
+        filled.write_text(repr(time.time()))
+        app.exit()
+
+    OnwatchApp.on_ready = on_ready  # type: ignore[attr-defined]
+    IncidentsTable.show = show  # type: ignore[method-assign]
+    from onwatch.cli import main as cli_main
+
+    sys.exit(cli_main(sys.argv[1:]))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,60 @@
+"""`onwatch agent`: serve this host's sample over HTTP for a remote onwatch to poll."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import signal
+import sys
+
+from onwatch.context import Context
+from onwatch.errors import CliError, Exit
+
+DEFAULT_LISTEN = "127.0.0.1:9108"
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser(
+        "agent", help="serve this host's sample at GET /v1/sample", parents=[common]
+    )
+    parser.add_argument(
+        "--listen",
+        default=DEFAULT_LISTEN,
+        metavar="HOST:PORT",
+        help=f"address to listen on (default {DEFAULT_LISTEN})",
+    )
+    parser.add_argument(
+        "--token-env",
+        metavar="VAR",
+        help="require `Authorization: Bearer <token>`, the token read from this variable",
+    )
+    parser.set_defaults(handler=run_agent)
+
+
+def run_agent(ctx: Context) -> int:
+    from collectors.agent_server import serve
+
+    token = None
+    if ctx.args.token_env:
+        token = ctx.env.get(ctx.args.token_env)
+        if not token:
+            raise CliError(f"environment variable {ctx.args.token_env} is not set", Exit.USAGE)
+
+    def ready(address: str) -> None:
+        # The token itself is never printed.
+        print(f"onwatch agent serving http://{address}/v1/sample", file=sys.stderr, flush=True)
+
+    async def main() -> None:
+        task = asyncio.create_task(serve(ctx.args.listen, token, ready=ready))
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, task.cancel)
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    try:
+        asyncio.run(main())
+    except ValueError as exc:
+        raise CliError(str(exc), Exit.USAGE) from None
+    return Exit.OK
