@@ -68,7 +68,9 @@ def open_incident(
     )
 
 
-def _append(incident: Incident, at: datetime, kind: str, by: str, note: str = "", **changes) -> Incident:
+def _append(
+    incident: Incident, at: datetime, kind: str, by: str, note: str = "", **changes
+) -> Incident:
     require_aware(at)
     entry = TimelineEntry(at, kind, by, note)
     return dataclasses.replace(incident, timeline=(*incident.timeline, entry), **changes)
@@ -84,8 +86,13 @@ def acknowledge(incident: Incident, *, by: str, at: datetime, note: str = "") ->
     if incident.state is not State.TRIGGERED:
         raise TransitionError(incident.id, "acknowledge", incident.state)
     return _append(
-        incident, at, "acknowledged", by, _check_note(note),
-        state=State.ACKNOWLEDGED, acknowledged_at=at,
+        incident,
+        at,
+        "acknowledged",
+        by,
+        _check_note(note),
+        state=State.ACKNOWLEDGED,
+        acknowledged_at=at,
     )
 
 
@@ -94,7 +101,11 @@ def escalate(incident: Incident, *, by: str, at: datetime, note: str = "") -> In
         raise TransitionError(incident.id, "escalate", incident.state)
     level = incident.escalation_level + 1
     return _append(
-        incident, at, "escalated", by, _check_note(note) or f"escalation level {level}",
+        incident,
+        at,
+        "escalated",
+        by,
+        _check_note(note) or f"escalation level {level}",
         escalation_level=level,
     )
 
@@ -103,8 +114,14 @@ def resolve(incident: Incident, *, by: str, at: datetime, note: str = "") -> Inc
     if not incident.state.is_active:
         raise TransitionError(incident.id, "resolve", incident.state)
     return _append(
-        incident, at, "resolved", by, _check_note(note),
-        state=State.RESOLVED, resolved_at=at, marks=incident.marks - {Mark.FLAPPING},
+        incident,
+        at,
+        "resolved",
+        by,
+        _check_note(note),
+        state=State.RESOLVED,
+        resolved_at=at,
+        marks=incident.marks - {Mark.FLAPPING},
     )
 
 
@@ -112,8 +129,14 @@ def close(incident: Incident, *, by: str, at: datetime, note: str = "") -> Incid
     if incident.state is State.CLOSED:
         raise TransitionError(incident.id, "close", incident.state)
     return _append(
-        incident, at, "closed", by, _check_note(note),
-        state=State.CLOSED, closed_at=at, resolved_at=incident.resolved_at or at,
+        incident,
+        at,
+        "closed",
+        by,
+        _check_note(note),
+        state=State.CLOSED,
+        closed_at=at,
+        resolved_at=incident.resolved_at or at,
     )
 
 
@@ -122,8 +145,15 @@ def reopen(incident: Incident, *, by: str, at: datetime, note: str = "") -> Inci
     if incident.state not in (State.RESOLVED, State.CLOSED):
         raise TransitionError(incident.id, "reopen", incident.state)
     return _append(
-        incident, at, "reopened", by, _check_note(note),
-        state=State.TRIGGERED, acknowledged_at=None, resolved_at=None, closed_at=None,
+        incident,
+        at,
+        "reopened",
+        by,
+        _check_note(note),
+        state=State.TRIGGERED,
+        acknowledged_at=None,
+        resolved_at=None,
+        closed_at=None,
         escalation_level=0,
     )
 
@@ -163,7 +193,12 @@ def observe(incident: Incident, *, value: float | None, at: datetime) -> Inciden
 
 
 def upgrade(
-    incident: Incident, severity: Severity, *, value: float | None, threshold: float | None, at: datetime
+    incident: Incident,
+    severity: Severity,
+    *,
+    value: float | None,
+    threshold: float | None,
+    at: datetime,
 ) -> Incident:
     if not incident.state.is_active:
         raise TransitionError(incident.id, "upgrade", incident.state)
@@ -173,34 +208,52 @@ def upgrade(
         )
     derived = derive_priority(severity, incident.category)
     return _append(
-        observe(incident, value=value, at=at), at, "upgraded", SYSTEM_ACTOR,
+        observe(incident, value=value, at=at),
+        at,
+        "upgraded",
+        SYSTEM_ACTOR,
         f"{incident.severity} -> {severity}",
-        severity=severity, threshold=threshold,
+        severity=severity,
+        threshold=threshold,
         # An operator's override stands unless the upgrade makes it more urgent.
         priority=min(incident.priority, derived, key=_urgency),
     )
 
 
 def retrigger(
-    incident: Incident, severity: Severity, *, value: float | None, threshold: float | None,
-    title: str, at: datetime,
+    incident: Incident,
+    severity: Severity,
+    *,
+    value: float | None,
+    threshold: float | None,
+    title: str,
+    at: datetime,
 ) -> Incident:
     """A resolved incident breached again: the same incident comes back instead of a new one."""
     reopened = reopen(incident, by=SYSTEM_ACTOR, at=at, note=title)
     return dataclasses.replace(
-        reopened, severity=severity, value=value, threshold=threshold, title=title,
-        count=incident.count + 1, last_seen_at=max(at, incident.last_seen_at),
+        reopened,
+        severity=severity,
+        value=value,
+        threshold=threshold,
+        title=title,
+        count=incident.count + 1,
+        last_seen_at=max(at, incident.last_seen_at),
         priority=min(incident.priority, derive_priority(severity, incident.category), key=_urgency),
     )
 
 
-def mark(incident: Incident, flag: Mark, *, at: datetime, note: str, by: str = SYSTEM_ACTOR) -> Incident:
+def mark(
+    incident: Incident, flag: Mark, *, at: datetime, note: str, by: str = SYSTEM_ACTOR
+) -> Incident:
     if flag in incident.marks:
         return incident
     return _append(incident, at, flag.value, by, note, marks=incident.marks | {flag})
 
 
-def unmark(incident: Incident, flag: Mark, *, at: datetime, note: str, kind: str, by: str = SYSTEM_ACTOR) -> Incident:
+def unmark(
+    incident: Incident, flag: Mark, *, at: datetime, note: str, kind: str, by: str = SYSTEM_ACTOR
+) -> Incident:
     if flag not in incident.marks:
         return incident
     return _append(incident, at, kind, by, note, marks=incident.marks - {flag})

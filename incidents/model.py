@@ -118,5 +118,3 @@ class Incident:
 def fingerprint(source: str, check: str, metric: str) -> str:
     """The identity of a series: one unclosed incident at most per fingerprint."""
     return f"{source}/{check}/{metric}"
-
-

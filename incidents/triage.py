@@ -80,8 +80,12 @@ def _breach(decision: Breach, current: Incident | None, next_id: Callable[[], in
         return Change(_flag_flapping(incident, decision), Event.OPENED)
     if current.state is State.RESOLVED:
         incident = lifecycle.retrigger(
-            current, decision.severity, value=decision.value, threshold=decision.threshold,
-            title=decision.title, at=at,
+            current,
+            decision.severity,
+            value=decision.value,
+            threshold=decision.threshold,
+            title=decision.title,
+            at=at,
         )
         return Change(_flag_flapping(incident, decision), Event.REOPENED)
     if decision.severity.rank > current.severity.rank:
@@ -97,7 +101,9 @@ def _flag_flapping(incident: Incident, decision: Breach) -> Incident:
     if not decision.flapping:
         return incident
     return lifecycle.mark(
-        incident, Mark.FLAPPING, at=decision.at,
+        incident,
+        Mark.FLAPPING,
+        at=decision.at,
         note="opened and recovered too often: stays open until it is stable",
     )
 
@@ -109,7 +115,9 @@ def _recovery(decision: Recovery, current: Incident | None) -> Change | None:
         if current.has(Mark.FLAPPING):
             return None
         incident = lifecycle.mark(
-            current, Mark.FLAPPING, at=decision.at,
+            current,
+            Mark.FLAPPING,
+            at=decision.at,
             note="recovered, but flapping: stays open until it is stable",
         )
         return Change(incident, Event.FLAPPING)
@@ -126,7 +134,10 @@ def _stable(decision: Stable, current: Incident | None) -> Change | None:
     if current is None or not current.has(Mark.FLAPPING):
         return None
     incident = lifecycle.unmark(
-        current, Mark.FLAPPING, at=decision.at, kind="stable",
+        current,
+        Mark.FLAPPING,
+        at=decision.at,
+        kind="stable",
         note="stable again" if decision.healthy else "steady breach, no longer flapping",
     )
     if decision.healthy and incident.state.is_active:
@@ -144,7 +155,9 @@ def reopen(
     """
     if unclosed is not None and unclosed.id != incident.id:
         raise TransitionError(
-            incident.id, "reopen", incident.state,
+            incident.id,
+            "reopen",
+            incident.state,
             f"incident {unclosed.id} is already open for {incident.fingerprint}",
         )
     return lifecycle.reopen(incident, by=by, at=at, note=note)

@@ -17,10 +17,20 @@ from incidents import (
 from tests.incidents.conftest import T0
 
 
-def new_incident(severity: Severity = Severity.WARNING, category: Category = Category.RESOURCE) -> Incident:
+def new_incident(
+    severity: Severity = Severity.WARNING, category: Category = Category.RESOURCE
+) -> Incident:
     return lifecycle.open_incident(
-        incident_id=7, source="web-01", check="local", metric="cpu", title="cpu high",
-        severity=severity, category=category, value=91.0, threshold=80.0, at=T0,
+        incident_id=7,
+        source="web-01",
+        check="local",
+        metric="cpu",
+        title="cpu high",
+        severity=severity,
+        category=category,
+        value=91.0,
+        threshold=80.0,
+        at=T0,
     )
 
 
@@ -91,7 +101,12 @@ def test_reopen_a_closed_incident_starts_a_new_episode() -> None:
     i = lifecycle.close(lifecycle.acknowledge(i, by="x", at=later(2)), by="x", at=later(3))
     i = lifecycle.reopen(i, by="dana", at=later(4), note="came back")
     assert i.state is State.TRIGGERED
-    assert (i.acknowledged_at, i.resolved_at, i.closed_at, i.escalation_level) == (None, None, None, 0)
+    assert (i.acknowledged_at, i.resolved_at, i.closed_at, i.escalation_level) == (
+        None,
+        None,
+        None,
+        0,
+    )
     assert i.timeline[-1].kind == "reopened"
 
 
@@ -122,7 +137,9 @@ def test_upgrade_keeps_a_more_urgent_operator_priority() -> None:
 
 
 def test_upgrade_derives_a_more_urgent_priority() -> None:
-    upgraded = lifecycle.upgrade(new_incident(), Severity.CRITICAL, value=95, threshold=90, at=later(2))
+    upgraded = lifecycle.upgrade(
+        new_incident(), Severity.CRITICAL, value=95, threshold=90, at=later(2)
+    )
     assert upgraded.priority is Priority.P2
 
 

@@ -20,11 +20,20 @@ from tests.incidents.conftest import T0
 ids = count(1)
 
 
-def breach(severity: Severity = Severity.WARNING, minutes: float = 0, flapping: bool = False) -> Breach:
+def breach(
+    severity: Severity = Severity.WARNING, minutes: float = 0, flapping: bool = False
+) -> Breach:
     return Breach(
-        source="web-01", check="local", metric="cpu", severity=severity,
-        category=Category.RESOURCE, value=90.0, threshold=80.0, title="cpu high",
-        at=T0 + timedelta(minutes=minutes), flapping=flapping,
+        source="web-01",
+        check="local",
+        metric="cpu",
+        severity=severity,
+        category=Category.RESOURCE,
+        value=90.0,
+        threshold=80.0,
+        title="cpu high",
+        at=T0 + timedelta(minutes=minutes),
+        flapping=flapping,
     )
 
 
@@ -96,7 +105,11 @@ def test_stable_again_clears_the_mark_and_resolves_when_healthy() -> None:
     opened = apply(breach(), None, next_id=next_id).incident
     flapping = apply(recovery(1, flapping=True), opened, next_id=next_id)
     assert flapping.event is Event.FLAPPING
-    stable = apply(Stable("web-01/local/cpu", True, T0 + timedelta(minutes=12)), flapping.incident, next_id=next_id)
+    stable = apply(
+        Stable("web-01/local/cpu", True, T0 + timedelta(minutes=12)),
+        flapping.incident,
+        next_id=next_id,
+    )
     assert stable.event is Event.RESOLVED
     assert not stable.incident.has(Mark.FLAPPING)
     assert [e.kind for e in stable.incident.timeline][-2:] == ["stable", "resolved"]

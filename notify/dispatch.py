@@ -1,0 +1,354 @@
+"""The delivery queue: never blocks the engine, retries with backoff, groups storms.
+
+The engine calls `submit` (it only enqueues) and runs `run()` as a task. Deliveries happen in
+daemon threads of their own (`workers` at most), so a channel that hangs can neither stall the
+event loop, nor starve the default executor the engine's collectors share, nor keep the process
+alive at exit; a bound per channel keeps one dead channel from holding every worker.
+
+Each attempt's outcome goes to `on_outcome(incident_id, kind, text)` for the incident's
+timeline: "notified oncall", "oncall failed: HTTP 503, retrying in 30s", "oncall failed:
+HTTP 503, giving up after 4 attempts". Texts name a channel by its key, never its URL.
+
+Storm control: every notification is held for a short collection delay (`hold`, 2 s by default)
+to see whether a storm is forming. When more than `storm_threshold` notifications of one kind
+(opened, resolved...) arrive within `storm_window`, each channel gets one grouped message listing
+the incidents, and the desktop one summary. While the storm lasts, later ones of that kind are
+collected into at most one grouped message per window.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import defaultdict, deque
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from incidents import Incident
+from incidents.escalation import DueStep
+from incidents.timefmt import format_duration
+from notify import messages
+from notify.channels import Channel, ChannelSender, Delivery
+from notify.desktop import DesktopNotifier
+from notify.messages import Kind, Message
+from notify.threads import in_daemon_thread
+
+logger = logging.getLogger("onwatch.notify")
+
+DEFAULT_RETRY_DELAYS = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10))
+DESKTOP_KINDS = frozenset({Kind.OPENED, Kind.ESCALATED, Kind.UNACKNOWLEDGED})
+"""What pops up on the operator's desktop unless `submit(desktop=...)` says otherwise."""
+
+Outcome = Callable[[int, str, str], None]
+Clock = Callable[[], datetime]
+Sleep = Callable[[float], Awaitable[Any]]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    incident: Incident
+    kind: Kind
+    channels: tuple[str, ...]
+    desktop: bool
+    due: DueStep | None
+    at: datetime
+
+
+@dataclass(slots=True)
+class _Batch:
+    """Notifications of one kind waiting out the collection delay."""
+
+    first_at: float
+    last_at: float
+    jobs: list[_Job] = field(default_factory=list)
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        senders: Mapping[str, ChannelSender],
+        desktop: DesktopNotifier | None,
+        on_outcome: Outcome,
+        clock: Clock = _utc_now,
+        *,
+        retry_delays: Sequence[timedelta] = DEFAULT_RETRY_DELAYS,
+        storm_threshold: int = 10,
+        storm_window: timedelta = timedelta(minutes=1),
+        hold: timedelta = timedelta(seconds=2),
+        workers: int = 8,
+        per_channel: int = 2,
+        delivery_timeout: timedelta = timedelta(seconds=60),
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        """`senders` maps channel keys to senders; `hold` is the collection delay; `sleep` waits
+        between retries (tests pass short `retry_delays` instead of faking time).
+
+        `workers` bounds delivery threads in all, `per_channel` those of one channel, and
+        `delivery_timeout` one attempt: past it the attempt counts as failed and its thread is
+        abandoned, so a plugin that hangs cannot hold a channel's slots for ever."""
+        if storm_threshold < 1:
+            raise ValueError("storm_threshold must be at least 1")
+        if workers < 1 or per_channel < 1:
+            raise ValueError("workers and per_channel must be at least 1")
+        self._senders = dict(senders)
+        self._desktop = desktop
+        self._on_outcome = on_outcome
+        self._clock = clock
+        self._retry_delays = tuple(retry_delays)
+        self._threshold = storm_threshold
+        self._window = storm_window.total_seconds()
+        self._hold = hold.total_seconds()
+        self._workers = workers
+        self._per_channel = per_channel
+        self._delivery_timeout = delivery_timeout
+        self._sleep = sleep
+        self._queue: asyncio.Queue[_Job] = asyncio.Queue()
+        self._batches: dict[Kind, _Batch] = {}
+        self._recent: dict[Kind, deque[float]] = defaultdict(deque)
+        self._grouped_at: dict[Kind, float] = {}
+        self._limits: dict[str, asyncio.Semaphore] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._threads: asyncio.Semaphore | None = None
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    # --- the engine's side ------------------------------------------------------------------
+
+    def submit(
+        self,
+        incident: Incident,
+        kind: Kind | str,
+        channels: Iterable[str],
+        *,
+        due: DueStep | None = None,
+        desktop: bool | None = None,
+    ) -> None:
+        """Queue notifications of `incident` to `channels`; returns at once.
+
+        `due` is the escalation step being fired (for ESCALATED messages). `desktop` says whether
+        to pop up on the desktop too (by default: opened, escalated, unacknowledged).
+        """
+        kind = Kind(kind)
+        job = _Job(
+            incident,
+            kind,
+            tuple(dict.fromkeys(channels)),
+            kind in DESKTOP_KINDS if desktop is None else desktop,
+            due,
+            self._clock(),
+        )
+        self._idle.clear()
+        self._queue.put_nowait(job)
+
+    async def run(self) -> None:
+        """The worker loop; runs until cancelled, and stops promptly when it is.
+
+        Deliveries in flight are abandoned on cancellation: a thread already inside apprise
+        finishes on its own (bounded by the channel's timeouts) and, being a daemon, never
+        holds the process open at exit.
+        """
+        loop = asyncio.get_running_loop()
+        self._threads = asyncio.Semaphore(self._workers)
+        try:
+            while True:
+                await self._collect(loop)
+                now = loop.time()
+                for kind in [k for k, b in self._batches.items() if self._deadline(k, b) <= now]:
+                    self._flush(kind, self._batches.pop(kind), now)
+                self._update_idle()
+        finally:
+            for task in self._tasks:
+                task.cancel()
+            with contextlib.suppress(BaseException):
+                await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def wait_idle(self) -> None:
+        """Until nothing is queued, held or being delivered (retries included)."""
+        await self._idle.wait()
+
+    # --- collecting -------------------------------------------------------------------------
+
+    async def _collect(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Wait for the next job or the next batch deadline, then take all that is queued."""
+        timeout = None
+        if self._batches:
+            deadline = min(self._deadline(k, b) for k, b in self._batches.items())
+            timeout = max(0.0, deadline - loop.time())
+        try:
+            job = await asyncio.wait_for(self._queue.get(), timeout)
+        except TimeoutError:
+            return
+        self._hold_job(job, loop.time())
+        while not self._queue.empty():
+            self._hold_job(self._queue.get_nowait(), loop.time())
+
+    def _hold_job(self, job: _Job, now: float) -> None:
+        batch = self._batches.setdefault(job.kind, _Batch(now, now))
+        batch.jobs.append(job)
+        batch.last_at = now
+        self._recent[job.kind].append(now)
+
+    def _recent_count(self, kind: Kind, now: float) -> int:
+        """Notifications of `kind` in the window ending at `now` (a batch's last arrival; those
+        only grow, so trimming the deque as we go loses nothing a later count needs)."""
+        recent = self._recent[kind]
+        while recent and recent[0] <= now - self._window:
+            recent.popleft()
+        return len(recent)
+
+    def _deadline(self, kind: Kind, batch: _Batch) -> float:
+        if self._recent_count(kind, batch.last_at) <= self._threshold:
+            return batch.first_at + self._hold
+        last_group = self._grouped_at.get(kind)
+        if last_group is not None and batch.first_at - last_group < self._window:
+            # The storm was announced already: at most one more summary per window.
+            return max(batch.first_at + self._hold, last_group + self._window)
+        # A storm is forming: wait until it pauses, but not longer than a window.
+        return min(batch.last_at + self._hold, batch.first_at + self._window)
+
+    # --- sending ----------------------------------------------------------------------------
+
+    def _flush(self, kind: Kind, batch: _Batch, now: float) -> None:
+        # Judged as of the batch's last arrival, as its deadline was: a batch held back as part
+        # of a storm stays grouped even when the window has slid past the storm's start.
+        stormy = self._recent_count(kind, batch.last_at) > self._threshold
+        if len(batch.jobs) > 1 and stormy:
+            self._grouped_at[kind] = now
+            self._send_grouped(kind, batch.jobs)
+        else:
+            for job in batch.jobs:
+                self._send_one(job)
+
+    def _send_one(self, job: _Job) -> None:
+        message = messages.render(job.kind, job.incident, now=job.at, due=job.due)
+        for sender in self._senders_for(job):
+            self._spawn(
+                self._deliver(sender.channel.name, sender, message, [job.incident.id], job.kind)
+            )
+        if job.desktop and self._desktop is not None:
+            popup = messages.desktop(job.incident, job.kind)
+            self._spawn(self._popup(popup))
+
+    def _send_grouped(self, kind: Kind, jobs: list[_Job]) -> None:
+        latest = {job.incident.id: job for job in jobs}  # one line per incident, its last state
+        receivers: dict[str, list[_Job]] = defaultdict(list)
+        for job in latest.values():
+            for sender in self._senders_for(job):
+                receivers[sender.channel.name].append(job)
+        window = timedelta(seconds=self._window)
+        for name, group in receivers.items():
+            if len(group) == 1:
+                self._send_one(_without_desktop(group[0], only=name))
+                continue
+            incidents = [job.incident for job in group]
+            message = messages.storm(kind, incidents, window=window)
+            ids = [i.id for i in incidents]
+            self._spawn(self._deliver(name, self._senders[name], message, ids, kind, grouped=True))
+        popups = [job.incident for job in latest.values() if job.desktop]
+        if popups and self._desktop is not None:
+            popup = (
+                messages.desktop(popups[0], kind)
+                if len(popups) == 1
+                else messages.desktop_storm(kind, popups)
+            )
+            self._spawn(self._popup(popup))
+
+    def _senders_for(self, job: _Job) -> list[ChannelSender]:
+        chosen = []
+        for name in job.channels:
+            sender = self._senders.get(name)
+            if sender is None:
+                self._report([job.incident.id], job.kind, f"{name}: no such channel", failed=True)
+            elif _wants(sender.channel, job):
+                chosen.append(sender)
+        return chosen
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+
+    def _task_done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            logger.error("notification task failed: %s", type(task.exception()).__name__)
+        self._update_idle()
+
+    def _update_idle(self) -> None:
+        if self._queue.empty() and not self._batches and not self._tasks:
+            self._idle.set()
+        else:
+            self._idle.clear()
+
+    async def _deliver(
+        self,
+        name: str,
+        sender: ChannelSender,
+        message: Message,
+        ids: list[int],
+        kind: Kind,
+        *,
+        grouped: bool = False,
+    ) -> None:
+        attempts = len(self._retry_delays) + 1
+        suffix = f" (one message for {len(ids)} incidents)" if grouped else ""
+        limit = self._limits.setdefault(name, asyncio.Semaphore(self._per_channel))
+        assert self._threads is not None
+        for attempt in range(1, attempts + 1):
+            async with limit, self._threads:
+                delivery = await self._attempt(sender, message)
+            if delivery.ok:
+                self._report(ids, kind, f"notified {name}{suffix}")
+                return
+            reason = delivery.reason or "delivery failed"
+            if attempt == attempts:
+                tries = f"{attempts} attempts" if attempts > 1 else "1 attempt"
+                text = f"{name} failed: {reason}, giving up after {tries}{suffix}"
+                self._report(ids, kind, text, failed=True)
+                return
+            delay = self._retry_delays[attempt - 1]
+            text = f"{name} failed: {reason}, retrying in {format_duration(delay)}{suffix}"
+            self._report(ids, kind, text, failed=True)
+            await self._sleep(delay.total_seconds())
+
+    async def _attempt(self, sender: ChannelSender, message: Message) -> Delivery:
+        timeout = self._delivery_timeout.total_seconds()
+        try:
+            async with asyncio.timeout(timeout):
+                return await in_daemon_thread(sender.deliver, message.title, message.body)
+        except TimeoutError:
+            return Delivery(False, f"no answer within {format_duration(self._delivery_timeout)}")
+        except Exception as error:  # a sender's own bug; its message may hold a URL
+            return Delivery(False, type(error).__name__)
+
+    async def _popup(self, popup: Message) -> None:
+        assert self._desktop is not None
+        await self._desktop.notify(popup.title, popup.body)
+
+    def _report(self, ids: list[int], kind: Kind, text: str, *, failed: bool = False) -> None:
+        level = logging.WARNING if failed else logging.DEBUG
+        shown = ", ".join(f"#{i}" for i in ids[:5]) + (" ..." if len(ids) > 5 else "")
+        logger.log(level, "%s %s: %s", kind.value, shown, text)
+        for incident_id in ids:
+            try:
+                self._on_outcome(incident_id, kind.value, text)
+            except Exception:
+                logger.exception("recording a notification outcome failed")
+
+
+def _wants(channel: Channel, job: _Job) -> bool:
+    if job.kind is Kind.RESOLVED and not channel.send_resolved:
+        return False
+    return channel.accepts(job.incident.severity)
+
+
+def _without_desktop(job: _Job, *, only: str) -> _Job:
+    """The job for one channel of a grouped flush; the desktop is summarised separately."""
+    return _Job(job.incident, job.kind, (only,), False, job.due, job.at)

@@ -1,0 +1,199 @@
+"""What each channel and the desktop receive. Pure formatting: the time is a parameter.
+
+Every message names the check and the source, so a reader knows at once what broke, and the
+incident's id, so they can act on it (`onwatch incidents ack 12`).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from incidents import Incident, Severity
+from incidents.escalation import UNACKNOWLEDGED_KIND, DueStep, episode_start
+from incidents.timefmt import format_duration
+
+STORM_LIST_LIMIT = 50
+"""A grouped message lists this many incidents, then says how many more."""
+
+
+class Kind(enum.StrEnum):
+    """Why a notification is sent."""
+
+    OPENED = "opened"
+    ESCALATED = "escalated"
+    RENOTIFY = "renotify"
+    UNACKNOWLEDGED = "unacknowledged"
+    RESOLVED = "resolved"
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    title: str
+    body: str
+
+
+_PREFIX = {
+    Kind.OPENED: "",
+    Kind.ESCALATED: "ESCALATED ",
+    Kind.RENOTIFY: "STILL OPEN ",
+    Kind.UNACKNOWLEDGED: "UNACKNOWLEDGED ",
+    Kind.RESOLVED: "RESOLVED ",
+}
+
+
+def headline(incident: Incident) -> str:
+    """`CRITICAL api on web-01`."""
+    return f"{incident.severity.value.upper()} {incident.check} on {incident.source}"
+
+
+def _when(at: datetime) -> str:
+    return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _facts(incident: Incident) -> str:
+    return (
+        f"check {incident.check} · source {incident.source} · "
+        f"{incident.severity.value} · priority {incident.priority.value}"
+    )
+
+
+def _triggered_at(incident: Incident) -> datetime:
+    """When the current outage began: the last opened/reopened entry (not an ack timeout)."""
+    for entry in reversed(incident.timeline):
+        if entry.kind in ("opened", "reopened"):
+            return entry.at
+    return incident.created_at
+
+
+def _first_ack_after(incident: Incident, start: datetime) -> datetime | None:
+    for entry in incident.timeline:
+        if entry.kind == "acknowledged" and entry.at >= start:
+            return entry.at
+    return incident.acknowledged_at
+
+
+def opened(incident: Incident) -> Message:
+    body = (
+        f"#{incident.id} {incident.title}\n"
+        f"{_facts(incident)}\n"
+        f"opened {_when(_triggered_at(incident))}"
+    )
+    return Message(headline(incident), body)
+
+
+def escalated(incident: Incident, due: DueStep | None, *, now: datetime) -> Message:
+    waited = format_duration(now - episode_start(incident)[1])
+    if due is None:
+        step = f"escalation level {incident.escalation_level}"
+    else:
+        step = f"escalation {due.label} (level {due.level})"
+    body = (
+        f"#{incident.id} {incident.title}\n{_facts(incident)}\n{step}: unacknowledged for {waited}"
+    )
+    return Message(_PREFIX[Kind.ESCALATED] + headline(incident), body)
+
+
+def renotify(incident: Incident, *, now: datetime) -> Message:
+    waited = format_duration(now - episode_start(incident)[1])
+    body = (
+        f"#{incident.id} {incident.title}\n{_facts(incident)}\nstill unacknowledged after {waited}"
+    )
+    return Message(_PREFIX[Kind.RENOTIFY] + headline(incident), body)
+
+
+def unacknowledged(incident: Incident) -> Message:
+    """After an acknowledgement timed out; the timeline's entry says how long it was held."""
+    note = next(
+        (e.note for e in reversed(incident.timeline) if e.kind == "unacknowledged"),
+        "acknowledgement timed out",
+    )
+    body = (
+        f"#{incident.id} {incident.title}\n{_facts(incident)}\n"
+        f"{note}: back to triggered, paging again"
+    )
+    return Message(_PREFIX[Kind.UNACKNOWLEDGED] + headline(incident), body)
+
+
+def resolved(incident: Incident, *, now: datetime) -> Message:
+    """How long it lasted (first breach of this outage to recovery) and how long it waited for
+    an acknowledgement."""
+    start = _triggered_at(incident)
+    end = incident.resolved_at or now
+    acked = _first_ack_after(incident, start)
+    waited = (
+        f"acknowledged after {format_duration(acked - start)}"
+        if acked is not None
+        else "never acknowledged"
+    )
+    body = (
+        f"#{incident.id} {incident.title}\n{_facts(incident)}\n"
+        f"lasted {format_duration(end - start)} ({_when(start)} to {_when(end)}), {waited}"
+    )
+    return Message(_PREFIX[Kind.RESOLVED] + headline(incident), body)
+
+
+def kind_for_step(incident: Incident, due: DueStep) -> Kind:
+    """How a fired escalation step is announced: the first page of an episode is OPENED (or
+    UNACKNOWLEDGED when an acknowledgement timed out), every later step ESCALATED."""
+    if due.level > 0:
+        return Kind.ESCALATED
+    position, _ = episode_start(incident)
+    started_by = incident.timeline[position].kind if position >= 0 else "opened"
+    return Kind.UNACKNOWLEDGED if started_by == UNACKNOWLEDGED_KIND else Kind.OPENED
+
+
+def render(kind: Kind, incident: Incident, *, now: datetime, due: DueStep | None = None) -> Message:
+    """The message a channel receives for one incident."""
+    match kind:
+        case Kind.OPENED:
+            return opened(incident)
+        case Kind.ESCALATED:
+            return escalated(incident, due, now=now)
+        case Kind.RENOTIFY:
+            return renotify(incident, now=now)
+        case Kind.UNACKNOWLEDGED:
+            return unacknowledged(incident)
+        case Kind.RESOLVED:
+            return resolved(incident, now=now)
+    raise ValueError(f"unknown notification kind {kind!r}")
+
+
+def _tally(incidents: Sequence[Incident]) -> str:
+    counts = Counter(i.severity for i in incidents)
+    return ", ".join(f"{counts[s]} {s.value}" for s in Severity if counts[s])
+
+
+def _sources(incidents: Sequence[Incident]) -> str:
+    names = sorted({i.source for i in incidents})
+    shown = ", ".join(names[:5])
+    return shown if len(names) <= 5 else f"{shown} and {len(names) - 5} more"
+
+
+def storm(kind: Kind, incidents: Sequence[Incident], *, window: timedelta) -> Message:
+    """One grouped message instead of one per incident: a count, a tally and the list."""
+    title = f"{len(incidents)} incidents {kind.value} within {format_duration(window)}"
+    lines = [f"{_tally(incidents)} on {_sources(incidents)}"]
+    ordered = sorted(incidents, key=lambda i: (-i.severity.rank, i.id))
+    for incident in ordered[:STORM_LIST_LIMIT]:
+        lines.append(f"#{incident.id} {headline(incident)}: {incident.title}")
+    if len(ordered) > STORM_LIST_LIMIT:
+        lines.append(f"... and {len(ordered) - STORM_LIST_LIMIT} more (see onwatch incidents)")
+    return Message(title, "\n".join(lines))
+
+
+def desktop(incident: Incident, kind: Kind = Kind.OPENED) -> Message:
+    """A desktop popup: `CRITICAL api` and `#12 <title> (web-01)`."""
+    title = f"{_PREFIX[kind]}{incident.severity.value.upper()} {incident.check}"
+    return Message(title, f"#{incident.id} {incident.title} ({incident.source})")
+
+
+def desktop_storm(kind: Kind, incidents: Sequence[Incident]) -> Message:
+    worst = max(incidents, key=lambda i: (i.severity.rank, -i.id))
+    return Message(
+        f"{len(incidents)} incidents {kind.value}",
+        f"{_tally(incidents)} on {_sources(incidents)}; worst #{worst.id} {headline(worst)}",
+    )

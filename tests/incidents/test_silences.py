@@ -1,0 +1,261 @@
+"""Silences and maintenance windows: who is muted, when, and what the timeline says about it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from incidents import Category, Incident, InvalidInput, Mark, Severity, lifecycle
+from incidents.silences import (
+    Maintenance,
+    Silence,
+    WeeklyWindow,
+    apply_silences,
+    new_silence,
+    silence_from_dict,
+    silence_to_dict,
+    silenced_by,
+)
+from tests.incidents.conftest import T0
+
+# T0 is Friday 2026-11-27 03:00 UTC.
+SATURDAY = datetime(2026, 11, 28, tzinfo=UTC)
+
+
+def at(minutes: float) -> datetime:
+    return T0 + timedelta(minutes=minutes)
+
+
+def new_incident(
+    source: str = "web-01", check: str = "api", severity=Severity.CRITICAL
+) -> Incident:
+    return lifecycle.open_incident(
+        incident_id=3,
+        source=source,
+        check=check,
+        metric="latency",
+        title="slow",
+        severity=severity,
+        category=Category.LATENCY,
+        value=900.0,
+        threshold=500.0,
+        at=T0,
+    )
+
+
+def two_hours(**matchers: str) -> Silence:
+    return new_silence(
+        1, matchers, at=T0, duration=timedelta(hours=2), reason="deploy", created_by="dana"
+    )
+
+
+# --- silences ---------------------------------------------------------------------------------
+
+
+def test_a_silence_is_active_from_its_start_until_its_end() -> None:
+    s = two_hours(source="web-01")
+    assert not s.is_active(at(-1))
+    assert s.is_active(T0)
+    assert s.is_active(at(119))
+    assert not s.is_active(at(120))
+
+
+def test_expiring_a_silence_ends_it_early_once() -> None:
+    s = two_hours(source="web-01").expire(at(30))
+    assert s.is_active(at(29))
+    assert not s.is_active(at(30))
+    with pytest.raises(InvalidInput, match="already ended"):
+        s.expire(at(40))
+
+
+@pytest.mark.parametrize(
+    ("matchers", "matched"),
+    [
+        ({"source": "web-01"}, True),
+        ({"source": "web-*"}, True),
+        ({"source": "web-0[2-9]"}, False),
+        ({"source": "web-01", "check": "api"}, True),
+        ({"source": "web-01", "check": "disk"}, False),
+        ({"severity": "CRITICAL"}, True),
+        ({"severity": "warn*"}, False),
+        ({"metric": "lat*"}, True),
+    ],
+)
+def test_a_silence_matches_every_matcher_by_glob(matchers: dict, matched: bool) -> None:
+    assert two_hours(**matchers).matches(new_incident()) is matched
+
+
+def test_a_silence_can_match_plain_fields_before_any_incident_exists() -> None:
+    s = two_hours(source="web-*", check="api")
+    assert s.matches({"source": "web-07", "check": "api"})
+    assert not s.matches({"source": "web-07"})  # a matcher on a missing field does not match
+
+
+@pytest.mark.parametrize(
+    ("matchers", "message"),
+    [
+        ({}, "at least one matcher"),
+        ({"host": "web-01"}, "cannot match on 'host'"),
+        ({"source": "  "}, "non-empty"),
+        ({"severity": "crit"}, "matches none"),
+    ],
+)
+def test_bad_silences_are_refused(matchers: dict, message: str) -> None:
+    with pytest.raises(InvalidInput, match=message):
+        two_hours(**matchers)
+
+
+def test_a_silence_needs_a_reason_a_maker_and_a_positive_length() -> None:
+    with pytest.raises(InvalidInput, match="reason"):
+        Silence(1, {"source": "a"}, T0, at(5), " ", "dana")
+    with pytest.raises(InvalidInput, match="who"):
+        Silence(1, {"source": "a"}, T0, at(5), "deploy", "")
+    with pytest.raises(InvalidInput, match="end after"):
+        Silence(1, {"source": "a"}, T0, T0, "deploy", "dana")
+    with pytest.raises(InvalidInput, match="positive"):
+        new_silence(1, {"source": "a"}, at=T0, duration=timedelta(0), reason="x", created_by="d")
+
+
+def test_a_silence_survives_its_serialised_form() -> None:
+    s = two_hours(source="web-*", check="api").expire(at(10))
+    data = silence_to_dict(s)
+    assert data["starts_at"] == "2026-11-27T03:00:00Z"
+    assert silence_from_dict(data) == s
+
+
+def test_describe_names_what_who_and_until_when() -> None:
+    text = two_hours(source="web-01", check="api").describe()
+    assert text == "silence #1 (check=api source=web-01) until 2026-11-27T05:00:00Z by dana: deploy"
+
+
+# --- maintenance ------------------------------------------------------------------------------
+
+
+def test_a_one_off_window_mutes_only_between_start_and_end() -> None:
+    window = Maintenance({"source": "db-*"}, at(0), at(60))
+    assert window.is_active(at(30)) and not window.is_active(at(60))
+    assert window.matches(new_incident(source="db-02"))
+    assert not window.matches(new_incident())
+
+
+@pytest.mark.parametrize(
+    ("moment", "active"),
+    [
+        (SATURDAY.replace(hour=1, minute=59), False),
+        (SATURDAY.replace(hour=2), True),
+        (SATURDAY.replace(hour=3, minute=59), True),
+        (SATURDAY.replace(hour=4), False),
+        (SATURDAY.replace(day=29, hour=2, minute=30), True),  # Sunday
+        (SATURDAY.replace(day=30, hour=2, minute=30), False),  # Monday
+    ],
+)
+def test_a_weekly_window_repeats_on_its_days(moment: datetime, active: bool) -> None:
+    window = Maintenance(
+        {"source": "web-*"},
+        weekly=WeeklyWindow(days=frozenset({"sat", "Sunday"}), start=time(2), end=time(4)),
+    )
+    assert window.is_active(moment) is active
+
+
+@pytest.mark.parametrize(
+    ("moment", "active"),
+    [
+        (SATURDAY.replace(hour=22, minute=59), False),
+        (SATURDAY.replace(hour=23), True),
+        (SATURDAY.replace(day=29, hour=1, minute=59), True),  # Sunday morning: Saturday's window
+        (SATURDAY.replace(day=29, hour=2), False),
+        (SATURDAY.replace(day=29, hour=23, minute=30), False),  # Sunday night: not a listed day
+        (SATURDAY.replace(hour=1), False),  # Saturday morning: Friday is not listed
+    ],
+)
+def test_a_weekly_window_can_cross_midnight(moment: datetime, active: bool) -> None:
+    window = WeeklyWindow(days=frozenset({"sat"}), start=time(23), end=time(2))
+    assert window.contains(moment) is active
+
+
+def test_a_weekly_window_runs_on_local_time_in_its_zone() -> None:
+    berlin = WeeklyWindow(
+        days=frozenset({"sat"}), start=time(2), end=time(4), tz=ZoneInfo("Europe/Berlin")
+    )
+    assert berlin.contains(datetime(2026, 11, 28, 1, 30, tzinfo=UTC))  # 02:30 in Berlin
+    assert not berlin.contains(datetime(2026, 11, 28, 3, 30, tzinfo=UTC))  # 04:30 in Berlin
+
+
+def test_a_weekly_window_with_equal_ends_lasts_a_whole_day() -> None:
+    window = WeeklyWindow(days=frozenset({"sat"}), start=time(0), end=time(0))
+    assert window.contains(SATURDAY.replace(hour=23, minute=59))
+    assert not window.contains(SATURDAY.replace(day=29))
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: Maintenance({}, at(0), at(60)),
+        lambda: Maintenance({"source": "a"}),
+        lambda: Maintenance({"source": "a"}, at(0)),
+        lambda: Maintenance({"source": "a"}, at(60), at(0)),
+        lambda: Maintenance(
+            {"source": "a"}, at(0), at(60), WeeklyWindow(frozenset({"sat"}), time(1), time(2))
+        ),
+        lambda: WeeklyWindow(frozenset({"caturday"}), time(1), time(2)),
+        lambda: WeeklyWindow(frozenset(), time(1), time(2)),
+    ],
+)
+def test_bad_maintenance_windows_are_refused(make) -> None:
+    with pytest.raises(InvalidInput):
+        make()
+
+
+# --- applying them ----------------------------------------------------------------------------
+
+
+def test_silenced_by_prefers_silences_then_windows_and_ignores_inactive_ones() -> None:
+    old = new_silence(
+        1, {"source": "*"}, at=at(-300), duration=timedelta(hours=1), reason="x", created_by="d"
+    )
+    s = two_hours(check="api")
+    window = Maintenance({"source": "web-*"}, at(0), at(60))
+    assert silenced_by(new_incident(), [old, s], [window], at(10)) is s
+    assert silenced_by(new_incident(check="disk"), [old, s], [window], at(10)) is window
+    assert silenced_by(new_incident(check="disk"), [old, s], [window], at(90)) is None
+
+
+def test_silences_mute_and_unmute_with_timeline_entries() -> None:
+    s = two_hours(source="web-01")
+    incident = apply_silences(new_incident(), [s], now=T0)
+    assert incident.has(Mark.SILENCED)
+    assert incident.timeline[-1].kind == "silenced"
+    assert "silence #1" in incident.timeline[-1].note
+    assert apply_silences(incident, [s], now=at(60)) is incident  # nothing changed, no entry
+    unmuted = apply_silences(incident, [s], now=at(120))
+    assert not unmuted.has(Mark.SILENCED)
+    assert (unmuted.timeline[-1].kind, unmuted.timeline[-1].note) == (
+        "unsilenced",
+        "no longer silenced after 2h00m",
+    )
+
+
+def test_expiring_a_silence_unmutes_on_the_next_apply() -> None:
+    s = two_hours(source="web-01")
+    incident = apply_silences(new_incident(), [s], now=T0)
+    assert not apply_silences(incident, [s.expire(at(5))], now=at(5)).has(Mark.SILENCED)
+
+
+def test_resolved_incidents_are_left_alone() -> None:
+    resolved = lifecycle.resolve(new_incident(), by="onwatch", at=at(1))
+    assert apply_silences(resolved, [two_hours(source="web-01")], now=at(2)) is resolved
+
+
+def test_a_maintenance_window_marks_incidents_like_a_silence() -> None:
+    window = Maintenance(
+        {"source": "web-*"},
+        weekly=WeeklyWindow(days=frozenset({"fri"}), start=time(2), end=time(4)),
+        name="patching",
+    )
+    incident = apply_silences(new_incident(), [], [window], now=T0)
+    assert incident.has(Mark.SILENCED)
+    assert incident.timeline[-1].note.startswith(
+        "maintenance patching (source=web-*) fri 02:00-04:00"
+    )

@@ -1,0 +1,221 @@
+"""Real parts for notify tests: an HTTP receiver for json:// URLs, a peer that never answers, and
+a private D-Bus session with Debian's python3-dbusmock notification daemon."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from incidents import Category, Incident, Severity, lifecycle
+
+T0 = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
+SYSTEM_PYTHON = "/usr/bin/python3"
+
+
+def make_incident(
+    incident_id: int = 12,
+    *,
+    source: str = "web-01",
+    check: str = "api",
+    severity: Severity = Severity.CRITICAL,
+    title: str = "api latency 950ms above critical 500ms",
+) -> Incident:
+    return lifecycle.open_incident(
+        incident_id=incident_id,
+        source=source,
+        check=check,
+        metric="latency",
+        title=title,
+        severity=severity,
+        category=Category.LATENCY,
+        value=950.0,
+        threshold=500.0,
+        at=T0,
+    )
+
+
+@dataclass
+class Outcomes:
+    """Records what the dispatcher reports, as the engine would write it on timelines."""
+
+    seen: list[tuple[int, str, str]] = field(default_factory=list)
+
+    def __call__(self, incident_id: int, kind: str, text: str) -> None:
+        self.seen.append((incident_id, kind, text))
+
+    def texts(self, incident_id: int | None = None) -> list[str]:
+        return [t for i, _, t in self.seen if incident_id is None or i == incident_id]
+
+
+@pytest.fixture
+def outcomes() -> Outcomes:
+    return Outcomes()
+
+
+# --- an HTTP receiver for apprise's json:// ---------------------------------------------------
+
+
+@dataclass
+class Received:
+    path: str
+    headers: dict[str, str]
+    payload: dict
+
+
+class Receiver:
+    """A real HTTP server on 127.0.0.1; answers with scripted statuses, then 200."""
+
+    def __init__(self) -> None:
+        self.requests: list[Received] = []
+        self.statuses: deque[int] = deque()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", 0))
+                payload = json.loads(self.rfile.read(length) or b"{}")
+                receiver.requests.append(Received(self.path, dict(self.headers), payload))
+                status = receiver.statuses.popleft() if receiver.statuses else 200
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
+        self.thread.start()
+
+    def url(self, path: str = "hook", *, credentials: str = "", query: str = "") -> str:
+        auth = f"{credentials}@" if credentials else ""
+        return f"json://{auth}127.0.0.1:{self.port}/{path}" + (f"?{query}" if query else "")
+
+    def on(self, path: str) -> list[Received]:
+        return [r for r in self.requests if r.path.split("?")[0] == f"/{path}"]
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    r = Receiver()
+    yield r
+    r.close()
+
+
+@pytest.fixture
+def silent_peer() -> Iterator[int]:
+    """A port that accepts connections (the kernel's backlog) and never answers."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(16)
+    yield sock.getsockname()[1]
+    sock.close()
+
+
+@pytest.fixture
+def closed_port() -> int:
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    return port
+
+
+# --- a private D-Bus session with a mock notification daemon -----------------------------------
+
+
+@dataclass
+class NotificationDaemon:
+    address: str
+    log: Path
+
+    def notify_calls(self) -> list[str]:
+        if not self.log.exists():
+            return []
+        return [line for line in self.log.read_text().splitlines() if " Notify " in line]
+
+    def wait_for_calls(self, count: int, timeout: float = 5.0) -> list[str]:
+        """The daemon logs after plyer's call returned; give it a moment, with a deadline."""
+        deadline = time.monotonic() + timeout
+        while len(calls := self.notify_calls()) < count and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return calls
+
+
+def _dbusmock_missing() -> str | None:
+    for tool in ("dbus-daemon", "dbus-send"):
+        if shutil.which(tool) is None:
+            return f"{tool} is not installed"
+    probe = subprocess.run([SYSTEM_PYTHON, "-c", "import dbusmock"], capture_output=True)
+    return None if probe.returncode == 0 else "python3-dbusmock is not installed"
+
+
+def _name_has_owner(env: dict[str, str]) -> bool:
+    reply = subprocess.run(
+        [
+            "dbus-send", "--session", "--dest=org.freedesktop.DBus", "--print-reply",
+            "/org/freedesktop/DBus", "org.freedesktop.DBus.NameHasOwner",
+            "string:org.freedesktop.Notifications",
+        ],
+        env=env, capture_output=True, text=True, timeout=5,
+    )  # fmt: skip
+    return "boolean true" in reply.stdout
+
+
+@pytest.fixture
+def notification_daemon(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[NotificationDaemon]:
+    missing = _dbusmock_missing()
+    if missing:
+        pytest.skip(missing)
+    bus = subprocess.Popen(
+        ["dbus-daemon", "--session", "--print-address=1", "--nofork"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )  # fmt: skip
+    assert bus.stdout is not None
+    address = bus.stdout.readline().strip()
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", address)
+    env = dict(os.environ)
+    log = tmp_path / "calls.log"
+    daemon = subprocess.Popen(
+        [SYSTEM_PYTHON, "-m", "dbusmock", "--template", "notification_daemon", "-l", str(log)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 15
+        while not _name_has_owner(env):
+            if time.monotonic() > deadline or daemon.poll() is not None:
+                pytest.fail("the mock notification daemon did not come up")
+            time.sleep(0.05)
+        yield NotificationDaemon(address, log)
+    finally:
+        for process in (daemon, bus):
+            process.terminate()
+            try:
+                process.wait(5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        if bus.stdout is not None:
+            bus.stdout.close()
