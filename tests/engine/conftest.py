@@ -54,10 +54,10 @@ def make_engine(store: IncidentStore, collectors: dict[str, Scripted], **options
     )
 
 
-async def wait_for(condition: Callable[[], bool], timeout: float = 10) -> None:
+async def wait_for(condition: Callable[[], bool], within: float = 10) -> None:
     """Poll a condition with a deadline: waiting for something to happen, not sleeping blind."""
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
+    deadline = loop.time() + within
     while not condition():
         if loop.time() > deadline:
             raise AssertionError("condition not met in time")

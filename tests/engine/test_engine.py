@@ -37,7 +37,7 @@ async def test_a_hanging_check_does_not_delay_the_others(store: IncidentStore) -
     engine = make_engine(store, {"slow": slow, "fast": fast})
     await engine.start()
     try:
-        await wait_for(lambda: fast.calls >= 20, timeout=5)
+        await wait_for(lambda: fast.calls >= 20, within=5)
         assert slow.calls == 1
     finally:
         await engine.stop()
