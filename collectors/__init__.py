@@ -6,14 +6,8 @@ Each collector turns a spec into `incidents.Sample` values and imports nothing e
 
 from __future__ import annotations
 
-import httpx
+from typing import TYPE_CHECKING, Any
 
-from collectors.agent import AgentCollector
-from collectors.base import BAD_DATA, UP, Collector
-from collectors.client import make_client
-from collectors.http import HttpCollector
-from collectors.local import LocalCollector
-from collectors.prometheus import PrometheusCollector
 from collectors.specs import (
     AgentCheck,
     HttpCheck,
@@ -23,11 +17,44 @@ from collectors.specs import (
     PromRule,
     TcpCheck,
 )
-from collectors.tcp import TcpCollector
+
+if TYPE_CHECKING:
+    import httpx
+
+    from collectors.base import Collector
+
+# The collectors pull in httpx, psutil and prometheus_client; a CLI command that only reads
+# specs should not pay for them, so they load on first use.
+_LAZY = {
+    "AgentCollector": "collectors.agent",
+    "BAD_DATA": "collectors.base",
+    "UP": "collectors.base",
+    "Collector": "collectors.base",
+    "make_client": "collectors.client",
+    "HttpCollector": "collectors.http",
+    "LocalCollector": "collectors.local",
+    "PrometheusCollector": "collectors.prometheus",
+    "TcpCollector": "collectors.tcp",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'collectors' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)
 
 
 def build(probe: Probe, client: httpx.AsyncClient) -> Collector:
     """The collector for a probe; network collectors share `client` (see `make_client`)."""
+    from collectors.agent import AgentCollector
+    from collectors.http import HttpCollector
+    from collectors.local import LocalCollector
+    from collectors.prometheus import PrometheusCollector
+    from collectors.tcp import TcpCollector
+
     match probe:
         case LocalCheck():
             return LocalCollector(probe)

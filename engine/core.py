@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.clock import utc_now
 from engine.events import (
@@ -20,6 +19,7 @@ from engine.events import (
     Subscriber,
 )
 from engine.history import History
+from engine.notifying import Notifications
 from engine.operations import Operations
 from engine.scheduler import Collector, Scheduler, run_all_once
 from engine.specs import EngineSettings, Watch
@@ -28,9 +28,14 @@ from incidents import Change, Evaluator, Incident, Sample, Threshold
 from store import IncidentStore
 from store.incident_store import Revision
 
+if TYPE_CHECKING:
+    from store.silence_store import SilenceStore
+
 log = logging.getLogger("onwatch.engine")
 
 DEFAULT_MAX_IN_FLIGHT = 64
+DRAIN_SECONDS = 10.0
+"""At shutdown, how long deliveries still under way may take before onwatch exits anyway."""
 TICK_SECONDS = 1.0
 STORE_POLL_SECONDS = 1.0
 
@@ -64,6 +69,8 @@ class Engine:
         clock: Callable[[], datetime] = utc_now,
         build_collector: BuildCollector | None = None,
         options: EngineOptions | None = None,
+        notifications: Notifications | None = None,
+        silences: SilenceStore | None = None,
     ) -> None:
         self.settings = settings
         self.store = store
@@ -75,7 +82,13 @@ class Engine:
         self.incidents: dict[int, Incident] = {}
         self.status: dict[str, str] = {}
         self.last_poll: datetime | None = None
-        self.operations = Operations(store, clock=clock, operator=operator)
+        self.notifications = notifications or Notifications(settings.notify, clock)
+        self.pager = self.notifications.pager
+        self.operations = Operations(
+            store, clock=clock, operator=operator, policy_for=self.pager.policy
+        )
+        self.silences = silences
+        self._silence_revision: object = None
         self._build_collector = build_collector
         self._client: Any = None
         self._collectors: list[tuple[Watch, Collector]] = []
@@ -83,6 +96,7 @@ class Engine:
         self._scheduler = Scheduler(clock, self._on_result, self.options.max_in_flight)
         self._tasks: list[asyncio.Task[Any]] = []
         self._seen_revision: Revision | None = None
+        self._prepared = False
 
     # --- subscribers ---------------------------------------------------------------------------
 
@@ -96,10 +110,11 @@ class Engine:
     # --- life cycle ----------------------------------------------------------------------------
 
     async def _prepare(self) -> None:
-        if self._collectors or not self.settings.watches:
+        if self._prepared:
             return
+        self._prepared = True
         build = self._build_collector
-        if build is None:
+        if build is None and self.settings.watches:
             import collectors
 
             self._client = collectors.make_client()
@@ -108,22 +123,37 @@ class Engine:
             def build(watch: Watch) -> Collector:
                 return collectors.build(watch.probe, client)
 
-        self._collectors = [(watch, build(watch)) for watch in self.settings.watches]
+        if build is not None:
+            self._collectors = [(watch, build(watch)) for watch in self.settings.watches]
         now = self.clock()
         for watch in self.settings.watches:
             self.evaluator.watch(watch.source, watch.name, watch.interval, now)
         await self.reload()
+        self.pager.already_told(self.incidents.values())
+        await self.load_silences()
+        for problem in self.notifications.problems:
+            self.set_status("channels", problem)
+        self.set_status("desktop", self.notifications.desktop_status())
         for incident in self.incidents.values():
             if incident.state.is_active:
                 self.evaluator.resume(
                     incident.source, incident.check, incident.metric, incident.severity
                 )
 
-    async def start(self) -> None:
-        """Start every check on its schedule, plus the writer, the ticker and the store poller."""
+    async def start(self, *, schedule: bool = True) -> None:
+        """Start every check on its schedule, plus the writer, the ticker and the store poller.
+
+        With `schedule=False` only the writer and the dispatcher run: the caller drives checks
+        (`run_checks`) and time (`tick`) itself, as tests with a fake clock do.
+        """
         await self._prepare()
         self._tasks = [
             asyncio.create_task(self._writer.run(), name="writer"),
+            asyncio.create_task(self.notifications.dispatcher.run(), name="dispatcher"),
+        ]
+        if not schedule:
+            return
+        self._tasks += [
             asyncio.create_task(self._every(self.options.tick_seconds, self.tick), name="tick"),
             asyncio.create_task(
                 self._every(self.options.store_poll_seconds, self.poll_store), name="store poll"
@@ -133,24 +163,46 @@ class Engine:
             self._tasks.append(asyncio.create_task(extra(self)))
         self._scheduler.start(self._collectors)
 
+    async def run_checks(self) -> None:
+        """Run every check once now (the engine must be started)."""
+        await run_all_once(self._scheduler, self._collectors)
+
+    async def settle(self) -> None:
+        """Wait until what has been decided is written and sent, and the outcomes recorded."""
+        await self._finish_pending()
+
     async def stop(self) -> None:
-        """Stop scheduling, let what was decided reach the store, release connections."""
+        """Stop scheduling, let what was decided reach the store and the channels, release
+        connections."""
         await self._scheduler.stop()
-        ticker_and_others = [t for t in self._tasks if t.get_name() != "writer"]
-        for task in ticker_and_others:
+        keep = {"writer", "dispatcher"}
+        periodic = [t for t in self._tasks if t.get_name() not in keep]
+        for task in periodic:
             task.cancel()
-        await asyncio.gather(*ticker_and_others, return_exceptions=True)
-        await self._writer.flush()
+        await asyncio.gather(*periodic, return_exceptions=True)
+        await self._finish_pending()
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks.clear()
+        await self._close_client()
+
+    async def _finish_pending(self) -> None:
+        """Write what was decided, send what is due, and record how the sending went."""
+        await self._writer.flush()
+        await self.notifications.drain(DRAIN_SECONDS)
+        outcomes = self.pager.outcomes_job(self.clock())
+        if outcomes is not None:
+            self._writer.submit(outcomes)
+        await self._writer.flush()
+
+    async def _close_client(self) -> None:
         if self._client is not None:
             await self._client.aclose()
             self._client = None
 
     async def run_once(self) -> list[Change]:
-        """Run every check once, record the decisions, and return what changed."""
+        """Run every check once, record the decisions, notify, and return what changed."""
         changes: list[Change] = []
 
         def keep(event: object) -> None:
@@ -158,19 +210,22 @@ class Engine:
                 changes.append(event.change)
 
         unsubscribe = self.subscribe(keep)
-        writer = asyncio.create_task(self._writer.run())
+        helpers = [
+            asyncio.create_task(self._writer.run()),
+            asyncio.create_task(self.notifications.dispatcher.run()),
+        ]
         try:
             await self._prepare()
             await run_all_once(self._scheduler, self._collectors)
             await self._writer.flush()
+            self.tick()
+            await self._finish_pending()
         finally:
-            writer.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await writer
+            for task in helpers:
+                task.cancel()
+            await asyncio.gather(*helpers, return_exceptions=True)
             unsubscribe()
-            if self._client is not None:
-                await self._client.aclose()
-                self._client = None
+            await self._close_client()
         return changes
 
     async def _every(self, seconds: float, job: Callable[[], Any]) -> None:
@@ -194,7 +249,7 @@ class Engine:
         decisions = []
         for sample in samples:
             decisions.extend(self.evaluator.evaluate(sample, rule_for(watch, sample.metric)))
-        self._writer.submit(decisions)
+        self._writer.submit_decisions(decisions)
         loop_now = asyncio.get_running_loop().time()
         self.bus.publish(
             CheckRan(
@@ -208,12 +263,21 @@ class Engine:
         )
 
     def tick(self) -> None:
-        """Decisions that come from time passing: silent checks, flapping that calmed down."""
-        self._writer.submit(self.evaluator.tick(self.clock()))
+        """What time passing does: silent checks, flapping that calmed down, escalation steps,
+        reminders, acknowledgement timeouts, silences starting and ending."""
+        now = self.clock()
+        self._writer.submit_decisions(self.evaluator.tick(now))
+        if self.pager.is_due(self.incidents.values(), now):
+            self._writer.submit(self.pager.timers_job(now))
+        outcomes = self.pager.outcomes_job(now)
+        if outcomes is not None:
+            self._writer.submit(outcomes)
 
     def _on_changes(self, changes: list[Change]) -> None:
+        now = self.clock()
         for change in changes:
             self._track(change.incident)
+            self.notifications.observe(change.incident, now)
             self.bus.publish(IncidentChanged(change))
 
     def _track(self, incident: Incident) -> None:
@@ -241,9 +305,23 @@ class Engine:
         unclosed = await asyncio.to_thread(self.store.unclosed)
         self._seen_revision = revision
         self.incidents = {i.id: i for i in unclosed}
+        now = self.clock()
+        for incident in unclosed:
+            self.notifications.observe(incident, now)
         self.bus.publish(IncidentsReloaded(tuple(unclosed)))
 
+    async def load_silences(self) -> None:
+        """Re-read silences when their file changed (a `onwatch silence add` elsewhere)."""
+        if self.silences is None:
+            return
+        revision = self.silences.revision()
+        if revision == self._silence_revision:
+            return
+        self._silence_revision = revision
+        self.pager.silences = await asyncio.to_thread(self.silences.list)
+
     async def poll_store(self) -> None:
+        await self.load_silences()
         current = self.store.revision()
         if current == self._seen_revision:
             return
@@ -265,6 +343,5 @@ class Engine:
         """Run an operations-API call (acknowledge, escalate, ...) in a thread; publish the change."""
         method = getattr(self.operations, action)
         change: Change = await asyncio.to_thread(method, incident_id, *args, **kwargs)
-        self._track(change.incident)
-        self.bus.publish(IncidentChanged(change))
+        self._on_changes([change])
         return change

@@ -11,16 +11,27 @@ from collections.abc import Callable
 from datetime import datetime
 
 from incidents import Change, Event, Incident, Priority, lifecycle, triage
+from incidents.escalation import EscalationPolicy, next_manual_step, record_step
 from store import IncidentStore
 
 Clock = Callable[[], datetime]
 
 
 class Operations:
-    def __init__(self, store: IncidentStore, *, clock: Clock, operator: str) -> None:
+    def __init__(
+        self,
+        store: IncidentStore,
+        *,
+        clock: Clock,
+        operator: str,
+        policy_for: Callable[[Incident], EscalationPolicy] | None = None,
+    ) -> None:
+        """`policy_for` names the escalation policy of an incident; with it, an escalate fires
+        the policy's next step (and says which on the timeline) instead of a bare level + 1."""
         self.store = store
         self.clock = clock
         self.operator = operator
+        self.policy_for = policy_for
 
     def _apply(
         self, incident_id: int, event: Event, change: Callable[[Incident], Incident]
@@ -37,11 +48,23 @@ class Operations:
 
     def escalate(self, incident_id: int, *, by: str | None = None, note: str = "") -> Change:
         actor, at = by or self.operator, self.clock()
-        return self._apply(
-            incident_id,
-            Event.ESCALATED,
-            lambda i: lifecycle.escalate(i, by=actor, at=at, note=note),
-        )
+        policy_for = self.policy_for
+
+        def fire_next_step(incident: Incident) -> Incident:
+            if policy_for is None or not incident.state.is_active:
+                return lifecycle.escalate(incident, by=actor, at=at, note=note)
+            policy = policy_for(incident)
+            due = next_manual_step(incident, policy)
+            if due.level == 0:
+                # Not even paged yet: the first responders hear of it first, then the next level.
+                incident = record_step(incident, due, at=at, by=actor)
+                due = next_manual_step(incident, policy)
+            text = f"{due.label}: {', '.join(due.step.notify) or 'no channels'}"
+            if note:
+                text = f"{note} ({text})"
+            return record_step(incident, due, at=at, by=actor, note=text)
+
+        return self._apply(incident_id, Event.ESCALATED, fire_next_step)
 
     def close(self, incident_id: int, *, by: str | None = None, note: str = "") -> Change:
         actor, at = by or self.operator, self.clock()

@@ -5,25 +5,30 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from incidents import Change, Decision, Incident, apply
-from store import IncidentStore
+from store import IncidentStore, Transaction
+
+
+def apply_decisions(txn: Transaction, decisions: Iterable[Decision]) -> list[Change]:
+    """Apply decisions in order inside a transaction; return what changed."""
+    changes: list[Change] = []
+    unclosed: dict[str, Incident] = txn.unclosed_by_fingerprint()
+    for decision in decisions:
+        change = apply(decision, unclosed.get(decision.fingerprint), next_id=txn.next_id)
+        if change is None:
+            continue
+        txn.put(change.incident)
+        if change.incident.is_open:
+            unclosed[decision.fingerprint] = change.incident
+        else:
+            unclosed.pop(decision.fingerprint, None)
+        changes.append(change)
+    return changes
 
 
 def record(store: IncidentStore, decisions: Iterable[Decision]) -> list[Change]:
-    """Apply decisions in order, in one transaction; return what changed."""
+    """Apply decisions in one transaction of their own."""
     decisions = list(decisions)
     if not decisions:
         return []
-    changes: list[Change] = []
     with store.transaction() as txn:
-        unclosed: dict[str, Incident] = txn.unclosed_by_fingerprint()
-        for decision in decisions:
-            change = apply(decision, unclosed.get(decision.fingerprint), next_id=txn.next_id)
-            if change is None:
-                continue
-            txn.put(change.incident)
-            if change.incident.is_open:
-                unclosed[decision.fingerprint] = change.incident
-            else:
-                unclosed.pop(decision.fingerprint, None)
-            changes.append(change)
-    return changes
+        return apply_decisions(txn, decisions)

@@ -7,7 +7,10 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from collectors.specs import Probe
+from incidents.escalation import EscalationPolicy
 from incidents.rules import FlapPolicy, Threshold
+from incidents.silences import Maintenance
+from notify.channels import Channel
 
 DEFAULT_INTERVAL = timedelta(seconds=10)
 
@@ -34,6 +37,25 @@ class Watch:
 
 
 @dataclass(frozen=True, slots=True)
+class NotifySettings:
+    """Who is told, when, and what is muted. Everything off by default except the desktop.
+
+    `channels` are the configured apprise destinations; `policies` the escalation policies in
+    config order (the first match applies; none matching means every channel at once).
+    """
+
+    channels: tuple[Channel, ...] = ()
+    policies: tuple[EscalationPolicy, ...] = ()
+    maintenance: tuple[Maintenance, ...] = ()
+    desktop: bool = True
+    renotify: timedelta | None = None
+    renotify_backoff: float = 1.0
+    ack_timeout: timedelta | None = None
+    storm_threshold: int = 10
+
+
+@dataclass(frozen=True, slots=True)
 class EngineSettings:
     watches: tuple[Watch, ...] = ()
     flap: FlapPolicy = field(default_factory=FlapPolicy)
+    notify: NotifySettings = field(default_factory=NotifySettings)

@@ -212,6 +212,11 @@ def _wall_time(
     return clock + remaining
 
 
+def step_at(policy: EscalationPolicy, level: int, at: datetime) -> DueStep:
+    """The step that takes an incident to `level` (the chain repeats past its end)."""
+    return _due_step(policy, level, at)
+
+
 def _due_step(policy: EscalationPolicy, level: int, at: datetime) -> DueStep:
     cycle, index = divmod(level, len(policy.steps))
     return DueStep(level, policy.steps[index], at, index, cycle, len(policy.steps))

@@ -33,6 +33,12 @@ class Event(enum.StrEnum):
     CLOSED = "closed"
     NOTED = "noted"
     PRIORITY = "priority"
+    PAGED = "paged"
+    RENOTIFIED = "renotified"
+    UNACKNOWLEDGED = "unacknowledged"
+    SILENCED = "silenced"
+    UNSILENCED = "unsilenced"
+    NOTIFIED = "notified"
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,13 +14,14 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import parse_qsl
-
-import apprise
 
 from incidents import Severity
 from notify.redact import Redactor, guard_library_logs
+
+if TYPE_CHECKING:
+    import apprise
 
 DEFAULT_CONNECT_TIMEOUT = 4.0
 DEFAULT_READ_TIMEOUT = 8.0
@@ -101,6 +102,8 @@ class AppriseSender:
         guard_library_logs(channel.url)
         guard_library_logs(self._url)
         # Parse once up front so a bad URL fails at startup, named by its key only.
+        import apprise  # heavy: only a process that sends pays for it
+
         if apprise.Apprise.instantiate(self._url, asset=self._asset) is None:
             raise InvalidChannel(
                 f"channel {channel.name}: not a notification URL apprise understands"
@@ -113,6 +116,8 @@ class AppriseSender:
     def deliver(self, title: str, body: str) -> Delivery:
         # A fresh Apprise per call: plugin objects keep per-request state (throttling clocks),
         # and deliveries to one channel may run in several threads at once.
+        import apprise
+
         notifier = apprise.Apprise(asset=self._asset)
         notifier.add(self._url)
         started = time.perf_counter()
@@ -147,6 +152,8 @@ class AppriseSender:
 
 
 def _asset() -> apprise.AppriseAsset:
+    import apprise
+
     """apprise 2.x waits for each service in a pool thread of its own unless its per-service
     deadline is off, and Python joins that pool at exit: a peer that never answers would hold
     onwatch open after the operator quit. With the deadline off the call runs in our (daemon)

@@ -11,7 +11,7 @@ from typing import NoReturn
 from engine.clock import utc_now
 from engine.operations import Clock
 from incidents import IncidentError, InvalidInput, TransitionError
-from onwatch import cmd_agent, cmd_config, cmd_incidents, cmd_run
+from onwatch import cmd_agent, cmd_config, cmd_incidents, cmd_run, cmd_silence
 from onwatch.context import Context
 from onwatch.errors import CliError, Exit
 from store import NotFound, StoreError
@@ -55,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     cmd_config.register(subparsers, common)
     cmd_run.register(subparsers, common)
     cmd_agent.register(subparsers, common)
+    cmd_silence.register(subparsers, common)
     return parser
 
 

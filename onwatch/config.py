@@ -6,8 +6,8 @@ typo costs one edit, not one run per mistake. No config at all is fine: onwatch 
 this host with built-in thresholds.
 
 The pieces live next door: `config_schema` (value kinds and problems), `config_sections` (the
-TOML sections), `config_thresholds`, `config_seed`, `config_env` (`${VAR}`) and
-`config_locate` (line numbers).
+TOML sections), `config_notify` (channels, escalation, maintenance), `config_thresholds`,
+`config_seed`, `config_env` (`${VAR}`) and `config_locate` (line numbers).
 """
 
 from __future__ import annotations
@@ -27,7 +27,10 @@ from urllib.parse import urlsplit, urlunsplit
 import platformdirs
 
 from collectors.specs import AgentCheck, HttpCheck, LocalCheck, PrometheusCheck, TcpCheck
-from engine.specs import Watch
+from engine.specs import NotifySettings, Watch
+from incidents import Severity
+from incidents.escalation import EscalationPolicy
+from notify.channels import Channel
 from onwatch.config_env import substitute
 from onwatch.config_locate import locate_json, locate_toml
 from onwatch.config_problems import ConfigError, Context, Problem, quote, show_duration
@@ -81,6 +84,11 @@ class Config:
     """Check name -> runbook URL, for checks that have one."""
     bell: bool = False
     """`[notify] bell`: ring the terminal bell on new incidents."""
+    notify: NotifySettings = field(default_factory=NotifySettings)
+    """Channels that can be sent to, escalation policies, maintenance windows and timers.
+
+    Seed channels without an address are in `channels` only; the seed policy still names them.
+    """
 
 
 def locate_config(explicit: str | Path | None, env: Mapping[str, str]) -> Path | None:
@@ -205,6 +213,7 @@ def _freeze(draft: Draft, file: Path | None, warnings: list[Problem]) -> Config:
         warnings=tuple(warnings),
         runbooks=MappingProxyType(dict(draft.runbooks)),
         bell=draft.bell,
+        notify=draft.notify.freeze(),
     )
 
 
@@ -221,22 +230,74 @@ def summarize(config: Config) -> list[str]:
     lines.extend(_describe_watch(watch, config) for watch in config.watches)
     lines.append(f"operator: {config.operator}")
     lines.append(f"db: {config.db}" if config.db else "db: default location")
+    notify = config.notify
     if config.channels:
+        sendable = {channel.name: channel for channel in notify.channels}
         lines.append(
-            "channels: " + ", ".join(_describe_channel(n, a) for n, a in config.channels.items())
+            "channels: "
+            + ", ".join(
+                _describe_channel(name, address, sendable.get(name))
+                for name, address in config.channels.items()
+            )
         )
-    if config.escalation:
+    # Timers only matter once something can be notified; the default file stays short.
+    if config.channels or _notify_options(notify) != _notify_options(NotifySettings()):
+        lines.append(_describe_notify(notify))
+    lines.extend(_describe_policy(policy) for policy in notify.policies)
+    # The seed's list is shown as the policy it became; this covers Configs made by hand.
+    if config.escalation and not notify.policies:
         lines.append("escalation: " + " -> ".join(config.escalation))
+    lines.extend(window.describe() for window in notify.maintenance)
     if config.bell:
         lines.append("bell: rings on new incidents")
     return lines
 
 
-def _describe_channel(name: str, address: str) -> str:
+def _describe_channel(name: str, address: str, channel: Channel | None) -> str:
     # Only the scheme: the rest of an apprise URL is usually a secret.
     if not address:
         return f"{name} (no address yet)"
-    return f"{name} ({address.split('://', 1)[0]})"
+    details = [address.split("://", 1)[0]]
+    if channel is not None and channel.min_severity is not Severity.INFO:
+        details.append(f"min_severity {channel.min_severity}")
+    if channel is not None and channel.send_resolved:
+        details.append("send_resolved")
+    return f"{name} ({', '.join(details)})"
+
+
+def _notify_options(notify: NotifySettings) -> tuple[object, ...]:
+    return (
+        notify.desktop,
+        notify.renotify,
+        notify.renotify_backoff,
+        notify.ack_timeout,
+        notify.storm_threshold,
+    )
+
+
+def _describe_notify(notify: NotifySettings) -> str:
+    parts = [f"desktop {'on' if notify.desktop else 'off'}"]
+    if notify.renotify is None:
+        parts.append("no renotify")
+    else:
+        every = f"renotify every {show_duration(notify.renotify)}"
+        if notify.renotify_backoff != 1.0:
+            every += f" (backoff x{notify.renotify_backoff:g})"
+        parts.append(every)
+    if notify.ack_timeout is None:
+        parts.append("no ack timeout")
+    else:
+        parts.append(f"ack timeout {show_duration(notify.ack_timeout)}")
+    parts.append(f"storm threshold {notify.storm_threshold}")
+    return "notify: " + ", ".join(parts)
+
+
+def _describe_policy(policy: EscalationPolicy) -> str:
+    match = ", ".join(f"{key}={pattern}" for key, pattern in sorted(policy.match.items()))
+    steps = " -> ".join(
+        f"{_show_after(step.after)} {'+'.join(step.notify)}" for step in policy.steps
+    )
+    return f"escalation {policy.name} ({match or 'everything'}): {steps}, repeat {policy.repeat}"
 
 
 def _without_password(url: str) -> str:
@@ -290,3 +351,8 @@ def _describe_watch(watch: Watch, config: Config) -> str:
         auth = ", token set" if isinstance(probe, AgentCheck) and probe.token else ""
         return f"{kind} {probe.name}: {_without_password(probe.url)} {every}{auth}; {rules}"
     return f"{watch.name}: {every}"
+
+
+def _show_after(after: timedelta) -> str:
+    # Steps are written in minutes, so "0m" reads as the config does; show_duration says "0s".
+    return "0m" if after == timedelta(0) else show_duration(after)

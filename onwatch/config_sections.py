@@ -20,6 +20,15 @@ from collectors.specs import HttpCheck, LocalCheck, TcpCheck
 from engine.specs import Watch
 from incidents.rules import Threshold
 from onwatch.config_locate import KeyPath
+from onwatch.config_notify import (
+    ESCALATION,
+    MAINTENANCE,
+    NOTIFY,
+    NotifyDraft,
+    build_escalation,
+    build_maintenance,
+    build_notify,
+)
 from onwatch.config_problems import Context, format_key
 from onwatch.config_schema import (
     Choice,
@@ -94,6 +103,7 @@ class Draft:
     escalation: list[str] = field(default_factory=list)
     runbooks: dict[str, str] = field(default_factory=dict)
     bell: bool = False
+    notify: NotifyDraft = field(default_factory=NotifyDraft)
     names: dict[str, KeyPath] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -164,13 +174,6 @@ def header_name(text: str) -> str | None:
 def host_name(text: str) -> str | None:
     if "://" in text or "/" in text:
         return "expected a host name or address, not a URL"
-    return None
-
-
-def channel_address(text: str) -> str | None:
-    # Addresses often carry tokens, so the message never repeats the value.
-    if "://" not in text:
-        return 'expected an apprise URL such as "mailto://user@example.com"'
     return None
 
 
@@ -278,11 +281,6 @@ def build_tcp(entries: tuple[dict[str, Any], ...], path: KeyPath, d: Draft, ctx:
         d.watches.append(Watch(probe, values.get("interval", d.interval)))
 
 
-def build_notify(values: dict[str, Any], path: KeyPath, draft: Draft, ctx: Context) -> None:
-    draft.bell = values.get("bell", draft.bell)
-    draft.channels.update(values.get("channels", {}))
-
-
 class JsonExpectations(Kind):
     """`json = { "data.status" = "ok" }`; nested tables (`data.status = "ok"` without quotes,
     which TOML reads as nested) are flattened back into the same dotted paths."""
@@ -354,13 +352,6 @@ TCP = Table(
     }
 )
 
-NOTIFY = Table(
-    {
-        "bell": Flag(),
-        "channels": Entries(Text(validate=channel_address)),
-    }
-)
-
 SECTIONS: tuple[Section, ...] = (
     Section("operator", Text(), build_operator),
     Section("db", Text(), build_db),
@@ -371,7 +362,11 @@ SECTIONS: tuple[Section, ...] = (
     Section("tcp", TableArray(TCP), build_tcp),
     Section("agent", agent_section(), build_agents),
     Section("prometheus", prometheus_section(), build_prometheus),
-    Section("notify", NOTIFY, build_notify),
+    # `absent={}`: the escalation builder relies on build_notify having run unless [notify]
+    # was unusable. Channels come first: escalation steps name them.
+    Section("notify", NOTIFY, build_notify, absent={}),
+    Section("escalation", TableArray(ESCALATION), build_escalation),
+    Section("maintenance", TableArray(MAINTENANCE), build_maintenance),
 )
 
 DOCUMENT = Table({section.key: section.kind for section in SECTIONS})

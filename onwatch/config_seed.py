@@ -6,7 +6,8 @@
 The thresholds become the critical levels of cpu and memory on this host; everything else is
 the built-in default. Channels and escalation steps are names without addresses, so each one
 is kept (address "") and reported as a warning pointing at the TOML format, which has room
-for the address.
+for the address. The escalation list also becomes the "seed escalation" policy (one step per
+name, 15 minutes apart, for every incident), so the order it gives is followed.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 from engine.specs import Watch
 from onwatch.config_locate import KeyPath
+from onwatch.config_notify import seed_policy
 from onwatch.config_problems import Context, format_key
 from onwatch.config_schema import Number, Seq, Table, Text
 from onwatch.config_sections import LOCAL_METRICS, Draft, build_document
@@ -56,6 +58,9 @@ def build_seed(raw: Any, draft: Draft, ctx: Context) -> None:
     for index, name in enumerate(notification.get("escalation", ())):
         _name_channel(name, ("notification", "escalation", index), draft, ctx)
         draft.escalation.append(name)
+    policy = seed_policy(draft.escalation)
+    if policy is not None:
+        draft.notify.policies.append(policy)
 
 
 def _name_channel(name: str, path: KeyPath, draft: Draft, ctx: Context) -> None:

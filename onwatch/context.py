@@ -11,11 +11,12 @@ from typing import Any
 from engine import Operations, utc_now
 from engine.core import Engine, EngineOptions
 from engine.operations import Clock
-from engine.specs import EngineSettings, Watch
+from engine.paging import Pager
+from engine.specs import EngineSettings, NotifySettings, Watch
 from onwatch.config import Config, ConfigError, load_config
 from onwatch.errors import CliError, Exit
 from onwatch.paths import resolve_db_path
-from store import IncidentStore, StoreError
+from store import IncidentStore, SilenceStore, StoreError
 
 
 class Context:
@@ -45,16 +46,37 @@ class Context:
         except StoreError as exc:
             raise CliError(str(exc)) from None
 
+    @property
+    def notify_settings(self) -> NotifySettings:
+        return getattr(self.config, "notify", None) or NotifySettings()
+
     @cached_property
     def operations(self) -> Operations:
-        return Operations(self.store, clock=self.clock, operator=self.config.operator)
+        # The same escalation policies as the running engine, so `incidents escalate` fires
+        # (and names on the timeline) the step the console's `e` would.
+        return Operations(
+            self.store,
+            clock=self.clock,
+            operator=self.config.operator,
+            policy_for=Pager(self.notify_settings).policy,
+        )
+
+    @cached_property
+    def silences(self) -> SilenceStore:
+        try:
+            return SilenceStore(self.db_path.with_name("silences.json"))
+        except StoreError as exc:
+            raise CliError(str(exc)) from None
 
     def engine(self, extra_watches: tuple[Watch, ...] = (), **options: Any) -> Engine:
-        settings = EngineSettings(watches=(*self.config.watches, *extra_watches))
+        settings = EngineSettings(
+            watches=(*self.config.watches, *extra_watches), notify=self.notify_settings
+        )
         return Engine(
             settings,
             self.store,
             operator=self.config.operator,
             clock=self.clock,
             options=EngineOptions(**options),
+            silences=self.silences,
         )

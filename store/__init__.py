@@ -2,5 +2,13 @@
 
 from store.errors import NotFound, StoreError
 from store.incident_store import IncidentStore, Transaction
+from store.silence_store import SilenceNotFound, SilenceStore
 
-__all__ = ["IncidentStore", "NotFound", "StoreError", "Transaction"]
+__all__ = [
+    "IncidentStore",
+    "NotFound",
+    "SilenceNotFound",
+    "SilenceStore",
+    "StoreError",
+    "Transaction",
+]

@@ -56,7 +56,10 @@ CASES = [
         [notify]
         sound = true
         """,
-        ["onwatch.toml:3: notify.sound: unknown key; known keys are bell, channels"],
+        [
+            "onwatch.toml:3: notify.sound: unknown key; known keys are ack_timeout, bell, "
+            "channels, desktop, renotify, renotify_backoff, send_resolved, storm_threshold"
+        ],
         id="unknown-key-without-suggestion-lists-known-keys",
     ),
     pytest.param(

@@ -54,7 +54,7 @@ def test_summary_mentions_each_check(tmp_path: Path) -> None:
 
         [notify]
         bell = true
-        channels = { ops = "slack://T000/B000/secret-token" }
+        channels = { ops = "slack://T000/B000/secrettoken" }
         """
     )
     lines = summarize(parse_config(text, "onwatch.toml", {}))
@@ -71,6 +71,7 @@ def test_summary_mentions_each_check(tmp_path: Path) -> None:
         "operator: bob",
         "db: /var/lib/onwatch/db.json",
         "channels: ops (slack)",
+        "notify: desktop on, no renotify, no ack timeout, storm threshold 10",
         "bell: rings on new incidents",
     ]
     assert not any("secret" in line for line in lines)
@@ -87,4 +88,8 @@ def test_seed_summary_lists_channels_without_addresses_and_escalation() -> None:
         "channels: email (no address yet), slack (no address yet), "
         "teamLead (no address yet), ITSupport (no address yet)"
     ) in lines
-    assert "escalation: teamLead -> ITSupport" in lines
+    # The seed's escalation list is shown as the policy it became.
+    assert (
+        "escalation seed escalation (everything): 0m teamLead -> 15m ITSupport, repeat 0" in lines
+    )
+    assert "escalation: teamLead -> ITSupport" not in lines

@@ -48,10 +48,9 @@ def test_once_json_lines(onwatch: Run, tmp_path: Path) -> None:
         tmp_path, f'[[tcp]]\nname = "db"\nhost = "127.0.0.1"\nport = {closed_port()}\n'
     )
     result = onwatch("--config", str(config), "run", "--headless", "--once", "--json")
-    (line,) = result.out.splitlines()
-    event = json.loads(line)
-    assert event["event"] == "opened"
-    assert event["incident"]["source"] == "db"
+    events = [json.loads(line) for line in result.out.splitlines()]
+    assert [e["event"] for e in events] == ["opened", "paged"]
+    assert events[0]["incident"]["source"] == "db"
 
 
 class Flaky(BaseHTTPRequestHandler):

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from collectors.specs import HttpCheck
-from engine import Engine, EngineOptions, EngineSettings, Watch
+from engine import Engine, EngineOptions, EngineSettings, Watch, utc_now
+from engine.notifying import Notifications
+from engine.specs import NotifySettings
 from incidents import Sample, Threshold
 from store import IncidentStore
 
@@ -43,14 +45,22 @@ def store(tmp_path: Path) -> IncidentStore:
     return IncidentStore(tmp_path / "incidents.json")
 
 
-def make_engine(store: IncidentStore, collectors: dict[str, Scripted], **options: float) -> Engine:
-    settings = EngineSettings(watches=tuple(c.watch for c in collectors.values()))
+def make_engine(
+    store: IncidentStore,
+    collectors: dict[str, Scripted],
+    notify: NotifySettings | None = None,
+    **options: float,
+) -> Engine:
+    """An engine on scripted collectors; no desktop popups, a short storm hold."""
+    notify = notify or NotifySettings(desktop=False)
+    settings = EngineSettings(watches=tuple(c.watch for c in collectors.values()), notify=notify)
     return Engine(
         settings,
         store,
         operator="dana",
         build_collector=lambda w: collectors[w.name],
         options=EngineOptions(**options),
+        notifications=Notifications(notify, utc_now, hold_seconds=0.05),
     )
 
 

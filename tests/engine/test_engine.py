@@ -12,7 +12,7 @@ from tests.engine.conftest import Scripted, make_engine, wait_for, watch
 async def test_run_once_records_a_failing_check_as_an_incident(store: IncidentStore) -> None:
     api = Scripted(watch("api"), lambda: "connection refused")
     changes = await make_engine(store, {"api": api}).run_once()
-    assert [c.event for c in changes] == [Event.OPENED]
+    assert [c.event for c in changes] == [Event.OPENED, Event.PAGED]
     (incident,) = store.unclosed()
     assert incident.title == "api: connection refused"
     assert incident.category.value == "availability"

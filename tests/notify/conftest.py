@@ -3,23 +3,20 @@ a private D-Bus session with Debian's python3-dbusmock notification daemon."""
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import socket
 import subprocess
-import threading
 import time
-from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from incidents import Category, Incident, Severity, lifecycle
+from tests.support.receiver import Receiver
 
 T0 = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
 SYSTEM_PYTHON = "/usr/bin/python3"
@@ -65,54 +62,7 @@ def outcomes() -> Outcomes:
     return Outcomes()
 
 
-# --- an HTTP receiver for apprise's json:// ---------------------------------------------------
-
-
-@dataclass
-class Received:
-    path: str
-    headers: dict[str, str]
-    payload: dict
-
-
-class Receiver:
-    """A real HTTP server on 127.0.0.1; answers with scripted statuses, then 200."""
-
-    def __init__(self) -> None:
-        self.requests: list[Received] = []
-        self.statuses: deque[int] = deque()
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length", 0))
-                payload = json.loads(self.rfile.read(length) or b"{}")
-                receiver.requests.append(Received(self.path, dict(self.headers), payload))
-                status = receiver.statuses.popleft() if receiver.statuses else 200
-                self.send_response(status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.server.server_address[1]
-        self.thread = threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
-        self.thread.start()
-
-    def url(self, path: str = "hook", *, credentials: str = "", query: str = "") -> str:
-        auth = f"{credentials}@" if credentials else ""
-        return f"json://{auth}127.0.0.1:{self.port}/{path}" + (f"?{query}" if query else "")
-
-    def on(self, path: str) -> list[Received]:
-        return [r for r in self.requests if r.path.split("?")[0] == f"/{path}"]
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+# --- an HTTP receiver for apprise's json:// (tests/support/receiver.py) ---------------------
 
 
 @pytest.fixture
@@ -188,7 +138,7 @@ def notification_daemon(
 ) -> Iterator[NotificationDaemon]:
     missing = _dbusmock_missing()
     if missing:
-        pytest.skip(missing)
+        pytest.fail(f"{missing}: .ci/run installs it (apt: dbus, python3-dbusmock)")
     bus = subprocess.Popen(
         ["dbus-daemon", "--session", "--print-address=1", "--nofork"],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,

@@ -1,0 +1,71 @@
+"""The engine's side of notify/: builds the senders, runs the dispatcher, feeds it the pager."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from engine.paging import Pager
+from engine.specs import NotifySettings
+from incidents import Incident
+from notify import AppriseSender, DesktopNotifier, Dispatcher, InvalidChannel
+from notify.channels import ChannelSender
+
+log = logging.getLogger("onwatch.engine")
+
+
+class Notifications:
+    def __init__(
+        self,
+        settings: NotifySettings,
+        clock: Callable[[], datetime],
+        *,
+        desktop: DesktopNotifier | None = None,
+        senders: dict[str, ChannelSender] | None = None,
+        hold_seconds: float | None = None,
+        retry_delays: tuple[float, ...] | None = None,
+    ) -> None:
+        """`desktop` and `senders` default to the real ones built from `settings`; tests pass
+        their own, and shorten the storm collection delay (`hold_seconds`) and the pauses
+        between delivery attempts (`retry_delays`)."""
+        self.pager = Pager(settings)
+        self.problems: list[str] = []
+        if senders is None:
+            senders = {}
+            for channel in settings.channels:
+                try:
+                    senders[channel.name] = AppriseSender(channel)
+                except InvalidChannel as exc:
+                    self.problems.append(str(exc))
+        if desktop is None and settings.desktop:
+            desktop = DesktopNotifier()
+        self.desktop = desktop
+        options: dict[str, Any] = {}
+        if hold_seconds is not None:
+            options["hold"] = timedelta(seconds=hold_seconds)
+        if retry_delays is not None:
+            options["retry_delays"] = tuple(timedelta(seconds=s) for s in retry_delays)
+        self.dispatcher = Dispatcher(
+            senders,
+            desktop,
+            self.pager.record_outcome,
+            clock,
+            storm_threshold=settings.storm_threshold,
+            **options,
+        )
+
+    def desktop_status(self) -> str | None:
+        return self.desktop.status() if self.desktop is not None else None
+
+    def observe(self, incident: Incident, now: datetime) -> None:
+        self.pager.observe(incident, self.dispatcher.submit, now)
+
+    async def drain(self, within: float) -> None:
+        """Give queued deliveries up to `within` seconds to finish (at shutdown)."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(within):
+                await self.dispatcher.wait_idle()

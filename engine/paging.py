@@ -1,0 +1,226 @@
+"""Who is told, and when: escalation timers, reminders, acknowledgement timeouts, silences.
+
+Two halves, so that every path to a notification is the same:
+
+- Timers (`timers_job`) only write the timeline: a "paged" or "escalated" entry when a step
+  of the escalation policy falls due, "renotified" for a reminder, "unacknowledged" when an
+  acknowledgement timed out, "silenced"/"unsilenced" as silences start and end. They run as a
+  store job, so the conditions are checked again against the current file under the lock.
+- The observer (`observe`) reads new timeline entries, whoever wrote them (these timers, an
+  operator's `e` in the console, `onwatch incidents escalate` from a shell), and hands the
+  notifications to the dispatcher. Delivery outcomes come back and are written on the timeline.
+
+Decisions themselves are pure functions in `incidents.escalation` and `incidents.silences`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+
+from engine.specs import NotifySettings
+from incidents import SYSTEM_ACTOR, Change, Event, Incident, Mark, State, TimelineEntry
+from incidents.escalation import (
+    EPISODE_KINDS,
+    PAGED_KIND,
+    EscalationPolicy,
+    ack_expired,
+    default_policy,
+    due_steps,
+    next_due_at,
+    policy_for,
+    record_step,
+    renotify_due,
+    step_at,
+    unacknowledge,
+)
+from incidents.silences import Silence, apply_silences, silenced_by
+from incidents.timefmt import format_duration
+from notify.messages import Kind, kind_for_step
+from store import Transaction
+
+log = logging.getLogger("onwatch.engine")
+
+RENOTIFIED_KIND = "renotified"
+NOTIFY_KIND = "notify"
+"""Timeline kind for delivery outcomes ("notified oncall", "oncall failed: ...")."""
+NOTIFYING_KINDS = frozenset({PAGED_KIND, "escalated"})
+
+Submit = Callable[..., None]
+
+
+def _with_entry(incident: Incident, entry: TimelineEntry) -> Incident:
+    return dataclasses.replace(incident, timeline=(*incident.timeline, entry))
+
+
+def last_notified(incident: Incident) -> tuple[datetime | None, int]:
+    """When the incident was last announced in this episode, and how many reminders since the
+    last step: the inputs of `renotify_due`, read from the timeline so they survive restarts."""
+    at: datetime | None = None
+    reminders = 0
+    for entry in incident.timeline:
+        if entry.kind in EPISODE_KINDS:
+            at, reminders = None, 0
+        elif entry.kind in NOTIFYING_KINDS:
+            at, reminders = entry.at, 0
+        elif entry.kind == RENOTIFIED_KIND:
+            at, reminders = entry.at, reminders + 1
+    return at, reminders
+
+
+class Pager:
+    def __init__(self, settings: NotifySettings) -> None:
+        self.settings = settings
+        self.silences: list[Silence] = []
+        self._fallback = default_policy(c.name for c in settings.channels)
+        self._seen: dict[int, int] = {}
+        self._outcomes: list[tuple[int, str]] = []
+
+    def policy(self, incident: Incident) -> EscalationPolicy:
+        return policy_for(incident, self.settings.policies) or self._fallback
+
+    # --- timers ----------------------------------------------------------------------------------
+
+    def _advance(self, incident: Incident, now: datetime) -> Incident:
+        """Everything time alone does to one incident, as timeline entries."""
+        settings = self.settings
+        updated = apply_silences(incident, self.silences, settings.maintenance, now=now)
+        if settings.ack_timeout is not None and ack_expired(
+            updated, ack_timeout=settings.ack_timeout, now=now
+        ):
+            updated = unacknowledge(updated, at=now)
+        policy = self.policy(updated)
+        for due in due_steps(updated, policy, now):
+            updated = record_step(updated, due, at=now)
+        if settings.renotify is not None:
+            at, reminders = last_notified(updated)
+            if renotify_due(
+                updated,
+                last_notified_at=at,
+                times_renotified=reminders,
+                every=settings.renotify,
+                backoff=settings.renotify_backoff,
+                now=now,
+            ):
+                waited = format_duration(now - (at or now))
+                entry = TimelineEntry(
+                    now,
+                    RENOTIFIED_KIND,
+                    SYSTEM_ACTOR,
+                    f"still unacknowledged ({waited} since last notice)",
+                )
+                updated = _with_entry(updated, entry)
+        return updated
+
+    def is_due(self, incidents: Iterable[Incident], now: datetime) -> bool:
+        """A cheap look at the in-memory incidents: is there anything for `timers_job` to do?"""
+        settings = self.settings
+        for incident in incidents:
+            if not incident.state.is_active:
+                continue
+            silenced = silenced_by(incident, self.silences, settings.maintenance, now) is not None
+            if silenced != incident.has(Mark.SILENCED):
+                return True
+            if settings.ack_timeout is not None and ack_expired(
+                incident, ack_timeout=settings.ack_timeout, now=now
+            ):
+                return True
+            due = next_due_at(incident, self.policy(incident))
+            if due is not None and due <= now:
+                return True
+            if settings.renotify is not None:
+                at, reminders = last_notified(incident)
+                if renotify_due(
+                    incident,
+                    last_notified_at=at,
+                    times_renotified=reminders,
+                    every=settings.renotify,
+                    backoff=settings.renotify_backoff,
+                    now=now,
+                ):
+                    return True
+        return False
+
+    def timers_job(self, now: datetime) -> Callable[[Transaction], list[Change]]:
+        def job(txn: Transaction) -> list[Change]:
+            changes = []
+            for incident in txn.unclosed():
+                if not incident.state.is_active and not incident.has(Mark.SILENCED):
+                    continue
+                updated = self._advance(incident, now)
+                if updated != incident:
+                    txn.put(updated)
+                    changes.append(Change(updated, _event_of(updated.timeline[-1].kind)))
+            return changes
+
+        return job
+
+    # --- delivery outcomes -----------------------------------------------------------------------
+
+    def record_outcome(self, incident_id: int, kind: str, text: str) -> None:
+        self._outcomes.append((incident_id, text))
+
+    def outcomes_job(self, now: datetime) -> Callable[[Transaction], list[Change]] | None:
+        if not self._outcomes:
+            return None
+        pending, self._outcomes = self._outcomes, []
+
+        def job(txn: Transaction) -> list[Change]:
+            changed: dict[int, Incident] = {}
+            for incident_id, text in pending:
+                try:
+                    incident = changed.get(incident_id) or txn.get(incident_id)
+                except LookupError:
+                    continue
+                entry = TimelineEntry(now, NOTIFY_KIND, SYSTEM_ACTOR, text)
+                changed[incident_id] = _with_entry(incident, entry)
+            for incident in changed.values():
+                txn.put(incident)
+            return [Change(i, Event.NOTIFIED) for i in changed.values()]
+
+        return job
+
+    # --- the observer ----------------------------------------------------------------------------
+
+    def already_told(self, incidents: Iterable[Incident]) -> None:
+        """Incidents found at start: whatever their timelines say was handled by an earlier run."""
+        for incident in incidents:
+            self._seen[incident.id] = len(incident.timeline)
+
+    def observe(self, incident: Incident, submit: Submit, now: datetime) -> None:
+        """Send what the incident's new timeline entries call for."""
+        start = self._seen.get(incident.id, 0)
+        new = incident.timeline[start:]
+        self._seen[incident.id] = len(incident.timeline)
+        if not incident.is_open:
+            self._seen.pop(incident.id, None)
+        if not new:
+            return
+        kinds = {entry.kind for entry in new}
+        policy = self.policy(incident)
+        level = incident.escalation_level
+        if PAGED_KIND in kinds and incident.state.is_active:
+            due = step_at(policy, 0, now)
+            submit(incident, kind_for_step(incident, due), due.step.notify, due=due)
+        if "escalated" in kinds and incident.state.is_active:
+            due = step_at(policy, level, now)
+            submit(incident, kind_for_step(incident, due), due.step.notify, due=due)
+        elif RENOTIFIED_KIND in kinds and incident.state is State.TRIGGERED:
+            due = step_at(policy, level, now)
+            submit(incident, Kind.RENOTIFY, due.step.notify, due=due)
+        if "resolved" in kinds and incident.state is State.RESOLVED:
+            everyone = dict.fromkeys(name for step in policy.steps for name in step.notify)
+            submit(incident, Kind.RESOLVED, tuple(everyone))
+
+    def forget(self, incident_ids: Sequence[int]) -> None:
+        for incident_id in incident_ids:
+            self._seen.pop(incident_id, None)
+
+
+def _event_of(kind: str) -> Event:
+    try:
+        return Event(kind)
+    except ValueError:
+        return Event.UPDATED
