@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import statistics
@@ -101,39 +100,58 @@ def first_paint(config: Path, db: Path, runs: int = 5) -> tuple[list[float], lis
     return times, filled
 
 
-async def key_to_screen(config: Path, db: Path, presses: int = 40) -> dict[str, list[float]]:
-    """Milliseconds from a key press until the screen shows its result (headless)."""
-    from engine import Engine, EngineOptions, EngineSettings
-    from onwatch.config import load_config
-    from tui.app import OnwatchApp
+def key_to_screen(config: Path, db: Path, presses: int = 30) -> dict[str, list[float]]:
+    """Milliseconds from a key sent to the terminal until the terminal shows its effect.
 
-    cfg = load_config(config, os.environ)
+    onwatch runs in tmux, as under a real terminal; each key goes in with `send-keys` and the
+    pane is read back (`capture-pane`, escape sequences included, so a moved cursor counts)
+    until it differs from before. Reading the pane costs a few milliseconds itself, so the
+    figures are upper bounds at that resolution.
+    """
+    session = "onwatch-keys"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = f"{sys.executable} -m onwatch --config {config} --db {db}"
+    subprocess.run(
+        ["tmux", "new-session", "-d", "-x", "160", "-y", "48", "-s", session,
+         *[f"-e{k}={v}" for k, v in env.items() if k.startswith(("PYTHON", "XDG", "HOME", "PATH", "TERM"))],
+         command],
+        check=True,
+    )  # fmt: skip
 
-    class Idle:
-        async def collect(self, now: datetime) -> list:
-            return []
+    def screen() -> str:
+        return subprocess.run(
+            ["tmux", "capture-pane", "-e", "-p", "-t", session], capture_output=True, text=True
+        ).stdout
 
-    engine = Engine(
-        EngineSettings(watches=cfg.watches),
-        IncidentStore(db),
-        operator="bench",
-        build_collector=lambda w: Idle(),
-        options=EngineOptions(),
-    )
-    app = OnwatchApp(engine, operator="bench", clock=lambda: datetime.now(UTC), autostart=False)
-    timings: dict[str, list[float]] = {"down": [], "filter": [], "acknowledge": []}
-    async with app.run_test(size=(160, 48)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        for n in range(presses):
-            for name, keys in (("down", ("down",)), ("filter", ("v",)), ("acknowledge", ("a",))):
-                if name == "acknowledge" and n % 2:
-                    keys = ("down",)
-                started = time.perf_counter()
-                await pilot.press(*keys)
-                await app.workers.wait_for_complete()
-                await pilot.pause()
-                timings[name].append(1000 * (time.perf_counter() - started))
+    def press(key: str) -> float:
+        before = screen()
+        started = time.perf_counter()
+        subprocess.run(["tmux", "send-keys", "-t", session, key], check=True)
+        deadline = started + 5
+        while screen() == before and time.perf_counter() < deadline:
+            pass
+        return 1000 * (time.perf_counter() - started)
+
+    timings: dict[str, list[float]] = {"down": [], "severity filter": [], "acknowledge": []}
+    try:
+        deadline = time.time() + 60
+        while "Incidents: open  (" not in screen() or "(0)" in screen():
+            if time.time() > deadline:
+                raise RuntimeError("the console never showed its incidents:\n" + screen())
+            time.sleep(0.1)
+        time.sleep(2)  # let the first checks settle
+        for _ in range(presses):
+            timings["down"].append(press("Down"))
+            time.sleep(0.2)
+            timings["severity filter"].append(press("v"))
+            time.sleep(0.2)
+            press("v")
+            press("v")  # back to all
+            time.sleep(0.2)
+            timings["acknowledge"].append(press("a"))
+            time.sleep(0.3)
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], check=False)
     return timings
 
 
@@ -164,7 +182,7 @@ def main() -> dict:
             config = Path(tmp) / "config.toml"
             write_config(config, port)
             paints, filled = first_paint(config, db)
-            keys = asyncio.run(key_to_screen(config, db))
+            keys = key_to_screen(config, db)
         finally:
             server.terminate()
             server.wait()

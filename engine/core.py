@@ -24,7 +24,8 @@ from engine.operations import Operations
 from engine.scheduler import Collector, Scheduler, run_all_once
 from engine.specs import EngineSettings, Watch
 from engine.writer import Writer
-from incidents import Change, Evaluator, Incident, Sample, Threshold
+from incidents import Change, Evaluator, Incident, InvalidInput, Sample, Threshold
+from incidents.silences import Silence
 from store import IncidentStore
 from store.incident_store import Revision
 
@@ -113,6 +114,25 @@ class Engine:
         if self._prepared:
             return
         self._prepared = True
+        # Imports, TLS contexts and a collector per check: work for a thread, not the loop.
+        self._collectors = await asyncio.to_thread(self._build_collectors)
+        now = self.clock()
+        for watch in self.settings.watches:
+            self.evaluator.watch(watch.source, watch.name, watch.interval, now)
+        await self.reload()
+        self.pager.already_told(self.incidents.values())
+        await self.load_silences()
+        for problem in self.notifications.problems:
+            self.set_status("channels", problem)
+        # Judging the desktop may ask the session bus: off the event loop.
+        self.set_status("desktop", await asyncio.to_thread(self.notifications.desktop_status))
+        for incident in self.incidents.values():
+            if incident.state.is_active:
+                self.evaluator.resume(
+                    incident.source, incident.check, incident.metric, incident.severity
+                )
+
+    def _build_collectors(self) -> list[tuple[Watch, Collector]]:
         build = self._build_collector
         if build is None and self.settings.watches:
             import collectors
@@ -123,22 +143,9 @@ class Engine:
             def build(watch: Watch) -> Collector:
                 return collectors.build(watch.probe, client)
 
-        if build is not None:
-            self._collectors = [(watch, build(watch)) for watch in self.settings.watches]
-        now = self.clock()
-        for watch in self.settings.watches:
-            self.evaluator.watch(watch.source, watch.name, watch.interval, now)
-        await self.reload()
-        self.pager.already_told(self.incidents.values())
-        await self.load_silences()
-        for problem in self.notifications.problems:
-            self.set_status("channels", problem)
-        self.set_status("desktop", self.notifications.desktop_status())
-        for incident in self.incidents.values():
-            if incident.state.is_active:
-                self.evaluator.resume(
-                    incident.source, incident.check, incident.metric, incident.severity
-                )
+        if build is None:
+            return []
+        return [(watch, build(watch)) for watch in self.settings.watches]
 
     async def start(self, *, schedule: bool = True) -> None:
         """Start every check on its schedule, plus the writer, the ticker and the store poller.
@@ -338,6 +345,24 @@ class Engine:
             await self.reload()
 
     # --- operator actions, off the event loop ----------------------------------------------------
+
+    async def silence(
+        self, matchers: dict[str, str], *, duration: timedelta, reason: str, by: str | None = None
+    ) -> Silence:
+        """Mute matching incidents for `duration` (recorded, not notified); takes effect at once."""
+        if self.silences is None:
+            raise InvalidInput("silences need an incident store on disk")
+        silence = await asyncio.to_thread(
+            self.silences.add,
+            matchers,
+            at=self.clock(),
+            duration=duration,
+            reason=reason,
+            created_by=by or self.operations.operator,
+        )
+        await self.load_silences()
+        self.tick()
+        return silence
 
     async def act(self, action: str, incident_id: int, *args: Any, **kwargs: Any) -> Change:
         """Run an operations-API call (acknowledge, escalate, ...) in a thread; publish the change."""

@@ -11,28 +11,32 @@ DEFAULT_DEPTH = 120
 
 
 class History:
-    """The last `depth` values of every (source, metric) series and the latest sample of each."""
+    """The last `depth` values of every (source, metric) series and the latest sample of each.
+
+    Indexed by source first: the console asks "everything about this source" for hundreds of
+    sources a second.
+    """
 
     def __init__(self, depth: int = DEFAULT_DEPTH) -> None:
         self.depth = depth
-        self._values: dict[tuple[str, str], deque[float]] = {}
-        self._latest: dict[tuple[str, str], Sample] = {}
+        self._values: dict[str, dict[str, deque[float]]] = {}
+        self._latest: dict[str, dict[str, Sample]] = {}
 
     def add(self, samples: Iterable[Sample]) -> None:
         for sample in samples:
-            key = (sample.source, sample.metric)
-            self._latest[key] = sample
+            self._latest.setdefault(sample.source, {})[sample.metric] = sample
             if sample.value is not None:
-                series = self._values.get(key)
+                by_metric = self._values.setdefault(sample.source, {})
+                series = by_metric.get(sample.metric)
                 if series is None:
-                    series = self._values[key] = deque(maxlen=self.depth)
+                    series = by_metric[sample.metric] = deque(maxlen=self.depth)
                 series.append(sample.value)
 
     def values(self, source: str, metric: str) -> list[float]:
-        return list(self._values.get((source, metric), ()))
+        return list(self._values.get(source, {}).get(metric, ()))
 
     def latest(self, source: str, metric: str) -> Sample | None:
-        return self._latest.get((source, metric))
+        return self._latest.get(source, {}).get(metric)
 
     def latest_for(self, source: str) -> dict[str, Sample]:
-        return {metric: s for (src, metric), s in self._latest.items() if src == source}
+        return dict(self._latest.get(source, {}))

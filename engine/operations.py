@@ -8,13 +8,11 @@ each other's changes. Actions block on file I/O: async callers run them in a thr
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 
+from engine.clock import Clock
 from incidents import Change, Event, Incident, Priority, lifecycle, triage
 from incidents.escalation import EscalationPolicy, next_manual_step, record_step
 from store import IncidentStore
-
-Clock = Callable[[], datetime]
 
 
 class Operations:

@@ -13,6 +13,7 @@ import importlib.util
 import logging
 import os
 import shutil
+import subprocess
 import threading
 import warnings
 from collections.abc import Callable, Mapping
@@ -109,11 +110,16 @@ class DesktopNotifier:
         socket = _unix_path(address)
         if socket is not None and not Path(socket).exists():
             return f"no D-Bus session (its socket {socket} does not exist)"
-        if importlib.util.find_spec("dbus") is not None:
-            return None
-        if shutil.which("notify-send", path=env.get("PATH", os.defpath)) is not None:
-            return None
-        return "neither the python dbus module nor notify-send is installed"
+        path = env.get("PATH", os.defpath)
+        if (
+            importlib.util.find_spec("dbus") is None
+            and shutil.which("notify-send", path=path) is None
+        ):
+            return "neither the python dbus module nor notify-send is installed"
+        if not _daemon_reachable(env, path):
+            # notify-send would print its complaint on the terminal, over the console.
+            return "no notification daemon on the D-Bus session"
+        return None
 
     def _disable(self, reason: str) -> None:
         self._judged = True
@@ -130,3 +136,32 @@ def _unix_path(address: str) -> str | None:
         if part.startswith("path="):
             return part.removeprefix("path=")
     return None
+
+
+_NOTIFICATIONS = "org.freedesktop.Notifications"
+
+
+def _daemon_reachable(env: Mapping[str, str], path: str) -> bool:
+    """Whether a notification daemon owns its bus name, or D-Bus can start one on demand.
+
+    Asked with dbus-send when it is installed (it comes with the bus itself); without it there
+    is no cheap way to ask, and the popup is simply tried.
+    """
+    dbus_send = shutil.which("dbus-send", path=path)
+    if dbus_send is None:
+        return True
+
+    def ask(method: str, *args: str) -> str:
+        try:
+            reply = subprocess.run(
+                [dbus_send, "--session", "--dest=org.freedesktop.DBus", "--print-reply",
+                 "/org/freedesktop/DBus", f"org.freedesktop.DBus.{method}", *args],
+                env=dict(env), capture_output=True, text=True, timeout=2,
+            )  # fmt: skip
+        except (OSError, subprocess.TimeoutExpired):
+            return ""
+        return reply.stdout
+
+    if "boolean true" in ask("NameHasOwner", f"string:{_NOTIFICATIONS}"):
+        return True
+    return f'"{_NOTIFICATIONS}"' in ask("ListActivatableNames")

@@ -8,8 +8,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import NoReturn
 
-from engine.clock import utc_now
-from engine.operations import Clock
+from engine.clock import Clock, utc_now
 from incidents import IncidentError, InvalidInput, TransitionError
 from onwatch import cmd_agent, cmd_config, cmd_incidents, cmd_run, cmd_silence
 from onwatch.context import Context

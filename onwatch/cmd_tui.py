@@ -16,9 +16,9 @@ def run_console(ctx: Context) -> int:
         from onwatch.demo import start_demo
 
         demo_server, extra = start_demo()
-    engine = ctx.engine(extra)
+    ctx.store  # noqa: B018  (opened now: a store that is not ours stops onwatch before the console)
     app = OnwatchApp(
-        engine,
+        lambda: ctx.engine(extra),
         operator=config.operator,
         clock=ctx.clock,
         runbooks=config.runbooks,

@@ -6,17 +6,18 @@ import argparse
 from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from engine import Operations, utc_now
-from engine.core import Engine, EngineOptions
-from engine.operations import Clock
-from engine.paging import Pager
+from engine.clock import Clock, utc_now
 from engine.specs import EngineSettings, NotifySettings, Watch
 from onwatch.config import Config, ConfigError, load_config
 from onwatch.errors import CliError, Exit
 from onwatch.paths import resolve_db_path
 from store import IncidentStore, SilenceStore, StoreError
+
+if TYPE_CHECKING:
+    from engine.core import Engine
+    from engine.operations import Operations
 
 
 class Context:
@@ -54,6 +55,9 @@ class Context:
     def operations(self) -> Operations:
         # The same escalation policies as the running engine, so `incidents escalate` fires
         # (and names on the timeline) the step the console's `e` would.
+        from engine.operations import Operations
+        from engine.paging import Pager
+
         return Operations(
             self.store,
             clock=self.clock,
@@ -69,6 +73,9 @@ class Context:
             raise CliError(str(exc)) from None
 
     def engine(self, extra_watches: tuple[Watch, ...] = (), **options: Any) -> Engine:
+        # Imported here: the engine pulls in httpx and apprise, which listing incidents never needs.
+        from engine.core import Engine, EngineOptions
+
         settings = EngineSettings(
             watches=(*self.config.watches, *extra_watches), notify=self.notify_settings
         )

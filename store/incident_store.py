@@ -82,6 +82,9 @@ class IncidentStore:
         # (revision before, revision after) of each write made through this object, in order,
         # so a poller can tell its own writes from another process's.
         self.own_writes: deque[tuple[Revision, Revision]] = deque(maxlen=10_000)
+        # The live file as this process last read or wrote it, with its revision: while the
+        # file is unchanged, transactions and reads skip re-reading and re-parsing it.
+        self._known: _Known | None = None
         with self.lock:
             for candidate in (self.path, *self.archive_paths()):
                 remove_orphaned_temp_files(candidate)
@@ -107,12 +110,18 @@ class IncidentStore:
 
     # --- reads ---------------------------------------------------------------------------------
 
+    def _live(self) -> dict[int, Incident]:
+        known = self._known
+        if known is not None and known.revision == self.revision():
+            return known.incidents
+        return _incidents_in(self.path)
+
     def unclosed(self) -> list[Incident]:
-        return sorted(_incidents_in(self.path).values(), key=lambda i: i.id)
+        return sorted(self._live().values(), key=lambda i: i.id)
 
     def archived(self) -> Iterator[Incident]:
         """Closed incidents, newest month first; stale copies left by a crash are skipped."""
-        seen = set(_incidents_in(self.path))
+        seen = set(self._live())
         for path in self.archive_paths():
             for incident_id, incident in _incidents_in(path).items():
                 if incident_id not in seen:
@@ -120,7 +129,7 @@ class IncidentStore:
                     yield incident
 
     def get(self, incident_id: int) -> Incident:
-        live = _incidents_in(self.path)
+        live = self._live()
         if incident_id in live:
             return live[incident_id]
         for path in self.archive_paths():
@@ -143,10 +152,19 @@ class IncidentStore:
         """Read-modify-write under the cross-process lock; written only if the block succeeds."""
         with self.lock:
             before = self.revision()
-            txn = Transaction(self)
+            known = (
+                self._known if self._known is not None and self._known.revision == before else None
+            )
+            # Forget it while the transaction runs: TinyDB changes the data in place, and a
+            # transaction that fails must not leave a half-changed copy behind.
+            self._known = None
+            txn = Transaction(self, known)
             yield txn  # an exception here skips the commit: nothing is written
-            if txn.commit():
-                self.own_writes.append((before, self.revision()))
+            wrote = txn.commit()
+            after = self.revision()
+            if wrote:
+                self.own_writes.append((before, after))
+            self._known = txn.known(after)
 
     def update(self, incident_id: int, change: Callable[[Incident], Incident]) -> Incident:
         """Apply `change` to the current version of one incident and store the result."""
@@ -154,6 +172,13 @@ class IncidentStore:
             updated = change(txn.get(incident_id))
             txn.put(updated)
         return updated
+
+
+@dataclass(frozen=True)
+class _Known:
+    revision: Revision
+    data: dict[str, Any]
+    incidents: dict[int, Incident]
 
 
 @dataclass
@@ -176,17 +201,28 @@ class _File:
 class Transaction:
     """The store as seen under the write lock. Use through `IncidentStore.transaction()`."""
 
-    def __init__(self, store: IncidentStore) -> None:
+    def __init__(self, store: IncidentStore, known: _Known | None = None) -> None:
         self._store = store
-        self._live = self._open(store.path)
+        self._live = self._open(store.path, known.data if known is not None else None)
         self._archives: dict[Path, _File] = {}
         self._where: dict[int, Path] = {}  # archive holding an incident read in this transaction
-        self._live_cache: dict[int, Incident] | None = None
+        self._live_cache: dict[int, Incident] | None = (
+            dict(known.incidents) if known is not None else None
+        )
 
-    def _open(self, path: Path) -> _File:
+    def _open(self, path: Path, data: dict[str, Any] | None = None) -> _File:
         db = TinyDB(path, storage=AtomicJSONStorage)
+        if data is not None:
+            db.storage.preload(data)  # type: ignore[attr-defined]
         db.storage.read()  # fail now, naming the file, if it is not ours
         return _File(db)
+
+    def known(self, revision: Revision) -> _Known | None:
+        """What this transaction leaves the live file holding, for the next one to start from."""
+        data = self._live.storage.read()
+        if data is None:
+            return None
+        return _Known(revision, data, dict(self._live_incidents()))
 
     def _archive(self, path: Path) -> _File:
         if path not in self._archives:

@@ -104,6 +104,11 @@ class AtomicJSONStorage(Storage):
         self._loaded = False
         self.dirty = False
 
+    def preload(self, data: dict[str, Any]) -> None:
+        """Start from `data`, known to be the file's current content, instead of reading it."""
+        self._data = data
+        self._loaded = True
+
     def read(self) -> dict[str, Any] | None:
         if not self._loaded:
             self._data = read_json(self.path)

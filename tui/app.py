@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -14,16 +14,17 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from engine import Engine, EngineEvent, IncidentChanged, StatusChanged
 from incidents import Event, Incident, IncidentError, Priority, State
-from store import NotFound
+from incidents.timefmt import format_duration, parse_duration
+from store import NotFound, StoreError
 from tui.messages import EngineChanged
-from tui.screens.dialogs import CloseDialog, PriorityDialog, TextDialog
+from tui.screens.dialogs import CloseDialog, PriorityDialog, SilenceDialog, TextDialog
 from tui.screens.help import HelpScreen
 from tui.screens.incident import IncidentScreen
 from tui.screens.wall import WallScreen
 from tui.settings import ConsoleSettings, load_settings, save_settings
 from tui.view import (
+    IncidentRow,
     SeverityFilter,
     SourceRow,
     StateFilter,
@@ -37,7 +38,11 @@ from tui.view import (
 from tui.widgets.status_bar import StatusBar
 from tui.widgets.tables import IncidentsTable, SourcesTable
 
+if TYPE_CHECKING:
+    from engine import Engine, EngineEvent
+
 CLOCK_SECONDS = 1.0
+SOURCES_REFRESH_SECONDS = 0.5
 FLASH_SECONDS = 2.0
 CLOSED_PAGE = 500
 """Closed incidents shown at most under the `closed` filter, newest first."""
@@ -64,6 +69,7 @@ class OnwatchApp(App[None]):
         Binding("n", "note", "Note", id="note"),
         Binding("r", "incident('reopen')", "Reopen", id="reopen"),
         Binding("p", "priority", "Priority", id="priority"),
+        Binding("s", "silence", "Silence", id="silence"),
         Binding("slash", "search", "Search", id="search"),
         Binding("f", "cycle_state", "Filter", id="filter-state"),
         Binding("v", "cycle_severity", "Severity", show=False, id="filter-severity"),
@@ -71,11 +77,13 @@ class OnwatchApp(App[None]):
         Binding("question_mark", "help", "Help", id="help"),
         Binding("q", "quit", "Quit", id="quit"),
     ]
-    INCIDENT_ACTIONS: ClassVar = frozenset({"incident", "close_incident", "note", "priority"})
+    INCIDENT_ACTIONS: ClassVar = frozenset(
+        {"incident", "close_incident", "note", "priority", "silence"}
+    )
 
     def __init__(
         self,
-        engine: Engine,
+        engine: Engine | Callable[[], Engine],
         *,
         operator: str,
         clock: Callable[[], datetime],
@@ -85,8 +93,11 @@ class OnwatchApp(App[None]):
         bell: bool = False,
         autostart: bool = True,
     ) -> None:
+        """`engine` may be a factory: it is then built in a thread after the first frame, so
+        the console shows up before the engine's imports and connections are ready."""
         super().__init__()
-        self.engine = engine
+        self._engine_factory = engine if callable(engine) else None
+        self.engine: Engine = None if callable(engine) else engine  # type: ignore[assignment]
         self.operator = operator
         self.clock = clock
         self.runbooks = dict(runbooks or {})
@@ -101,6 +112,11 @@ class OnwatchApp(App[None]):
         self.closed: list[Incident] = []
         self.flashing: dict[str, datetime] = {}
         self._unsubscribe: Callable[[], None] | None = None
+        self._stale_sources = True
+        self._stale_incidents = True
+        self._sources_refresh_pending = False
+        self._rows: list[SourceRow] = []
+        self._row_cache: dict[int, tuple[Incident, IncidentRow]] = {}
 
     # --- layout --------------------------------------------------------------------------------
 
@@ -111,56 +127,97 @@ class OnwatchApp(App[None]):
             yield SourcesTable(id="sources")
             yield Static("Incidents", classes="section-title", id="incidents-title")
             yield IncidentsTable(id="incidents")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        self._unsubscribe = self.engine.subscribe(self._on_engine_event)
         self.query_one(IncidentsTable).focus()
         self.set_interval(CLOCK_SECONDS, self._tick)
-        if self.autostart:
-            self.start_engine()
-        else:
-            self.load_incidents()
         self.refresh_view()
         if self.start_in_wall:
             self.action_wall()
 
+    def on_ready(self) -> None:
+        # After the first frame: the operator sees the console before anything is loaded.
+        if self._engine_factory is not None:
+            self.build_engine()
+        else:
+            self._engine_ready()
+
+    @work(thread=True, exclusive=True, group="engine", exit_on_error=False)
+    def build_engine(self) -> None:
+        engine = self._engine_factory()  # type: ignore[misc]
+        self.call_from_thread(self._engine_built, engine)
+
+    def _engine_built(self, engine: Engine) -> None:
+        self.engine = engine
+        self._engine_ready()
+
+    def _engine_ready(self) -> None:
+        self._unsubscribe = self.engine.subscribe(self._on_engine_event)
+        if self.autostart:
+            self.start_engine()
+        else:
+            self.load_incidents()
+
     @work(exclusive=True, group="engine", exit_on_error=False)
     async def start_engine(self) -> None:
+        # Incidents first: what is already open matters more than the checks starting up.
+        await self.engine.reload()
+        self._changed(sources=True, incidents=True)
         await self.engine.start()
-        self.post_message(EngineChanged())
+        self._changed(sources=True, incidents=True)
 
     @work(exclusive=True, group="engine", exit_on_error=False)
     async def load_incidents(self) -> None:
         """Show what the store holds without running any check (tests, snapshots)."""
         await self.engine.reload()
-        self.post_message(EngineChanged())
+        self._changed(sources=True, incidents=True)
 
     async def on_unmount(self) -> None:
         if self._unsubscribe is not None:
             self._unsubscribe()
-        if self.autostart:
+        if self.autostart and self.engine is not None:
             await self.engine.stop()
 
     # --- engine -> screen ----------------------------------------------------------------------
 
     def _on_engine_event(self, event: EngineEvent) -> None:
+        from engine.events import CheckRan, IncidentChanged, StatusChanged
+
+        if isinstance(event, CheckRan):
+            self._changed(sources=True)
+            return
         if isinstance(event, IncidentChanged):
             change = event.change
             if change.event in PAGING_EVENTS:
                 self._page_operator(change.incident, change.event)
         elif isinstance(event, StatusChanged) and event.text:
             self.notify(event.text, title="onwatch", severity="warning", timeout=8)
-        # Coalesced: however many events arrive, one refresh is pending at a time.
+        self._changed(sources=True, incidents=True)
+
+    def _changed(self, *, sources: bool = False, incidents: bool = False) -> None:
+        self._stale_sources |= sources
+        self._stale_incidents |= incidents
+        if incidents:
+            # Coalesced: however many events arrive, one refresh is pending at a time.
+            self.post_message(EngineChanged())
+        elif not self._sources_refresh_pending:
+            # Checks report many times a second across hundreds of sources; their values are
+            # redrawn a few times a second, never at the cost of the operator's keys.
+            self._sources_refresh_pending = True
+            self.set_timer(SOURCES_REFRESH_SECONDS, self._sources_due)
+
+    def _sources_due(self) -> None:
+        self._sources_refresh_pending = False
         self.post_message(EngineChanged())
 
     def _page_operator(self, incident: Incident, event: Event) -> None:
         key = str(incident.id)
         self.flashing[key] = self.clock()
-        self.set_timer(FLASH_SECONDS, self.refresh_view)
+        self.set_timer(FLASH_SECONDS, self._tick)
         severity = "error" if incident.severity.value == "critical" else "warning"
         self.notify(
             f"#{incident.id} {incident.title}",
@@ -172,22 +229,36 @@ class OnwatchApp(App[None]):
 
     @on(EngineChanged)
     def refresh_view(self) -> None:
+        """Redraw what changed since the last refresh (the header always: it has the clock)."""
+        sources, self._stale_sources = self._stale_sources, False
+        incidents, self._stale_incidents = self._stale_incidents, False
+        self._render(sources=sources, incidents=incidents)
+
+    def _render(self, *, sources: bool, incidents: bool) -> None:
         now = self.clock()
+        if self.engine is None:
+            self.query_one(StatusBar).starting(self.operator, now)
+            return
         self.flashing = {
             k: at for k, at in self.flashing.items() if (now - at).total_seconds() < FLASH_SECONDS
         }
-        incidents = list(self.engine.incidents.values())
-        rows = self._source_rows(incidents)
-        summary = summarize(incidents, (r.status for r in rows), self.engine.last_poll, now)
+        open_incidents = list(self.engine.incidents.values())
+        if sources or not self._rows:
+            self._rows = self._source_rows(open_incidents)
+        summary = summarize(
+            open_incidents, (r.status for r in self._rows), self.engine.last_poll, now
+        )
         notes = list(self.engine.status.values())
         self.query_one(StatusBar).show(summary, self.operator, now, notes)
         screen = self.screen
         if isinstance(screen, WallScreen):
-            screen.show(rows, summary, now)
+            screen.show(self._rows, summary, now)
             return
         with self.batch_update():
-            self.query_one(SourcesTable).show(rows)
-            self._show_incidents(incidents, now)
+            if sources:
+                self.query_one(SourcesTable).show(self._rows)
+            if incidents:
+                self._show_incidents(open_incidents, now)
         if isinstance(screen, IncidentScreen):
             current = self._find(screen.incident.id)
             if current is not None:
@@ -200,10 +271,22 @@ class OnwatchApp(App[None]):
         trends = {w.source: history.values(w.source, spark_metric(kind_of(w))) for w in watches}
         return source_rows(watches, incidents, latest, trends)
 
+    def _incident_row(self, incident: Incident, now: datetime) -> IncidentRow:
+        # Rows are rebuilt only when their incident or its age text changes: the age ticks
+        # every second for hundreds of rows, and everything else rarely.
+        cached = self._row_cache.get(incident.id)
+        if cached is not None and cached[0] is incident:
+            row = cached[1]
+            if row.cells[5] == format_duration(now - incident.created_at):
+                return row
+        row = incident_row(incident, now)
+        self._row_cache[incident.id] = (incident, row)
+        return row
+
     def _show_incidents(self, incidents: list[Incident], now: datetime) -> None:
         pool = self.closed if self.state_filter is StateFilter.CLOSED else incidents
         shown = [
-            incident_row(i, now)
+            self._incident_row(i, now)
             for i in pool
             if self.state_filter.admits(i)
             and self.severity_filter.admits(i)
@@ -219,11 +302,18 @@ class OnwatchApp(App[None]):
         self.query_one("#incidents-title", Static).update(title)
 
     def _tick(self) -> None:
-        self.refresh_view()
+        """The clock and the ages move on; values come with the engine's own events."""
+        self._render(sources=False, incidents=True)
+
+    def _incidents_view_changed(self) -> None:
+        """A filter or search changed: only the incidents table needs redrawing."""
+        self._render(sources=False, incidents=True)
 
     # --- which incident an action is about ------------------------------------------------------
 
     def _find(self, incident_id: int) -> Incident | None:
+        if self.engine is None:
+            return None
         found = self.engine.incidents.get(incident_id)
         if found is None:
             found = next((i for i in self.closed if i.id == incident_id), None)
@@ -239,8 +329,10 @@ class OnwatchApp(App[None]):
         # Wall mode and dialogs change nothing: incident actions are off there.
         if action in self.INCIDENT_ACTIONS or action in {"search", "cycle_state", "cycle_severity"}:
             return isinstance(self.screen, IncidentScreen) or self.screen is self.screen_stack[0]
+        if self.engine is None and action in self.INCIDENT_ACTIONS | {"cycle_state"}:
+            return False  # still starting: nothing to act on yet
         if action == "wall":
-            return not isinstance(self.screen, IncidentScreen)
+            return isinstance(self.screen, WallScreen) or self.screen is self.screen_stack[0]
         return True
 
     # --- actions -------------------------------------------------------------------------------
@@ -294,6 +386,43 @@ class OnwatchApp(App[None]):
 
         self.push_screen(PriorityDialog(incident.id, incident.priority), picked)
 
+    def action_silence(self) -> None:
+        """Silence the selected source (sources table) or the selected incident's check."""
+        sources = self.query_one(SourcesTable)
+        if self.screen is self.screen_stack[0] and sources.has_focus:
+            source = sources.selected_key
+            if source is None:
+                return
+            matchers = {"source": source}
+        else:
+            incident = self.selected_incident()
+            if incident is None:
+                self.notify("no incident or source selected", severity="warning")
+                return
+            matchers = {"source": incident.source, "check": incident.check}
+        what = " ".join(f"{key}={value}" for key, value in matchers.items())
+
+        def chosen(answer: tuple[str, str] | None) -> None:
+            if answer is not None:
+                self.add_silence(matchers, *answer)
+
+        self.push_screen(SilenceDialog(what), chosen)
+
+    @work(group="actions", exit_on_error=False)
+    async def add_silence(self, matchers: dict[str, str], duration: str, reason: str) -> None:
+        try:
+            length = parse_duration(duration)
+            if length <= timedelta(0):
+                raise ValueError("a silence lasts longer than nothing")
+            silence = await self.engine.silence(
+                matchers, duration=length, reason=reason, by=self.operator
+            )
+        except (ValueError, IncidentError, StoreError) as exc:
+            self.notify(str(exc), title="not silenced", severity="error")
+            return
+        self.notify(f"silence #{silence.id} until {silence.ends_at:%H:%M} UTC: {reason}")
+        self.refresh_view()
+
     @work(group="actions", exit_on_error=False)
     async def perform(self, action: str, incident_id: int, *args: Any, **kwargs: Any) -> None:
         try:
@@ -315,7 +444,7 @@ class OnwatchApp(App[None]):
         def searched(text: str | None) -> None:
             if text is not None:
                 self.search_text = text.strip()
-                self.refresh_view()
+                self._incidents_view_changed()
 
         self.push_screen(
             TextDialog(
@@ -330,11 +459,11 @@ class OnwatchApp(App[None]):
         self.state_filter = self.state_filter.next()
         if self.state_filter is StateFilter.CLOSED:
             self.load_closed()
-        self.refresh_view()
+        self._incidents_view_changed()
 
     def action_cycle_severity(self) -> None:
         self.severity_filter = self.severity_filter.next()
-        self.refresh_view()
+        self._incidents_view_changed()
 
     @work(exclusive=True, group="history", exit_on_error=False, thread=True)
     def load_closed(self) -> None:
@@ -348,11 +477,13 @@ class OnwatchApp(App[None]):
 
     def _closed_loaded(self, incidents: list[Incident]) -> None:
         self.closed = incidents
-        self.refresh_view()
+        self._incidents_view_changed()
 
     def action_wall(self) -> None:
         if isinstance(self.screen, WallScreen):
             self.pop_screen()
+            # The tables were not kept up to date behind the wall.
+            self._changed(sources=True, incidents=True)
         else:
             self.push_screen(WallScreen())
             self.call_after_refresh(self.refresh_view)

@@ -7,9 +7,11 @@ import pytest
 
 from collectors.specs import HttpCheck, LocalCheck
 from engine import Engine, EngineOptions, EngineSettings, Watch
+from engine.notifying import Notifications
 from engine.recorder import record
+from engine.specs import NotifySettings
 from incidents import Breach, Category, Sample, Severity, Threshold
-from store import IncidentStore
+from store import IncidentStore, SilenceStore
 from tui.app import OnwatchApp
 
 NOW = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
@@ -116,6 +118,8 @@ def build_app(store: IncidentStore, tmp_path: Path, **kwargs: object) -> Onwatch
         clock=clock,
         options=EngineOptions(store_poll_seconds=0.05),
         build_collector=lambda w: _Quiet(),
+        notifications=Notifications(NotifySettings(desktop=False), clock, hold_seconds=0.05),
+        silences=SilenceStore(tmp_path / "silences.json"),
     )
     seed_history(engine)
     return OnwatchApp(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from engine.operations import Operations
@@ -21,7 +22,7 @@ async def settle(pilot) -> None:
     await pilot.pause()
 
 
-async def until(pilot, condition, attempts: int = 200) -> None:
+async def until(pilot, condition, attempts: int = 1000) -> None:
     """Let the app process messages until `condition` holds (bounded, never a blind sleep)."""
     for _ in range(attempts):
         if condition():
@@ -243,3 +244,21 @@ async def test_theme_choice_is_remembered(store: IncidentStore, tmp_path: Path) 
     async with again.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert again.theme == "nord"
+
+
+async def test_silence_key_mutes_the_selected_incidents_check(
+    app: OnwatchApp, store: IncidentStore
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select(pilot, 2)
+        await pilot.press("s")
+        await until(pilot, lambda: len(app.screen_stack) > 1)
+        await pilot.press("ctrl+u", *"2h", "enter", *"db failover", "enter")
+        await settle(pilot)
+        await until(pilot, lambda: len(app.engine.pager.silences) == 1)
+    (silence,) = app.engine.silences.list()
+    assert dict(silence.matchers) == {"source": "api", "check": "api"}
+    assert silence.reason == "db failover"
+    assert silence.created_by == "dana"
+    assert silence.ends_at - silence.starts_at == timedelta(hours=2)

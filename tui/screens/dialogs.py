@@ -95,3 +95,47 @@ class PriorityDialog(ModalScreen[Priority | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class SilenceDialog(ModalScreen[tuple[str, str] | None]):
+    """How long and why: returns (duration text, reason), or None when cancelled."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, what: str) -> None:
+        super().__init__()
+        self.what = what
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(f"Silence {self.what}", classes="dialog-title")
+            yield Label("Still recorded, but nobody is notified and nothing escalates.")
+            yield Input(value="1h", placeholder="for how long: 30m, 2h, 1d", id="duration")
+            yield Input(placeholder="why (required)", id="reason")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Silence", variant="warning", id="confirm")
+                yield Button("Cancel", id="cancel")
+
+    def _submit(self) -> None:
+        duration = self.query_one("#duration", Input).value.strip()
+        reason = self.query_one("#reason", Input).value.strip()
+        if not reason:
+            self.query_one("#reason", Input).focus()
+            self.notify("a silence needs a reason", severity="warning")
+            return
+        self.dismiss((duration, reason))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "duration":
+            self.query_one("#reason", Input).focus()
+        else:
+            self._submit()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "confirm":
+            self._submit()
+        else:
+            self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -2,36 +2,42 @@
 
 from __future__ import annotations
 
+from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Markdown
+from textual.widgets import Static
 
-HELP = """\
-# onwatch keys
+KEYS = (
+    ("↑ ↓", "select an incident"),
+    ("enter", "open the selected incident"),
+    ("a", "acknowledge: you are on it"),
+    ("e", "escalate: fire the next step of the escalation policy"),
+    ("c", "close (asks first; optional note)"),
+    ("n", "add a note to the timeline"),
+    ("r", "reopen a resolved or closed incident"),
+    ("p", "change the priority (1-5)"),
+    ("s", "silence the selected incident's check, or the selected source (tab to the sources)"),
+    ("/", "search incidents by text"),
+    ("f", "cycle the state filter: open, triggered, acknowledged, resolved, closed"),
+    ("v", "cycle the severity filter: all, critical, warning and worse"),
+    ("w", "wall mode, for a screen across the room (w or esc leaves)"),
+    ("ctrl+p", "command palette: every action, themes"),
+    ("?", "this help"),
+    ("q", "quit"),
+)
+STATUSES = "✓ OK   ▲ WARN   ✖ CRIT   ▼ DOWN   ? NO DATA   ◌ SILENCED"
 
-| key | action |
-|-----|--------|
-| `↑` `↓` | select an incident |
-| `enter` | open the selected incident |
-| `a` | acknowledge: you are on it |
-| `e` | escalate to the next level |
-| `c` | close (asks first; optional note) |
-| `n` | add a note to the timeline |
-| `r` | reopen a resolved or closed incident |
-| `p` | change the priority (1-5) |
-| `/` | search incidents by text |
-| `f` | cycle the state filter (open, triggered, acknowledged, resolved, closed) |
-| `v` | cycle the severity filter (all, critical, warning and worse) |
-| `w` | wall mode, for a screen across the room (`w` or `esc` leaves) |
-| `ctrl+p` | command palette: every action, themes |
-| `?` | this help |
-| `q` | quit |
 
-Statuses read as words and symbols as well as colours:
-`✓ OK`, `▲ WARN`, `✖ CRIT`, `▼ DOWN`, `? NO DATA`, `◌ SILENCED`.
-"""
+def help_table() -> Table:
+    table = Table(title="onwatch keys", title_style="bold", expand=True, show_edge=False)
+    table.add_column("key", style="bold", no_wrap=True)
+    table.add_column("action")
+    for key, action in KEYS:
+        table.add_row(key, action)
+    return table
 
 
 class HelpScreen(ModalScreen[None]):
@@ -39,7 +45,10 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog help"):
-            yield Markdown(HELP)
+            yield Static(help_table())
+            yield Static(
+                Text.assemble("\nStatuses read as words and symbols: ", (STATUSES, "bold"))
+            )
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)

@@ -85,7 +85,7 @@ class IncidentScreen(Screen[None]):
             yield Static(id="fields")
             yield Static("Timeline", classes="section-title")
             yield Static(id="timeline")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.show(self.incident, self.now)

@@ -35,7 +35,7 @@ class Tile(Static):
 class WallScreen(Screen[None]):
     """No key here changes anything; `w` or `esc` leaves."""
 
-    BINDINGS = [Binding("w,escape", "app.pop_screen", "Leave wall mode")]
+    BINDINGS = [Binding("w,escape", "app.wall", "Leave wall mode")]
 
     def __init__(self) -> None:
         super().__init__()

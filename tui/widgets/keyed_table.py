@@ -9,6 +9,8 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 Cell = str | Text
+REBUILD_AFTER = 16
+"""Adding or removing more rows than this (or a tenth of the table) at once refills the table."""
 
 
 class KeyedTable(DataTable[Cell]):
@@ -17,15 +19,21 @@ class KeyedTable(DataTable[Cell]):
     The first column must show the row's key as its text (an incident id, a source name).
     """
 
-    def __init__(self, columns: Sequence[str], **kwargs: Any) -> None:
+    def __init__(
+        self, columns: Sequence[str], widths: dict[str, int] | None = None, **kwargs: Any
+    ) -> None:
+        """`widths` fixes the width of columns whose content changes after the row is added:
+        DataTable sizes a column when a row arrives, and re-measuring every row of a column on
+        each cell update would cost time proportional to the table, on every update."""
         super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)
         self._column_names = tuple(columns)
+        self._widths = dict(widths or {})
         self._cells: dict[str, tuple[Cell, ...]] = {}
         self._order: dict[str, Any] = {}
 
     def on_mount(self) -> None:
         for name in self._column_names:
-            self.add_column(name, key=name)
+            self.add_column(name, key=name, width=self._widths.get(name))
 
     @property
     def selected_key(self) -> str | None:
@@ -41,7 +49,30 @@ class KeyedTable(DataTable[Cell]):
         """Show exactly `rows` (key, cells, sort key), in sort-key order."""
         selected = self.selected_key
         wanted = {key: (cells, order) for key, cells, order in rows}
-        for key in [k for k in self._cells if k not in wanted]:
+        gone = [key for key in self._cells if key not in wanted]
+        arriving = sum(1 for key in wanted if key not in self._cells)
+        if len(gone) + arriving > max(REBUILD_AFTER, len(self._cells) // 10):
+            self._rebuild(wanted)
+        else:
+            self._patch(wanted, gone)
+        if selected is not None and selected in self._cells:
+            self.move_cursor(row=self.get_row_index(selected), animate=False, scroll=False)
+
+    def _rebuild(self, wanted: dict[str, tuple[tuple[Cell, ...], Any]]) -> None:
+        # DataTable.remove_row re-indexes every row, so removing many one by one costs the
+        # square of the table (a filter hiding 400 of 500 rows: most of a second), and rows
+        # added one by one must be sorted again. Refilling in order is linear; the caller puts
+        # the cursor back on the same key.
+        self.clear()
+        self._cells.clear()
+        self._order.clear()
+        for key, (cells, order) in sorted(wanted.items(), key=lambda item: item[1][1]):
+            self.add_row(*cells, key=key)
+            self._cells[key] = cells
+            self._order[key] = order
+
+    def _patch(self, wanted: dict[str, tuple[tuple[Cell, ...], Any]], gone: list[str]) -> None:
+        for key in gone:
             self.remove_row(key)
             del self._cells[key]
             self._order.pop(key, None)
@@ -54,7 +85,7 @@ class KeyedTable(DataTable[Cell]):
             elif previous != cells:
                 for name, old, new in zip(self._column_names, previous, cells, strict=True):
                     if old != new:
-                        self.update_cell(key, name, new, update_width=True)
+                        self.update_cell(key, name, new)
             if self._order.get(key) != order:
                 moved = True
             self._cells[key] = cells
@@ -63,8 +94,6 @@ class KeyedTable(DataTable[Cell]):
             # DataTable.sort hands the key function cells, not row keys: the first column
             # holds the key's text by contract, which leads back to the sort order.
             self.sort(self._column_names[0], key=lambda cell: self._order[_plain(cell)])
-        if selected is not None and selected in self._cells:
-            self.move_cursor(row=self.get_row_index(selected), animate=False, scroll=False)
 
 
 def _plain(cell: Cell) -> str:

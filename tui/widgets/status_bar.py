@@ -46,3 +46,8 @@ class StatusBar(Static):
             line.append("\n")
             line.append(f"! {note}", style="yellow")
         self.update(line)
+
+    def starting(self, operator: str, now: datetime) -> None:
+        line = Text("starting: loading incidents and checks…", style="bold")
+        line.append(f"  │ {operator} │ {_clock(now)}", style="dim")
+        self.update(line)

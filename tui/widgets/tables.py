@@ -22,9 +22,13 @@ SEVERITY_STYLES = {Severity.CRITICAL: "bold red", Severity.WARNING: "yellow", Se
 SOURCE_COLUMNS = ("SOURCE", "STATUS", "KIND", "NOW", "TREND", "PROBLEM")
 
 
+SOURCE_WIDTHS = {"STATUS": 10, "NOW": 38, "TREND": 12, "PROBLEM": 60}
+INCIDENT_WIDTHS = {"SEV": 6, "STATE": 14, "ESC": 3, "AGE": 6, "TITLE": 80}
+
+
 class SourcesTable(KeyedTable):
     def __init__(self, **kwargs: object) -> None:
-        super().__init__(SOURCE_COLUMNS, **kwargs)  # type: ignore[arg-type]
+        super().__init__(SOURCE_COLUMNS, SOURCE_WIDTHS, **kwargs)  # type: ignore[arg-type]
 
     def show(self, rows: Sequence[SourceRow]) -> None:
         self.sync(
@@ -48,7 +52,8 @@ class SourcesTable(KeyedTable):
 
 class IncidentsTable(KeyedTable):
     def __init__(self, **kwargs: object) -> None:
-        super().__init__(INCIDENT_COLUMNS, **kwargs)  # type: ignore[arg-type]
+        super().__init__(INCIDENT_COLUMNS, INCIDENT_WIDTHS, **kwargs)  # type: ignore[arg-type]
+        self._styled_rows: dict[int, tuple[IncidentRow, bool, tuple[str | Text, ...]]] = {}
 
     def show(self, rows: Iterable[IncidentRow], flashing: frozenset[str] = frozenset()) -> None:
         self.sync(

@@ -1,0 +1,29 @@
+"""`python -m bench [local|client|engine|tui|all]`: run the benchmarks and print their figures as JSON."""
+
+from __future__ import annotations
+
+import sys
+
+
+def main(argv: list[str]) -> None:
+    which = argv[0] if argv else "all"
+    if which in ("local", "all"):
+        from bench import local_bench
+
+        local_bench.main()
+    if which in ("client", "all"):
+        from bench import raw_client
+
+        raw_client.main()
+    if which in ("engine", "all"):
+        from bench import engine_bench
+
+        engine_bench.main(float(argv[1]) if len(argv) > 1 else 60.0)
+    if which in ("tui", "all"):
+        from bench import tui_bench
+
+        tui_bench.main()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
