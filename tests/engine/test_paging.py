@@ -16,9 +16,10 @@ from engine.notifying import Notifications
 from engine.specs import NotifySettings
 from incidents import Mark, Severity, State
 from incidents.escalation import EscalationPolicy, Step
-from notify import Channel
+from notify import Channel, DesktopNotifier
 from store import IncidentStore, SilenceStore
 from tests.engine.conftest import Scripted, watch
+from tests.support.desktop import NotificationDaemon
 from tests.support.receiver import Receiver
 
 T0 = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
@@ -364,3 +365,22 @@ async def test_channel_min_severity_filters(tmp_path: Path, receiver: Receiver) 
         await engine.stop()
     assert receiver.on("pager") == []
     assert len(receiver.on("chat")) == 1
+
+
+async def test_a_new_incident_pops_up_on_the_desktop(
+    tmp_path: Path, notification_daemon: NotificationDaemon
+) -> None:
+    """plyer's real Linux path (notify-send over a private session bus) to a mock daemon."""
+    clock = Clock()
+    notify = NotifySettings(desktop=True)
+    engine = build(tmp_path, clock, failing(), notify, desktop=DesktopNotifier())
+    await engine.start(schedule=False)
+    try:
+        assert engine.status.get("desktop") is None
+        await engine.run_checks()
+        await step(engine)
+    finally:
+        await engine.stop()
+    (call,) = notification_daemon.wait_for_calls(1)
+    assert "CRITICAL api" in call
+    assert "connection refused" in call

@@ -4,12 +4,14 @@ box where there is nothing to show them on."""
 from __future__ import annotations
 
 import logging
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from notify import DesktopNotifier, messages
-from tests.notify.conftest import NotificationDaemon, make_incident
+from tests.notify.conftest import make_incident
+from tests.support.desktop import NotificationDaemon
 
 
 async def test_a_popup_reaches_the_notification_daemon_with_severity_check_id_and_source(
@@ -81,7 +83,7 @@ async def test_a_stale_bus_address_is_reported(tmp_path: Path) -> None:
 
 
 async def test_a_backend_that_raises_turns_popups_off_and_is_logged_once(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+    notification_daemon: NotificationDaemon, caplog: pytest.LogCaptureFixture
 ) -> None:
     calls = []
 
@@ -90,9 +92,8 @@ async def test_a_backend_that_raises_turns_popups_off_and_is_logged_once(
         calls.append(kwargs)
         raise NotImplementedError
 
-    socket = tmp_path / "bus"
-    socket.touch()
-    env = {"DBUS_SESSION_BUS_ADDRESS": f"unix:path={socket}", "PATH": "/usr/bin:/bin"}
+    # A real session bus with a daemon on it, so only the backend can fail.
+    env = {"DBUS_SESSION_BUS_ADDRESS": notification_daemon.address, "PATH": "/usr/bin:/bin"}
     notifier = DesktopNotifier(environ=env, backend=failing_plyer)
     caplog.set_level(logging.INFO, logger="onwatch.notify")
     assert notifier.status() is None
@@ -101,3 +102,23 @@ async def test_a_backend_that_raises_turns_popups_off_and_is_logged_once(
     assert len(calls) == 1  # never retried
     assert notifier.status() == "desktop notifications unavailable: NotImplementedError"
     assert [r.getMessage() for r in caplog.records] == [notifier.status()]
+
+
+def test_a_bus_without_a_notification_daemon_is_reported(tmp_path: Path) -> None:
+    """A session bus where nothing serves notifications: notify-send would only print its
+    error over the console, so onwatch says why once and stays quiet."""
+    bus = subprocess.Popen(
+        ["dbus-daemon", "--session", "--print-address=1", "--nofork"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )  # fmt: skip
+    try:
+        address = bus.stdout.readline().strip()  # type: ignore[union-attr]
+        env = {"DBUS_SESSION_BUS_ADDRESS": address, "PATH": "/usr/bin:/bin"}
+        notifier = DesktopNotifier(environ=env, backend=lambda **kwargs: None)
+        assert notifier.status() == (
+            "desktop notifications unavailable: no notification daemon on the D-Bus session"
+        )
+    finally:
+        bus.terminate()
+        bus.wait(5)
+        bus.stdout.close()  # type: ignore[union-attr]

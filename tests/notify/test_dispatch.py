@@ -20,7 +20,8 @@ import pytest
 from incidents import Severity, lifecycle
 from incidents.escalation import EscalationPolicy, Step, due_steps, record_step
 from notify import AppriseSender, Channel, Delivery, DesktopNotifier, Dispatcher, Kind
-from tests.notify.conftest import T0, NotificationDaemon, Outcomes, Receiver, make_incident
+from tests.notify.conftest import T0, Outcomes, Receiver, make_incident
+from tests.support.desktop import NotificationDaemon
 
 
 def ms(n: float) -> timedelta:
