@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("onwatch.engine")
 
 DEFAULT_MAX_IN_FLIGHT = 64
+FLUSH_SECONDS = 30.0
+"""At shutdown, how long to keep trying to write what was decided."""
 DRAIN_SECONDS = 10.0
 """At shutdown, how long deliveries still under way may take before onwatch exits anyway."""
 TICK_SECONDS = 1.0
@@ -98,6 +100,8 @@ class Engine:
         self._tasks: list[asyncio.Task[Any]] = []
         self._seen_revision: Revision | None = None
         self._prepared = False
+        self._loaded = False
+        self._failing: set[str] = set()
 
     # --- subscribers ---------------------------------------------------------------------------
 
@@ -113,14 +117,12 @@ class Engine:
     async def _prepare(self) -> None:
         if self._prepared:
             return
-        self._prepared = True
         # Imports, TLS contexts and a collector per check: work for a thread, not the loop.
         self._collectors = await asyncio.to_thread(self._build_collectors)
         now = self.clock()
         for watch in self.settings.watches:
             self.evaluator.watch(watch.source, watch.name, watch.interval, now)
         await self.reload()
-        self.pager.already_told(self.incidents.values())
         await self.load_silences()
         for problem in self.notifications.problems:
             self.set_status("channels", problem)
@@ -131,6 +133,7 @@ class Engine:
                 self.evaluator.resume(
                     incident.source, incident.check, incident.metric, incident.severity
                 )
+        self._prepared = True
 
     def _build_collectors(self) -> list[tuple[Watch, Collector]]:
         build = self._build_collector
@@ -196,12 +199,20 @@ class Engine:
 
     async def _finish_pending(self) -> None:
         """Write what was decided, send what is due, and record how the sending went."""
-        await self._writer.flush()
+        await self._flush_writer()
         await self.notifications.drain(DRAIN_SECONDS)
         outcomes = self.pager.outcomes_job(self.clock())
         if outcomes is not None:
             self._writer.submit(outcomes)
-        await self._writer.flush()
+        await self._flush_writer()
+
+    async def _flush_writer(self) -> None:
+        try:
+            async with asyncio.timeout(FLUSH_SECONDS):
+                await self._writer.flush()
+        except TimeoutError:
+            # The store refuses writes (full disk, permissions): stop anyway, and say so.
+            log.error("gave up waiting for the incident store after %ss", FLUSH_SECONDS)
 
     async def _close_client(self) -> None:
         if self._client is not None:
@@ -236,14 +247,23 @@ class Engine:
         return changes
 
     async def _every(self, seconds: float, job: Callable[[], Any]) -> None:
+        name = getattr(job, "__name__", str(job))
         while True:
             await asyncio.sleep(seconds)
             try:
                 result = job()
                 if asyncio.iscoroutine(result):
                     await result
-            except Exception:
-                log.exception("periodic job %s failed", getattr(job, "__name__", job))
+            except Exception as exc:
+                if name not in self._failing:
+                    # Once per failure streak: a broken file must not flood the log every second.
+                    self._failing.add(name)
+                    log.exception("%s failed", name)
+                    self.set_status(name, f"{name.replace('_', ' ')} failing: {exc}")
+            else:
+                if name in self._failing:
+                    self._failing.discard(name)
+                    self.set_status(name, None)
 
     # --- the data flow -------------------------------------------------------------------------
 
@@ -289,7 +309,7 @@ class Engine:
 
     def _track(self, incident: Incident) -> None:
         if incident.is_open:
-            self.incidents[incident.id] = incident
+            self.incidents[incident.id] = _newer(self.incidents.get(incident.id), incident)
         else:
             self.incidents.pop(incident.id, None)
 
@@ -311,11 +331,17 @@ class Engine:
         revision = self.store.revision()
         unclosed = await asyncio.to_thread(self.store.unclosed)
         self._seen_revision = revision
-        self.incidents = {i.id: i for i in unclosed}
+        if not self._loaded:
+            # What the store held when this process started was announced by an earlier run
+            # (or deliberately not): only what happens from now on notifies.
+            self._loaded = True
+            self.pager.already_told(unclosed)
+        current = self.incidents
+        self.incidents = {i.id: _newer(current.get(i.id), i) for i in unclosed}
         now = self.clock()
-        for incident in unclosed:
+        for incident in self.incidents.values():
             self.notifications.observe(incident, now)
-        self.bus.publish(IncidentsReloaded(tuple(unclosed)))
+        self.bus.publish(IncidentsReloaded(tuple(self.incidents.values())))
 
     async def load_silences(self) -> None:
         """Re-read silences when their file changed (a `onwatch silence add` elsewhere)."""
@@ -370,3 +396,16 @@ class Engine:
         change: Change = await asyncio.to_thread(method, incident_id, *args, **kwargs)
         self._on_changes([change])
         return change
+
+
+def _newer(held: Incident | None, incoming: Incident) -> Incident:
+    """The later of two versions of one incident.
+
+    Writes land from several threads and processes, so an older copy can arrive after a newer
+    one; every change grows the timeline or the count, so the longer history is the newer.
+    """
+    if held is None:
+        return incoming
+    if (len(incoming.timeline), incoming.count) < (len(held.timeline), held.count):
+        return held
+    return incoming

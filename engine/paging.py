@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from engine.specs import NotifySettings
-from incidents import SYSTEM_ACTOR, Change, Event, Incident, Mark, State, TimelineEntry
+from incidents import SYSTEM_ACTOR, Change, Event, Incident, State, TimelineEntry
 from incidents.escalation import (
     EPISODE_KINDS,
     PAGED_KIND,
@@ -29,14 +29,13 @@ from incidents.escalation import (
     ack_expired,
     default_policy,
     due_steps,
-    next_due_at,
     policy_for,
     record_step,
     renotify_due,
     step_at,
     unacknowledge,
 )
-from incidents.silences import Silence, apply_silences, silenced_by
+from incidents.silences import Silence, apply_silences
 from incidents.timefmt import format_duration
 from notify.messages import Kind, kind_for_step
 from store import Transaction
@@ -115,39 +114,18 @@ class Pager:
         return updated
 
     def is_due(self, incidents: Iterable[Incident], now: datetime) -> bool:
-        """A cheap look at the in-memory incidents: is there anything for `timers_job` to do?"""
-        settings = self.settings
-        for incident in incidents:
-            if not incident.state.is_active:
-                continue
-            silenced = silenced_by(incident, self.silences, settings.maintenance, now) is not None
-            if silenced != incident.has(Mark.SILENCED):
-                return True
-            if settings.ack_timeout is not None and ack_expired(
-                incident, ack_timeout=settings.ack_timeout, now=now
-            ):
-                return True
-            due = next_due_at(incident, self.policy(incident))
-            if due is not None and due <= now:
-                return True
-            if settings.renotify is not None:
-                at, reminders = last_notified(incident)
-                if renotify_due(
-                    incident,
-                    last_notified_at=at,
-                    times_renotified=reminders,
-                    every=settings.renotify,
-                    backoff=settings.renotify_backoff,
-                    now=now,
-                ):
-                    return True
-        return False
+        """A look at the in-memory incidents: is there anything for `timers_job` to write?"""
+        return any(
+            self._advance(incident, now) is not incident
+            for incident in incidents
+            if incident.state.is_active
+        )
 
     def timers_job(self, now: datetime) -> Callable[[Transaction], list[Change]]:
         def job(txn: Transaction) -> list[Change]:
             changes = []
             for incident in txn.unclosed():
-                if not incident.state.is_active and not incident.has(Mark.SILENCED):
+                if not incident.state.is_active:
                     continue
                 updated = self._advance(incident, now)
                 if updated != incident:
@@ -213,10 +191,6 @@ class Pager:
         if "resolved" in kinds and incident.state is State.RESOLVED:
             everyone = dict.fromkeys(name for step in policy.steps for name in step.notify)
             submit(incident, Kind.RESOLVED, tuple(everyone))
-
-    def forget(self, incident_ids: Sequence[int]) -> None:
-        for incident_id in incident_ids:
-            self._seen.pop(incident_id, None)
 
 
 def _event_of(kind: str) -> Event:

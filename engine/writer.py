@@ -13,6 +13,8 @@ from store import IncidentStore, NotFound, StoreError, Transaction
 
 log = logging.getLogger("onwatch.engine")
 
+MAX_RETRY_SECONDS = 30.0
+
 Job = Callable[[Transaction], list[Change]]
 """A piece of work on the store: reads and puts through the transaction, returns its changes."""
 
@@ -45,15 +47,22 @@ class Writer:
             self.submit(functools.partial(apply_decisions, decisions=decisions))
 
     async def run(self) -> None:
+        batch: list[Job] = []
+        delay = 0.0
         while True:
-            jobs = [await self._queue.get()]
+            if not batch:
+                batch.append(await self._queue.get())
             while not self._queue.empty():
-                jobs.append(self._queue.get_nowait())
-            try:
-                await self._write(jobs)
-            finally:
-                for _ in jobs:
+                batch.append(self._queue.get_nowait())
+            if await self._write(batch):
+                for _ in batch:
                     self._queue.task_done()
+                batch, delay = [], 0.0
+            else:
+                # Keep the batch: the rules have moved on, so a decision dropped here (a
+                # recovery, say) would never be made again. Try again, less and less often.
+                delay = min(MAX_RETRY_SECONDS, max(1.0, delay * 2))
+                await asyncio.sleep(delay)
 
     def _run_jobs(self, jobs: list[Job]) -> list[Change]:
         changes: list[Change] = []
@@ -65,20 +74,28 @@ class Writer:
                     log.info("skipped a store job: %s", exc)
         return changes
 
-    async def _write(self, jobs: list[Job]) -> None:
+    async def _write(self, jobs: list[Job]) -> bool:
+        """True when the batch is done with (written, or impossible to write)."""
         try:
             # Shielded: a shutdown that cancels the writer still lets this transaction land.
             changes = await asyncio.shield(asyncio.to_thread(self._run_jobs, jobs))
         except (StoreError, OSError) as exc:
-            log.error("cannot write incidents: %s", exc)
+            if not self._failing:
+                log.error("cannot write incidents (will retry): %s", exc)
             self._failing = True
-            self.on_error(f"cannot write incidents: {exc}")
-            return
+            self.on_error(f"cannot write incidents (retrying): {exc}")
+            return False
+        except Exception:
+            # A bug, not the disk: retrying would fail the same way for ever.
+            log.exception("store job failed; %d decisions dropped", len(jobs))
+            self.on_error("an internal error dropped some incident updates; see the log")
+            return True
         if self._failing:
             self._failing = False
             self.on_error(None)
         if changes:
             self.on_changes(changes)
+        return True
 
     async def flush(self) -> None:
         """Wait until everything submitted so far is written."""

@@ -169,6 +169,9 @@ class Silence:
         )
 
 
+MAX_SILENCE = timedelta(days=90)
+
+
 def new_silence(
     silence_id: int,
     matchers: Mapping[str, str],
@@ -178,9 +181,12 @@ def new_silence(
     reason: str,
     created_by: str,
 ) -> Silence:
-    """A silence starting at `at` for `duration` (the CLI's `--for 2h`)."""
+    """A silence starting at `at` for `duration` (the CLI's `--for 2h`), at most 90 days:
+    a silence forgotten for longer hides real outages."""
     if duration <= timedelta(0):
         raise InvalidInput("a silence must last a positive time")
+    if duration > MAX_SILENCE:
+        raise InvalidInput(f"a silence lasts at most {MAX_SILENCE.days}d")
     return Silence(silence_id, dict(matchers), at, at + duration, reason.strip(), created_by)
 
 

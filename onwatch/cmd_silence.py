@@ -30,6 +30,7 @@ from datetime import datetime, timedelta
 
 from incidents import InvalidInput
 from incidents.silences import (
+    MAX_SILENCE,
     SILENCE_KEYS,
     Silence,
     check_matchers,
@@ -41,7 +42,7 @@ from onwatch.context import Context
 from onwatch.errors import CliError, Exit
 from store import SilenceNotFound
 
-MAX_DURATION = timedelta(days=90)
+MAX_DURATION = MAX_SILENCE
 """The longest silence: anything longer is a config change (maintenance), not a silence."""
 
 

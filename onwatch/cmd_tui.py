@@ -16,7 +16,9 @@ def run_console(ctx: Context) -> int:
         from onwatch.demo import start_demo
 
         demo_server, extra = start_demo()
-    ctx.store  # noqa: B018  (opened now: a store that is not ours stops onwatch before the console)
+    # Opened now: a file that is not ours stops onwatch with its name, before the console.
+    ctx.store  # noqa: B018
+    ctx.silences  # noqa: B018
     app = OnwatchApp(
         lambda: ctx.engine(extra),
         operator=config.operator,
@@ -31,4 +33,4 @@ def run_console(ctx: Context) -> int:
     finally:
         if demo_server is not None:
             demo_server.shutdown()
-    return 0
+    return app.return_code or 0

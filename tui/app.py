@@ -148,7 +148,12 @@ class OnwatchApp(App[None]):
 
     @work(thread=True, exclusive=True, group="engine", exit_on_error=False)
     def build_engine(self) -> None:
-        engine = self._engine_factory()  # type: ignore[misc]
+        try:
+            engine = self._engine_factory()  # type: ignore[misc]
+        except Exception as exc:
+            # No engine, no console: leave with the reason rather than sit at "starting".
+            self.call_from_thread(self.exit, return_code=1, message=f"onwatch: {exc}")
+            return
         self.call_from_thread(self._engine_built, engine)
 
     def _engine_built(self, engine: Engine) -> None:
@@ -326,11 +331,11 @@ class OnwatchApp(App[None]):
         return None if incident_id is None else self._find(incident_id)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.engine is None and action in self.INCIDENT_ACTIONS | {"cycle_state"}:
+            return False  # still starting: nothing to act on yet
         # Wall mode and dialogs change nothing: incident actions are off there.
         if action in self.INCIDENT_ACTIONS or action in {"search", "cycle_state", "cycle_severity"}:
             return isinstance(self.screen, IncidentScreen) or self.screen is self.screen_stack[0]
-        if self.engine is None and action in self.INCIDENT_ACTIONS | {"cycle_state"}:
-            return False  # still starting: nothing to act on yet
         if action == "wall":
             return isinstance(self.screen, WallScreen) or self.screen is self.screen_stack[0]
         return True
@@ -417,7 +422,7 @@ class OnwatchApp(App[None]):
             silence = await self.engine.silence(
                 matchers, duration=length, reason=reason, by=self.operator
             )
-        except (ValueError, IncidentError, StoreError) as exc:
+        except (ValueError, IncidentError, StoreError, OSError) as exc:
             self.notify(str(exc), title="not silenced", severity="error")
             return
         self.notify(f"silence #{silence.id} until {silence.ends_at:%H:%M} UTC: {reason}")
@@ -429,6 +434,9 @@ class OnwatchApp(App[None]):
             change = await self.engine.act(action, incident_id, *args, **kwargs)
         except (IncidentError, NotFound) as exc:
             self.notify(str(exc), title="not done", severity="error")
+            return
+        except (StoreError, OSError) as exc:
+            self.notify(f"could not save: {exc}", title="not done", severity="error", timeout=10)
             return
         incident = change.incident
         if incident.state is State.CLOSED or self.state_filter is StateFilter.CLOSED:

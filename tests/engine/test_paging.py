@@ -384,3 +384,16 @@ async def test_a_new_incident_pops_up_on_the_desktop(
     (call,) = notification_daemon.wait_for_calls(1)
     assert "CRITICAL api" in call
     assert "connection refused" in call
+
+
+async def test_a_restart_does_not_page_again_for_what_was_already_announced(
+    tmp_path: Path, receiver: Receiver
+) -> None:
+    clock = Clock()
+    notify = NotifySettings(channels=channels(receiver, "oncall"), desktop=False)
+    for _ in range(3):  # as from cron: a fresh process each time
+        engine = build(tmp_path, clock, failing(), notify)
+        await engine.run_once()
+        clock.advance(minutes=1)
+    assert len(receiver.on("oncall")) == 1
+    assert [e.kind for e in engine.store.get(1).timeline].count("paged") == 1

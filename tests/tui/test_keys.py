@@ -31,6 +31,14 @@ async def until(pilot, condition, attempts: int = 1000) -> None:
     raise AssertionError("the console did not get there")
 
 
+async def open_dialog(pilot, key: str) -> None:
+    """Press the key that opens a dialog and wait for it to be there before typing into it."""
+    depth = len(pilot.app.screen_stack)
+    await pilot.press(key)
+    await until(pilot, lambda: len(pilot.app.screen_stack) > depth and pilot.app.screen.is_mounted)
+    await pilot.pause()
+
+
 async def select(pilot, incident_id: int) -> None:
     table = pilot.app.query_one(IncidentsTable)
     table.move_cursor(row=table.get_row_index(str(incident_id)))
@@ -66,7 +74,8 @@ async def test_cursor_stays_on_the_same_incident_when_the_order_changes(app: Onw
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await select(pilot, 3)
-        await pilot.press("p", "1")  # 3 becomes P1 and moves up the list
+        await open_dialog(pilot, "p")
+        await pilot.press("1")  # 3 becomes P1 and moves up the list
         await settle(pilot)
         assert shown_ids(app)[0] == 2
         assert app.query_one(IncidentsTable).selected_id == 3
@@ -86,8 +95,7 @@ async def test_close_asks_first_and_records_the_note(app: OnwatchApp, store: Inc
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await select(pilot, 1)
-        await pilot.press("c")
-        await pilot.pause()
+        await open_dialog(pilot, "c")
         assert store.get(1).state is State.TRIGGERED  # nothing yet: it asked
         await pilot.press(*"cron filled /tmp", "enter")
         await settle(pilot)
@@ -102,7 +110,8 @@ async def test_close_cancelled_changes_nothing(app: OnwatchApp, store: IncidentS
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await select(pilot, 1)
-        await pilot.press("c", "escape")
+        await open_dialog(pilot, "c")
+        await pilot.press("escape")
         await settle(pilot)
     assert store.get(1) == before
 
@@ -111,7 +120,8 @@ async def test_note_key(app: OnwatchApp, store: IncidentStore) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await select(pilot, 3)
-        await pilot.press("n", *"cdn slow in eu", "enter")
+        await open_dialog(pilot, "n")
+        await pilot.press(*"cdn slow in eu", "enter")
         await settle(pilot)
     entry = store.get(3).timeline[-1]
     assert (entry.kind, entry.by, entry.note) == ("note", "dana", "cdn slow in eu")
@@ -121,7 +131,8 @@ async def test_priority_key(app: OnwatchApp, store: IncidentStore) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await select(pilot, 3)
-        await pilot.press("p", "2")
+        await open_dialog(pilot, "p")
+        await pilot.press("2")
         await settle(pilot)
     assert store.get(3).priority is Priority.P2
 
@@ -157,10 +168,12 @@ async def test_action_that_is_not_allowed_says_why_and_changes_nothing(
 async def test_search_filters_by_text(app: OnwatchApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"refused", "enter")
+        await open_dialog(pilot, "slash")
+        await pilot.press(*"refused", "enter")
         await settle(pilot)
         assert shown_ids(app) == [2]
-        await pilot.press("slash", "ctrl+u", "enter")
+        await open_dialog(pilot, "slash")
+        await pilot.press("ctrl+u", "enter")
         await settle(pilot)
         assert len(shown_ids(app)) == 3
 
@@ -252,8 +265,7 @@ async def test_silence_key_mutes_the_selected_incidents_check(
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await select(pilot, 2)
-        await pilot.press("s")
-        await until(pilot, lambda: len(app.screen_stack) > 1)
+        await open_dialog(pilot, "s")
         await pilot.press("ctrl+u", *"2h", "enter", *"db failover", "enter")
         await settle(pilot)
         await until(pilot, lambda: len(app.engine.pager.silences) == 1)

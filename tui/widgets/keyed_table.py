@@ -82,9 +82,9 @@ class KeyedTable(DataTable[Cell]):
             if previous is None:
                 self.add_row(*cells, key=key)
                 moved = True
-            elif previous != cells:
+            elif previous is not cells:
                 for name, old, new in zip(self._column_names, previous, cells, strict=True):
-                    if old != new:
+                    if _look(old) != _look(new):
                         self.update_cell(key, name, new)
             if self._order.get(key) != order:
                 moved = True
@@ -94,6 +94,13 @@ class KeyedTable(DataTable[Cell]):
             # DataTable.sort hands the key function cells, not row keys: the first column
             # holds the key's text by contract, which leads back to the sort order.
             self.sort(self._column_names[0], key=lambda cell: self._order[_plain(cell)])
+
+
+def _look(cell: Cell) -> tuple[str, str, tuple[object, ...]]:
+    """What a cell shows: rich's Text compares text and spans but not the style."""
+    if isinstance(cell, Text):
+        return (cell.plain, str(cell.style), tuple(cell.spans))
+    return (cell, "", ())
 
 
 def _plain(cell: Cell) -> str:
