@@ -27,7 +27,7 @@ from engine.writer import Writer
 from incidents import Change, Evaluator, Incident, InvalidInput, Sample, Threshold
 from incidents.silences import Silence
 from store import IncidentStore
-from store.incident_store import Revision
+from store.storage import Revision
 
 if TYPE_CHECKING:
     from store.silence_store import SilenceStore

@@ -209,14 +209,7 @@ def build_local(values: dict[str, Any], path: KeyPath, draft: Draft, ctx: Contex
     if not values.get("enabled", True):
         return
     draft.claim_name(LOCAL_NAME, (LOCAL_NAME,), ctx)
-    rules: dict[str, Threshold] = {}
-    for metric, spec in LOCAL_METRICS.items():
-        given = values.get(metric, {})
-        if given is False or ctx.failed_under((*path, metric)):
-            continue
-        rule = build_threshold(given, (*path, metric), ctx, spec.measure, spec.default)
-        if rule is not None:
-            rules[metric] = rule
+    rules = host_rules(values, path, ctx)
     if ctx.failed_under(path):
         return
     # dict.fromkeys drops repeated names but keeps the order they were written in.
@@ -311,6 +304,7 @@ from onwatch.config_remote import (  # noqa: E402  (the remote sections reuse th
     agent_section,
     build_agents,
     build_prometheus,
+    host_rules,
     prometheus_section,
 )
 

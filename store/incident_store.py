@@ -31,12 +31,12 @@ from store.lock import WriteLock
 from store.storage import (
     DIR_MODE,
     AtomicJSONStorage,
+    Revision,
+    file_revision,
     read_json,
     remove_orphaned_temp_files,
     write_json_atomic,
 )
-
-Revision = tuple[int, int, int]
 
 INCIDENTS = "incidents"
 META = "meta"
@@ -102,11 +102,7 @@ class IncidentStore:
 
     def revision(self) -> Revision:
         """Changes whenever any process commits a write; cheap enough to poll."""
-        try:
-            stat = self.path.stat()
-        except FileNotFoundError:
-            return (0, 0, 0)
-        return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+        return file_revision(self.path)
 
     # --- reads ---------------------------------------------------------------------------------
 

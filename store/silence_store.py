@@ -25,9 +25,14 @@ from tinydb.table import Document, Table
 from incidents.silences import Silence, new_silence, silence_from_dict, silence_to_dict
 from store.errors import StoreError
 from store.lock import WriteLock
-from store.storage import DIR_MODE, AtomicJSONStorage, read_json, remove_orphaned_temp_files
-
-Revision = tuple[int, int, int]
+from store.storage import (
+    DIR_MODE,
+    AtomicJSONStorage,
+    Revision,
+    file_revision,
+    read_json,
+    remove_orphaned_temp_files,
+)
 
 SILENCES = "silences"
 META = "meta"
@@ -118,13 +123,7 @@ class SilenceStore:
 
     def revision(self) -> Revision:
         """Changes whenever any process commits a write; cheap enough to poll."""
-        try:
-            stat = self.path.stat()
-        except FileNotFoundError:
-            return (0, 0, 0)
-        # Every write replaces the file, so the inode alone changes; mtime and size guard
-        # against a file system that recycles inode numbers at once.
-        return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+        return file_revision(self.path)
 
     # --- reads ---------------------------------------------------------------------------------
 

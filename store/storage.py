@@ -127,3 +127,19 @@ class AtomicJSONStorage(Storage):
 
     def close(self) -> None:
         """Closing drops uncommitted changes: only commit() writes."""
+
+
+Revision = tuple[int, int, int]
+
+
+def file_revision(path: Path) -> Revision:
+    """A token that changes whenever any process replaces the file; cheap enough to poll.
+
+    Every write replaces the file, so the inode alone changes; mtime and size guard against a
+    file system that recycles inode numbers at once. (0, 0, 0) when there is no file.
+    """
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return (0, 0, 0)
+    return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
