@@ -13,11 +13,11 @@ def main() -> None:
     from textual import events
 
     from tui.app import OnwatchApp
-    from tui.widgets.tables import IncidentsTable
+    from tui.widgets.incident_list import IncidentList
 
     marker = Path(os.environ["ONWATCH_BENCH_PAINTED"])
     filled = marker.with_name("filled")
-    original_show = IncidentsTable.show
+    original_show = IncidentList.show
 
     original_ready = OnwatchApp.on_ready
 
@@ -31,7 +31,7 @@ def main() -> None:
         note(marker)
         original_ready(self)
 
-    def show(self: IncidentsTable, *args: object, **kwargs: object) -> None:
+    def show(self: IncidentList, *args: object, **kwargs: object) -> None:
         original_show(self, *args, **kwargs)
         if not filled.exists() and self.row_count:
             # The rows are in the table; the frame that shows them follows this refresh.
@@ -42,7 +42,7 @@ def main() -> None:
         app.exit()
 
     OnwatchApp.on_ready = on_ready  # type: ignore[attr-defined]
-    IncidentsTable.show = show  # type: ignore[method-assign]
+    IncidentList.show = show  # type: ignore[method-assign]
     from onwatch.cli import main as cli_main
 
     sys.exit(cli_main(sys.argv[1:]))

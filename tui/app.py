@@ -12,7 +12,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import Footer, Static
 
 from incidents import Event, Incident, IncidentError, Priority, State
 from incidents.timefmt import format_duration, parse_duration
@@ -35,8 +35,9 @@ from tui.view import (
     spark_metric,
     summarize,
 )
+from tui.widgets.incident_list import IncidentList, header_text
 from tui.widgets.status_bar import StatusBar
-from tui.widgets.tables import IncidentsTable, SourcesTable
+from tui.widgets.tables import SourcesTable
 
 if TYPE_CHECKING:
     from engine import Engine, EngineEvent
@@ -126,14 +127,15 @@ class OnwatchApp(App[None]):
             yield Static("Sources", classes="section-title", id="sources-title")
             yield SourcesTable(id="sources")
             yield Static("Incidents", classes="section-title", id="incidents-title")
-            yield IncidentsTable(id="incidents")
+            yield Static(header_text(), id="incidents-header")
+            yield IncidentList(id="incidents")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        self.query_one(IncidentsTable).focus()
+        self.query_one(IncidentList).focus()
         self.set_interval(CLOCK_SECONDS, self._tick)
         self.refresh_view()
         if self.start_in_wall:
@@ -297,7 +299,7 @@ class OnwatchApp(App[None]):
             and self.severity_filter.admits(i)
             and matches_search(i, self.search_text)
         ]
-        self.query_one(IncidentsTable).show(shown, frozenset(self.flashing))
+        self.query_one(IncidentList).show(shown, frozenset(self.flashing))
         title = f"Incidents: {self.state_filter.value}"
         if self.severity_filter is not SeverityFilter.ALL:
             title += f", {self.severity_filter.value}"
@@ -327,7 +329,7 @@ class OnwatchApp(App[None]):
     def selected_incident(self) -> Incident | None:
         if isinstance(self.screen, IncidentScreen):
             return self._find(self.screen.incident.id) or self.screen.incident
-        incident_id = self.query_one(IncidentsTable).selected_id
+        incident_id = self.query_one(IncidentList).selected_id
         return None if incident_id is None else self._find(incident_id)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -499,9 +501,9 @@ class OnwatchApp(App[None]):
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
 
-    @on(DataTable.RowSelected, "#incidents")
-    def open_incident(self, event: DataTable.RowSelected) -> None:
-        incident = self._find(int(event.row_key.value))
+    @on(IncidentList.Opened)
+    def open_incident(self, event: IncidentList.Opened) -> None:
+        incident = self._find(event.incident_id)
         if incident is not None:
             self.push_screen(
                 IncidentScreen(incident, self.clock(), self.runbooks.get(incident.check))

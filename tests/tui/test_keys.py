@@ -12,7 +12,7 @@ from tests.tui.conftest import FixedClock, build_app
 from tui.app import OnwatchApp
 from tui.screens.incident import IncidentScreen
 from tui.screens.wall import WallScreen
-from tui.widgets.tables import IncidentsTable
+from tui.widgets.incident_list import IncidentList
 
 SIZE = (120, 40)
 
@@ -40,14 +40,12 @@ async def open_dialog(pilot, key: str) -> None:
 
 
 async def select(pilot, incident_id: int) -> None:
-    table = pilot.app.query_one(IncidentsTable)
-    table.move_cursor(row=table.get_row_index(str(incident_id)))
+    pilot.app.query_one(IncidentList).select(incident_id)
     await pilot.pause()
 
 
 def shown_ids(app: OnwatchApp) -> list[int]:
-    table = app.query_one(IncidentsTable)
-    return [int(table.get_row_at(i)[0].plain) for i in range(table.row_count)]
+    return [row.id for row in app.query_one(IncidentList).rows]
 
 
 async def test_incidents_are_sorted_by_priority_then_age(app: OnwatchApp) -> None:
@@ -78,7 +76,7 @@ async def test_cursor_stays_on_the_same_incident_when_the_order_changes(app: Onw
         await pilot.press("1")  # 3 becomes P1 and moves up the list
         await settle(pilot)
         assert shown_ids(app)[0] == 2
-        assert app.query_one(IncidentsTable).selected_id == 3
+        assert app.query_one(IncidentList).selected_id == 3
 
 
 async def test_escalate_key(app: OnwatchApp, store: IncidentStore) -> None:
@@ -243,8 +241,8 @@ async def test_change_from_the_cli_appears_within_a_poll(
         await settle(pilot)
         other_process = Operations(IncidentStore(store.path), clock=FixedClock(), operator="lee")
         other_process.acknowledge(2)
-        table = app.query_one(IncidentsTable)
-        await until(pilot, lambda: "ACKED" in table.get_row("2")[3].plain)
+        incidents = app.query_one(IncidentList)
+        await until(pilot, lambda: "ACKED" in incidents.row(2).cells[3])
         await app.engine.stop()
 
 

@@ -1,0 +1,216 @@
+"""The open incidents as a virtual list: only the rows on screen are ever drawn.
+
+DataTable keeps a widget-side copy of every row and re-indexes, re-sorts and re-measures
+them as they change; with hundreds of open incidents a filter key took a quarter of a second.
+Here a key press replaces a Python list and redraws the visible lines, whatever the count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from incidents import Severity, State
+from tui.view import INCIDENT_COLUMNS, IncidentRow
+
+WIDTHS = (5, 3, 6, 13, 3, 6, 16)
+"""Every column but the title, which takes the rest of the line."""
+GAP = "  "
+
+SEVERITY_STYLES = {
+    Severity.CRITICAL: Style(color="red", bold=True),
+    Severity.WARNING: Style(color="yellow"),
+    Severity.INFO: Style(color="cyan"),
+}
+
+
+def _fit(text: str, width: int) -> str:
+    if len(text) > width:
+        return text[: max(0, width - 1)] + "…"
+    return text.ljust(width)
+
+
+def header_text() -> Text:
+    cells = [_fit(name, width) for name, width in zip(INCIDENT_COLUMNS, WIDTHS, strict=False)]
+    return Text(GAP.join([*cells, INCIDENT_COLUMNS[-1]]), style="bold")
+
+
+class IncidentList(ScrollView, can_focus=True):
+    """Rows of incidents with a cursor that stays on the same incident as rows come and go."""
+
+    BINDINGS = [
+        Binding("up", "cursor(-1)", "Up", show=False),
+        Binding("down", "cursor(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home", "edge(-1)", "First", show=False),
+        Binding("end", "edge(1)", "Last", show=False),
+        Binding("enter", "open", "Open", show=False),
+    ]
+
+    COMPONENT_CLASSES = {"incident-list--cursor", "incident-list--flash"}
+
+    DEFAULT_CSS = """
+    IncidentList > .incident-list--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+        text-style: bold;
+    }
+    IncidentList:blur > .incident-list--cursor {
+        background: $block-cursor-blurred-background;
+        text-style: none;
+    }
+    IncidentList > .incident-list--flash {
+        text-style: reverse bold;
+    }
+    """
+
+    cursor: reactive[int] = reactive(0)
+
+    class Opened(Message):
+        """The operator asked to open an incident (enter, or a click on the selected row)."""
+
+        def __init__(self, incident_id: int) -> None:
+            super().__init__()
+            self.incident_id = incident_id
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.rows: list[IncidentRow] = []
+        self._index: dict[str, int] = {}
+        self._flashing: frozenset[str] = frozenset()
+
+    # --- content -------------------------------------------------------------------------------
+
+    def show(self, rows: Sequence[IncidentRow], flashing: frozenset[str] = frozenset()) -> None:
+        """Show `rows` in sort-key order, keeping the cursor on the incident it was on."""
+        selected = self.selected_key
+        ordered = sorted(rows, key=lambda row: row.sort_key)
+        if (
+            [r.key for r in ordered] == [r.key for r in self.rows]
+            and all(a is b for a, b in zip(ordered, self.rows, strict=True))
+            and flashing == self._flashing
+        ):
+            return
+        self.rows = ordered
+        self._index = {row.key: position for position, row in enumerate(ordered)}
+        self._flashing = flashing
+        self.virtual_size = Size(self.size.width, len(ordered))
+        if selected is not None and selected in self._index:
+            self.set_reactive(IncidentList.cursor, self._index[selected])
+        self.cursor = min(self.cursor, max(0, len(ordered) - 1))
+        self.refresh()
+
+    @property
+    def row_count(self) -> int:
+        return len(self.rows)
+
+    @property
+    def selected_key(self) -> str | None:
+        if not self.rows:
+            return None
+        return self.rows[min(self.cursor, len(self.rows) - 1)].key
+
+    @property
+    def selected_id(self) -> int | None:
+        key = self.selected_key
+        return None if key is None else int(key)
+
+    def select(self, incident_id: int) -> None:
+        position = self._index.get(str(incident_id))
+        if position is not None:
+            self.cursor = position
+
+    def position_of(self, incident_id: int) -> int | None:
+        return self._index.get(str(incident_id))
+
+    def row(self, incident_id: int) -> IncidentRow | None:
+        position = self._index.get(str(incident_id))
+        return None if position is None else self.rows[position]
+
+    # --- cursor ----------------------------------------------------------------------------------
+
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, len(self.rows) - 1)) if self.rows else 0
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.refresh_line(old)
+        self.refresh_line(new)
+        self.scroll_to_region(Region(0, new, 1, 1), animate=False, force=True)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(event.size.width, len(self.rows))
+
+    def refresh_line(self, row: int) -> None:
+        y = row - self.scroll_offset.y
+        if 0 <= y < self.size.height:
+            self.refresh(Region(0, y, self.size.width, 1))
+
+    def action_cursor(self, step: int) -> None:
+        self.cursor += step
+
+    def action_page(self, direction: int) -> None:
+        self.cursor += direction * max(1, self.size.height - 1)
+
+    def action_edge(self, direction: int) -> None:
+        self.cursor = 0 if direction < 0 else len(self.rows) - 1
+
+    def action_open(self) -> None:
+        if self.rows:
+            self.post_message(self.Opened(int(self.rows[self.cursor].key)))
+
+    def on_click(self, event: events.Click) -> None:
+        position = event.y + self.scroll_offset.y
+        if 0 <= position < len(self.rows):
+            if position == self.cursor and event.chain >= 2:
+                self.action_open()
+            self.cursor = position
+
+    # --- drawing ---------------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        position = y + self.scroll_offset.y
+        width = self.size.width
+        base = self.rich_style
+        if position >= len(self.rows):
+            return Strip.blank(width, base)
+        row = self.rows[position]
+        text = self._line(row)
+        if position == self.cursor:
+            text.stylize(self.get_component_rich_style("incident-list--cursor"))
+        segments = list(text.render(self.app.console))
+        strip = Strip(Segment.apply_style(segments, base), text.cell_len)
+        return strip.crop_extend(self.scroll_offset.x, self.scroll_offset.x + width, base)
+
+    def _line(self, row: IncidentRow) -> Text:
+        text = Text(no_wrap=True, end="")
+        for number, (cell, width) in enumerate(zip(row.cells, WIDTHS, strict=False)):
+            style: Style | str = ""
+            if number == 0 and row.key in self._flashing:
+                style = self.get_component_rich_style("incident-list--flash")
+            elif number == 2:
+                style = SEVERITY_STYLES[row.severity]
+            elif number == 3:
+                style = _state_style(row)
+            text.append(_fit(cell, width), style=style)
+            text.append(GAP)
+        text.append(row.cells[-1])
+        return text
+
+
+def _state_style(row: IncidentRow) -> Style | str:
+    if row.state is State.TRIGGERED:
+        return SEVERITY_STYLES[row.severity]
+    if row.state is State.RESOLVED:
+        return Style(dim=True)
+    return ""
