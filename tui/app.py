@@ -11,6 +11,7 @@ from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -173,15 +174,15 @@ class OnwatchApp(App[None]):
     async def start_engine(self) -> None:
         # Incidents first: what is already open matters more than the checks starting up.
         await self.engine.reload()
-        self._changed(sources=True, incidents=True)
+        self._changed(sources=True, incidents=True, at_once=True)
         await self.engine.start()
-        self._changed(sources=True, incidents=True)
+        self._changed(sources=True, incidents=True, at_once=True)
 
     @work(exclusive=True, group="engine", exit_on_error=False)
     async def load_incidents(self) -> None:
         """Show what the store holds without running any check (tests, snapshots)."""
         await self.engine.reload()
-        self._changed(sources=True, incidents=True)
+        self._changed(sources=True, incidents=True, at_once=True)
 
     async def on_unmount(self) -> None:
         if self._unsubscribe is not None:
@@ -205,20 +206,26 @@ class OnwatchApp(App[None]):
             self.notify(event.text, title="onwatch", severity="warning", timeout=8)
         self._changed(sources=True, incidents=True)
 
-    def _changed(self, *, sources: bool = False, incidents: bool = False) -> None:
-        self._stale_sources |= sources
-        self._stale_incidents |= incidents
+    def _changed(
+        self, *, sources: bool = False, incidents: bool = False, at_once: bool = False
+    ) -> None:
         if incidents:
+            self._stale_incidents = True
             # Coalesced: however many events arrive, one refresh is pending at a time.
             self.post_message(EngineChanged())
-        elif not self._sources_refresh_pending:
-            # Checks report many times a second across hundreds of sources; their values are
-            # redrawn a few times a second, never at the cost of the operator's keys.
-            self._sources_refresh_pending = True
-            self.set_timer(SOURCES_REFRESH_SECONDS, self._sources_due)
+        if sources:
+            if at_once or not self._rows:
+                self._stale_sources = True
+                self.post_message(EngineChanged())
+            elif not self._sources_refresh_pending:
+                # Checks report many times a second across hundreds of sources; their rows
+                # are redrawn a few times a second, never at the cost of the operator's keys.
+                self._sources_refresh_pending = True
+                self.set_timer(SOURCES_REFRESH_SECONDS, self._sources_due)
 
     def _sources_due(self) -> None:
         self._sources_refresh_pending = False
+        self._stale_sources = True
         self.post_message(EngineChanged())
 
     def _page_operator(self, incident: Incident, event: Event) -> None:
@@ -242,9 +249,13 @@ class OnwatchApp(App[None]):
         self._render(sources=sources, incidents=incidents)
 
     def _render(self, *, sources: bool, incidents: bool) -> None:
+        try:
+            status_bar = self.query_one(StatusBar)
+        except NoMatches:
+            return  # a timer that fired while the console shuts down
         now = self.clock()
         if self.engine is None:
-            self.query_one(StatusBar).starting(self.operator, now)
+            status_bar.starting(self.operator, now)
             return
         self.flashing = {
             k: at for k, at in self.flashing.items() if (now - at).total_seconds() < FLASH_SECONDS
@@ -256,7 +267,7 @@ class OnwatchApp(App[None]):
             open_incidents, (r.status for r in self._rows), self.engine.last_poll, now
         )
         notes = list(self.engine.status.values())
-        self.query_one(StatusBar).show(summary, self.operator, now, notes)
+        status_bar.show(summary, self.operator, now, notes)
         screen = self.screen
         if isinstance(screen, WallScreen):
             screen.show(self._rows, summary, now)
