@@ -272,3 +272,15 @@ async def test_silence_key_mutes_the_selected_incidents_check(
     assert silence.reason == "db failover"
     assert silence.created_by == "dana"
     assert silence.ends_at - silence.starts_at == timedelta(hours=2)
+
+
+async def test_every_key_is_also_in_the_command_palette(app: OnwatchApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+    for title in (
+        "Acknowledge incident", "Escalate incident", "Close incident", "Note on incident",
+        "Reopen incident", "Change priority", "Silence", "Search incidents",
+        "Cycle state filter", "Cycle severity filter", "Wall mode", "Help", "Theme", "Quit",
+    ):  # fmt: skip
+        assert title in titles
