@@ -24,7 +24,7 @@ from engine.operations import Operations
 from engine.scheduler import Collector, Scheduler, run_all_once
 from engine.specs import EngineSettings, Watch
 from engine.writer import Writer
-from incidents import Change, Evaluator, Incident, InvalidInput, Sample, Threshold
+from incidents import Change, Evaluator, Incident, Sample, Threshold
 from incidents.silences import Silence
 from store import IncidentStore
 from store.storage import Revision
@@ -88,7 +88,7 @@ class Engine:
         self.notifications = notifications or Notifications(settings.notify, clock)
         self.pager = self.notifications.pager
         self.operations = Operations(
-            store, clock=clock, operator=operator, policy_for=self.pager.policy
+            store, clock=clock, operator=operator, policy_for=self.pager.policy, silences=silences
         )
         self.silences = silences
         self._silence_revision: object = None
@@ -376,15 +376,8 @@ class Engine:
         self, matchers: dict[str, str], *, duration: timedelta, reason: str, by: str | None = None
     ) -> Silence:
         """Mute matching incidents for `duration` (recorded, not notified); takes effect at once."""
-        if self.silences is None:
-            raise InvalidInput("silences need an incident store on disk")
         silence = await asyncio.to_thread(
-            self.silences.add,
-            matchers,
-            at=self.clock(),
-            duration=duration,
-            reason=reason,
-            created_by=by or self.operations.operator,
+            self.operations.silence, matchers, duration=duration, reason=reason, by=by
         )
         await self.load_silences()
         self.tick()

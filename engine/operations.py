@@ -7,12 +7,14 @@ each other's changes. Actions block on file I/O: async callers run them in a thr
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from datetime import timedelta
 
 from engine.clock import Clock
-from incidents import Change, Event, Incident, Priority, lifecycle, triage
+from incidents import Change, Event, Incident, InvalidInput, Priority, lifecycle, triage
 from incidents.escalation import EscalationPolicy, next_manual_step, record_step
-from store import IncidentStore
+from incidents.silences import Silence
+from store import IncidentStore, SilenceStore
 
 
 class Operations:
@@ -23,6 +25,7 @@ class Operations:
         clock: Clock,
         operator: str,
         policy_for: Callable[[Incident], EscalationPolicy] | None = None,
+        silences: SilenceStore | None = None,
     ) -> None:
         """`policy_for` names the escalation policy of an incident; with it, an escalate fires
         the policy's next step (and says which on the timeline) instead of a bare level + 1."""
@@ -30,6 +33,7 @@ class Operations:
         self.clock = clock
         self.operator = operator
         self.policy_for = policy_for
+        self.silences = silences
 
     def _apply(
         self, incident_id: int, event: Event, change: Callable[[Incident], Incident]
@@ -94,3 +98,31 @@ class Operations:
             Event.PRIORITY,
             lambda i: lifecycle.set_priority(i, priority, by=actor, at=at, note=note),
         )
+
+    # --- silences ------------------------------------------------------------------------------
+
+    def _silence_store(self) -> SilenceStore:
+        if self.silences is None:
+            raise InvalidInput("silences need a silence store")
+        return self.silences
+
+    def silence(
+        self,
+        matchers: Mapping[str, str],
+        *,
+        duration: timedelta,
+        reason: str,
+        by: str | None = None,
+    ) -> Silence:
+        """Mute matching incidents from now for `duration`: recorded, but nobody is notified."""
+        return self._silence_store().add(
+            matchers,
+            at=self.clock(),
+            duration=duration,
+            reason=reason,
+            created_by=by or self.operator,
+        )
+
+    def expire_silence(self, silence_id: int) -> Silence:
+        """End a silence now; InvalidInput when it has already ended."""
+        return self._silence_store().expire(silence_id, at=self.clock())

@@ -145,12 +145,8 @@ def add_silence(ctx: Context) -> int:
         if key in matchers:
             raise CliError(f"--match {key} given twice", Exit.USAGE)
         matchers[key] = pattern
-    silence = ctx.silences.add(
-        matchers,
-        at=ctx.clock(),
-        duration=ctx.args.duration,
-        reason=ctx.args.reason,
-        created_by=ctx.args.by if ctx.args.by is not None else ctx.config.operator,
+    silence = ctx.operations.silence(
+        matchers, duration=ctx.args.duration, reason=ctx.args.reason, by=ctx.args.by
     )
     if ctx.args.json:
         _print_json(silence_to_dict(silence))
@@ -172,7 +168,7 @@ def list_silences(ctx: Context) -> int:
 
 def expire_silence(ctx: Context) -> int:
     try:
-        silence = ctx.silences.expire(ctx.args.id, at=ctx.clock())
+        silence = ctx.operations.expire_silence(ctx.args.id)
     except SilenceNotFound as exc:
         raise CliError(str(exc), Exit.NOT_FOUND) from None
     except InvalidInput as exc:

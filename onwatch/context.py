@@ -63,6 +63,7 @@ class Context:
             clock=self.clock,
             operator=self.config.operator,
             policy_for=Pager(self.notify_settings).policy,
+            silences=self.silences,
         )
 
     @cached_property
