@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from collectors.specs import Probe
+from collectors.specs import LocalCheck, Probe
 from incidents.escalation import EscalationPolicy
 from incidents.rules import FlapPolicy, Threshold
 from incidents.silences import Maintenance
@@ -30,6 +30,13 @@ class Watch:
     @property
     def name(self) -> str:
         return self.probe.name
+
+    @property
+    def kind(self) -> str:
+        """host, http, tcp, agent or prometheus: what the console shows for it."""
+        if isinstance(self.probe, LocalCheck):
+            return "host"
+        return type(self.probe).__name__.removesuffix("Check").lower()
 
     @property
     def source(self) -> str:

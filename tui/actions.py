@@ -14,9 +14,9 @@ from textual import work
 from textual.app import SystemCommand
 from textual.screen import Screen
 
+from engine.errors import NotFound, StoreError
 from incidents import Incident, IncidentError, Priority, State
 from incidents.timefmt import parse_duration
-from store import NotFound, StoreError
 from tui.screens.dialogs import CloseDialog, PriorityDialog, SilenceDialog, TextDialog
 from tui.screens.help import HelpScreen
 from tui.screens.wall import WallScreen

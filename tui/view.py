@@ -11,7 +11,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from collectors.specs import HttpCheck, LocalCheck, TcpCheck
 from engine.specs import Watch
 from incidents import Incident, Mark, Sample, Severity, State
 from incidents.rules import NO_DATA_METRIC
@@ -75,14 +74,7 @@ class Summary:
 
 
 def kind_of(watch: Watch) -> str:
-    match watch.probe:
-        case LocalCheck():
-            return "host"
-        case HttpCheck():
-            return "http"
-        case TcpCheck():
-            return "tcp"
-    return type(watch.probe).__name__.removesuffix("Check").lower()
+    return watch.kind
 
 
 def sparkline(values: Sequence[float], width: int = 12) -> str:
