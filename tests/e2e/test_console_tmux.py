@@ -90,7 +90,8 @@ def terminal(tmp_path: Path) -> Iterator[tuple[Terminal, Path]]:
 def test_console_shows_an_incident_and_acknowledges_it_in_a_real_terminal(terminal) -> None:
     term, db = terminal
     term.wait_for(lambda: "api: connection refused" in term.screen())
-    assert "▼ DOWN" in term.screen()
+    # Source rows redraw on their own timer, at most half a second behind the incidents.
+    term.wait_for(lambda: "▼ DOWN" in term.screen(), within=5)
     term.keys("a")
     term.wait_for(lambda: IncidentStore(db).get(1).state is State.ACKNOWLEDGED)
     incident = IncidentStore(db).get(1)
