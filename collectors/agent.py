@@ -8,9 +8,8 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 
 from collectors.agent_payload import PATH, decode
-from collectors.base import UP, BadData, bad_data, clean_data, crashed
-from collectors.bodies import MAX_BODY, MAX_BODY_TEXT
-from collectors.fetch import FetchFailed, fetch
+from collectors.base import BadData, bad_data, clean_data, crashed
+from collectors.fetch import fetch_document
 from collectors.specs import AgentCheck
 from incidents.sample import Sample
 
@@ -44,27 +43,21 @@ class AgentCollector:
 
     async def _collect(self, now: datetime) -> list[Sample]:
         source, check = self.spec.source, self.spec.name
+        document = await fetch_document(
+            self.client,
+            self._url,
+            source=source,
+            check=check,
+            headers=self._headers,
+            within=self.spec.timeout,
+            now=now,
+            hints={401: " (wrong or missing token)"},
+        )
+        if isinstance(document, list):
+            return document
+        up = document.up
         try:
-            fetched = await fetch(
-                self.client,
-                self._url,
-                headers=self._headers,
-                within=self.spec.timeout,
-                now=now,
-                cap=MAX_BODY,
-            )
-        except FetchFailed as failed:
-            return [Sample.failed(source, check, UP, str(failed), now)]
-        status = fetched.response.status_code
-        if status != 200:
-            hint = " (wrong or missing token)" if status == 401 else ""
-            return [Sample.failed(source, check, UP, f"unexpected status {status}{hint}", now)]
-
-        up = Sample(source, check, UP, 1.0, now)
-        if fetched.body.truncated:
-            return [up, bad_data(source, check, [f"body over {MAX_BODY_TEXT}"], now)]
-        try:
-            reading = decode(fetched.body.data)
+            reading = decode(document.data)
         except BadData as exc:
             return [up, bad_data(source, check, [str(exc)], now)]
 

@@ -14,10 +14,12 @@ from datetime import datetime, timedelta
 
 import httpx
 
-from collectors.bodies import Body, UnsupportedEncoding, read_capped
+from collectors.base import UP, bad_data
+from collectors.bodies import MAX_BODY, MAX_BODY_TEXT, Body, UnsupportedEncoding, read_capped
 from collectors.certs import days_left
 from collectors.client import VERIFY
 from collectors.reasons import reason_for, timed_out
+from incidents.sample import Sample
 
 # A reused keep-alive connection the server has just closed fails at once; these methods are
 # safe to send again, so one retry keeps that race from becoming an incident.
@@ -105,3 +107,41 @@ async def fetch(
         raise FetchFailed(reason_for(exc, request.url.host, within)) from None
     except UnsupportedEncoding as exc:
         raise FetchFailed(f"unsupported content encoding {exc}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A remote host's whole answer (agent sample, Prometheus page) and its `up` sample."""
+
+    data: bytes
+    up: Sample
+
+
+async def fetch_document(
+    client: httpx.AsyncClient,
+    url: str,
+    *,
+    source: str,
+    check: str,
+    headers: Mapping[str, str],
+    within: timedelta,
+    now: datetime,
+    hints: Mapping[int, str] | None = None,
+) -> Document | list[Sample]:
+    """Fetch a document a collector will parse, or the samples that say why there is none.
+
+    Anything but a complete 200 answer ends here: a failed fetch or another status is `up`
+    failing (`hints` adds a word for some statuses); a body over the cap is `up` plus bad data.
+    """
+    try:
+        fetched = await fetch(client, url, headers=headers, within=within, now=now, cap=MAX_BODY)
+    except FetchFailed as failed:
+        return [Sample.failed(source, check, UP, str(failed), now)]
+    status = fetched.response.status_code
+    if status != 200:
+        hint = (hints or {}).get(status, "")
+        return [Sample.failed(source, check, UP, f"unexpected status {status}{hint}", now)]
+    up = Sample(source, check, UP, 1.0, now)
+    if fetched.body.truncated:
+        return [up, bad_data(source, check, [f"body over {MAX_BODY_TEXT}"], now)]
+    return Document(fetched.body.data, up)

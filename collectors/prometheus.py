@@ -8,10 +8,9 @@ from datetime import datetime
 
 import httpx
 
-from collectors.base import UP, BadData, bad_data, clean_data, crashed
-from collectors.bodies import MAX_BODY, MAX_BODY_TEXT
+from collectors.base import BadData, bad_data, clean_data, crashed
 from collectors.exposition import Figures, read_page
-from collectors.fetch import FetchFailed, fetch
+from collectors.fetch import fetch_document
 from collectors.rates import BusyShare, CounterRate
 from collectors.specs import PrometheusCheck
 from incidents.sample import Sample
@@ -40,25 +39,20 @@ class PrometheusCollector:
 
     async def _collect(self, now: datetime) -> list[Sample]:
         source, check = self.spec.source, self.spec.name
+        document = await fetch_document(
+            self.client,
+            self.spec.url,
+            source=source,
+            check=check,
+            headers={"Accept": ACCEPT},
+            within=self.spec.timeout,
+            now=now,
+        )
+        if isinstance(document, list):
+            return document
+        up = document.up
         try:
-            fetched = await fetch(
-                self.client,
-                self.spec.url,
-                headers={"Accept": ACCEPT},
-                within=self.spec.timeout,
-                now=now,
-                cap=MAX_BODY,
-            )
-        except FetchFailed as failed:
-            return [Sample.failed(source, check, UP, str(failed), now)]
-        status = fetched.response.status_code
-        if status != 200:
-            return [Sample.failed(source, check, UP, f"unexpected status {status}", now)]
-        up = Sample(source, check, UP, 1.0, now)
-        if fetched.body.truncated:
-            return [up, bad_data(source, check, [f"body over {MAX_BODY_TEXT}"], now)]
-        try:
-            text = fetched.body.data.decode("utf-8")
+            text = document.data.decode("utf-8")
             figures = await asyncio.to_thread(read_page, text, self.spec.rules)
         except UnicodeDecodeError:
             return [up, bad_data(source, check, ["body is not UTF-8 text"], now)]

@@ -4,8 +4,9 @@ escalation and reminders driven by a fake clock, silences from the real silence 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -72,6 +73,16 @@ def build(
     )
 
 
+@contextlib.asynccontextmanager
+async def running(engine: Engine) -> AsyncIterator[Engine]:
+    """The engine's writer and dispatcher, no schedule: the test runs checks and moves time."""
+    await engine.start(schedule=False)
+    try:
+        yield engine
+    finally:
+        await engine.stop()
+
+
 async def step(engine: Engine) -> None:
     """Let the clock's time take effect: what was decided lands, then the timers run."""
     await engine.settle()
@@ -109,12 +120,9 @@ async def test_a_new_incident_pages_the_first_step_and_the_timeline_says_so(
     clock = Clock()
     notify = NotifySettings(channels=channels(receiver, "oncall"), desktop=False)
     engine = build(tmp_path, clock, failing(), notify)
-    await engine.start(schedule=False)
-    try:
+    async with running(engine):
         await engine.run_checks()
         await step(engine)
-    finally:
-        await engine.stop()
     (delivery,) = receiver.on("oncall")
     text = f"{delivery.payload['title']} {delivery.payload['message']}"
     assert "api" in text and "connection refused" in text
@@ -133,8 +141,7 @@ async def test_steps_escalate_on_time_and_acknowledging_stops_them(
         desktop=False,
     )
     engine = build(tmp_path, clock, failing(), notify)
-    await engine.start(schedule=False)
-    try:
+    async with running(engine):
         await engine.run_checks()
         await step(engine)
         clock.advance(minutes=14, seconds=59)
@@ -147,8 +154,6 @@ async def test_steps_escalate_on_time_and_acknowledging_stops_them(
         await engine.act("acknowledge", 1)
         clock.advance(hours=2)
         await step(engine)
-    finally:
-        await engine.stop()
     assert receiver.on("ITSupport") == []
     assert engine.store.get(1).escalation_level == 1
 
@@ -163,14 +168,11 @@ async def test_manual_escalate_fires_the_next_step_at_once(
         desktop=False,
     )
     engine = build(tmp_path, clock, failing(), notify)
-    await engine.start(schedule=False)
-    try:
+    async with running(engine):
         await engine.run_checks()
         await step(engine)
         await engine.act("escalate", 1)
         await engine.settle()
-    finally:
-        await engine.stop()
     assert len(receiver.on("teamLead")) == 1
     last = engine.store.get(1).timeline
     assert any(e.kind == "escalated" and e.by == "dana" and "teamLead" in e.note for e in last)
@@ -183,12 +185,9 @@ async def test_a_failed_delivery_is_retried_and_each_attempt_is_on_the_timeline(
     clock = Clock()
     notify = NotifySettings(channels=channels(receiver, "oncall"), desktop=False)
     engine = build(tmp_path, clock, failing(), notify)
-    await engine.start(schedule=False)
-    try:
+    async with running(engine):
         await engine.run_checks()
         await step(engine)
-    finally:
-        await engine.stop()
     notes = [note for kind, note in timeline(engine) if kind == "notify"]
     assert any(note.startswith("oncall failed: HTTP 503, retrying in") for note in notes), notes
     assert notes[-1] == "notified oncall"
@@ -206,15 +205,12 @@ async def test_reminders_back_off_while_nobody_acknowledges(
         renotify_backoff=2.0,
     )
     engine = build(tmp_path, clock, failing(), notify)
-    await engine.start(schedule=False)
-    try:
+    async with running(engine):
         await engine.run_checks()
         await step(engine)
         for minutes in (30, 59, 1, 120):  # reminders due at 30m, then 60m later, then 120m later
             clock.advance(minutes=minutes)
             await step(engine)
-    finally:
-        await engine.stop()
     reminders = [e.at for e in engine.store.get(1).timeline if e.kind == "renotified"]
     assert [r - T0 for r in reminders] == [
         timedelta(minutes=30),
@@ -232,15 +228,12 @@ async def test_an_acknowledgement_that_times_out_pages_again(
         channels=channels(receiver, "oncall"), desktop=False, ack_timeout=timedelta(hours=2)
     )
     engine = build(tmp_path, clock, failing(), notify)
-    await engine.start(schedule=False)
-    try:
+    async with running(engine):
         await engine.run_checks()
         await step(engine)
         await engine.act("acknowledge", 1)
         clock.advance(hours=2)
         await step(engine)
-    finally:
-        await engine.stop()
     incident = engine.store.get(1)
     assert incident.state is State.TRIGGERED
     assert "unacknowledged" in [e.kind for e in incident.timeline]
@@ -257,8 +250,7 @@ async def test_silence_mutes_and_its_end_notifies_what_is_still_open(
     silence = engine.silences.add(
         {"source": "api"}, at=T0, duration=timedelta(hours=1), reason="deploy", created_by="dana"
     )
-    await engine.start(schedule=False)
-    try:
+    async with running(engine):
         await engine.run_checks()
         await step(engine)
         incident = engine.store.get(1)
@@ -268,8 +260,6 @@ async def test_silence_mutes_and_its_end_notifies_what_is_still_open(
         clock.advance(minutes=10)
         await engine.load_silences()
         await step(engine)
-    finally:
-        await engine.stop()
     incident = engine.store.get(1)
     assert not incident.has(Mark.SILENCED)
     assert [k for k, _ in timeline(engine)][:4] == ["opened", "silenced", "unsilenced", "paged"]
@@ -286,12 +276,9 @@ async def test_a_storm_of_200_incidents_is_one_message_per_channel(
         for n in range(200)
     }
     engine = build(tmp_path, clock, checks, notify, hold_seconds=0.5)
-    await engine.start(schedule=False)
-    try:
+    async with running(engine):
         await engine.run_checks()
         await step(engine)
-    finally:
-        await engine.stop()
     assert len(engine.store.unclosed()) == 200
     for name in ("oncall", "email"):
         (grouped,) = receiver.on(name)
@@ -336,12 +323,9 @@ async def test_no_secret_in_timeline_logs_or_messages(
     clock = Clock()
     notify = NotifySettings(channels=channels(receiver, "oncall"), desktop=False)
     engine = build(tmp_path, clock, failing(), notify)
-    await engine.start(schedule=False)
-    try:
+    async with running(engine):
         await engine.run_checks()
         await step(engine)
-    finally:
-        await engine.stop()
     assert SECRET not in caplog.text
     assert SECRET not in engine.store.path.read_text()
     for request in receiver.requests:
@@ -357,12 +341,9 @@ async def test_channel_min_severity_filters(tmp_path: Path, receiver: Receiver) 
     )
     box = {"box": Scripted(watch("box", interval=DAY, warning=50, critical=90), lambda: 60.0)}
     engine = build(tmp_path, clock, box, notify)
-    await engine.start(schedule=False)
-    try:
+    async with running(engine):
         await engine.run_checks()
         await step(engine)
-    finally:
-        await engine.stop()
     assert receiver.on("pager") == []
     assert len(receiver.on("chat")) == 1
 
@@ -374,13 +355,10 @@ async def test_a_new_incident_pops_up_on_the_desktop(
     clock = Clock()
     notify = NotifySettings(desktop=True)
     engine = build(tmp_path, clock, failing(), notify, desktop=DesktopNotifier())
-    await engine.start(schedule=False)
-    try:
+    async with running(engine):
         assert engine.status.get("desktop") is None
         await engine.run_checks()
         await step(engine)
-    finally:
-        await engine.stop()
     (call,) = notification_daemon.wait_for_calls(1)
     assert "CRITICAL api" in call
     assert "connection refused" in call
