@@ -8,7 +8,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 
 from collectors.agent_payload import PATH, decode
-from collectors.base import BadData, bad_data, clean_data, crashed
+from collectors.base import BadData, bad_data, clean_data, reports_crashes
 from collectors.fetch import fetch_document
 from collectors.specs import AgentCheck
 from incidents.sample import Sample
@@ -35,13 +35,8 @@ class AgentCollector:
         if spec.token:
             self._headers["Authorization"] = f"Bearer {spec.token}"
 
+    @reports_crashes
     async def collect(self, now: datetime) -> list[Sample]:
-        try:
-            return await self._collect(now)
-        except Exception as exc:
-            return crashed(self.spec.source, self.spec.name, now, exc)
-
-    async def _collect(self, now: datetime) -> list[Sample]:
         source, check = self.spec.source, self.spec.name
         document = await fetch_document(
             self.client,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from incidents.sample import Sample
 
@@ -22,6 +24,23 @@ class Collector(Protocol):
     """Observes one spec. `collect` never raises (but for cancellation): failures are samples."""
 
     async def collect(self, now: datetime) -> list[Sample]: ...
+
+
+CollectMethod = Callable[[Any, datetime], Awaitable[list[Sample]]]
+
+
+def reports_crashes(collect: CollectMethod) -> CollectMethod:
+    """Make a collector's `collect` keep its promise never to raise: a bug anywhere in it
+    becomes a failed `up` sample (see `crashed`); only cancellation goes through."""
+
+    @functools.wraps(collect)
+    async def guarded(self: Any, now: datetime) -> list[Sample]:
+        try:
+            return await collect(self, now)
+        except Exception as exc:
+            return crashed(self.spec.source, self.spec.name, now, exc)
+
+    return guarded
 
 
 def crashed(source: str, check: str, now: datetime, exc: Exception) -> list[Sample]:

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import httpx
 
-from collectors.base import UP, crashed
+from collectors.base import UP, reports_crashes
 from collectors.bodies import MAX_BODY, MAX_BODY_TEXT
 from collectors.fetch import Fetched, FetchFailed, fetch
 from collectors.jsonpath import mismatch
@@ -25,6 +25,7 @@ class HttpCollector:
         self.spec = spec
         self.client = client
 
+    @reports_crashes
     async def collect(self, now: datetime) -> list[Sample]:
         spec = self.spec
         try:
@@ -40,8 +41,6 @@ class HttpCollector:
             )
         except FetchFailed as failed:
             return [Sample.failed(spec.source, spec.name, UP, str(failed), now)]
-        except Exception as exc:
-            return crashed(spec.source, spec.name, now, exc)
 
         def value(metric: str, number: float) -> Sample:
             return Sample(spec.source, spec.name, metric, number, now)

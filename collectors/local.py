@@ -10,7 +10,7 @@ from pathlib import Path
 
 import psutil
 
-from collectors.base import crashed
+from collectors.base import reports_crashes
 from collectors.mounts import Mount, real_mounts
 from collectors.offload import Offloader, StillBlocked
 from collectors.rates import BusyShare, CounterRate
@@ -73,16 +73,14 @@ class LocalCollector:
         self._drops = CounterRate()
         self._blocking = Offloader()
 
+    @reports_crashes
     async def collect(self, now: datetime) -> list[Sample]:
-        try:
-            samples: list[Sample] = []
-            for metric, read in self._instant_readings():
-                samples.extend(self._guarded(metric, read, now))
-            # Side by side, so a stuck disk and a slow process table cost one wait, not two.
-            disks, processes = await asyncio.gather(self._disks(now), self._processes(now))
-            return samples + disks + processes
-        except Exception as exc:
-            return crashed(self.spec.source, self.spec.name, now, exc)
+        samples: list[Sample] = []
+        for metric, read in self._instant_readings():
+            samples.extend(self._guarded(metric, read, now))
+        # Side by side, so a stuck disk and a slow process table cost one wait, not two.
+        disks, processes = await asyncio.gather(self._disks(now), self._processes(now))
+        return samples + disks + processes
 
     def _value(self, metric: str, value: float, now: datetime) -> Sample:
         return Sample(self.spec.source, self.spec.name, metric, value, now)

@@ -8,7 +8,7 @@ from datetime import datetime
 
 import httpx
 
-from collectors.base import BadData, bad_data, clean_data, crashed
+from collectors.base import BadData, bad_data, clean_data, reports_crashes
 from collectors.exposition import Figures, read_page
 from collectors.fetch import fetch_document
 from collectors.rates import BusyShare, CounterRate
@@ -31,13 +31,8 @@ class PrometheusCollector:
         self._errors = CounterRate()
         self._drops = CounterRate()
 
+    @reports_crashes
     async def collect(self, now: datetime) -> list[Sample]:
-        try:
-            return await self._collect(now)
-        except Exception as exc:
-            return crashed(self.spec.source, self.spec.name, now, exc)
-
-    async def _collect(self, now: datetime) -> list[Sample]:
         source, check = self.spec.source, self.spec.name
         document = await fetch_document(
             self.client,

@@ -7,7 +7,7 @@ import socket
 import time
 from datetime import datetime
 
-from collectors.base import UP, crashed
+from collectors.base import UP, reports_crashes
 from collectors.reasons import REFUSED, os_reason, timed_out
 from collectors.specs import TcpCheck
 from incidents.sample import Sample
@@ -19,6 +19,7 @@ class TcpCollector:
     def __init__(self, spec: TcpCheck) -> None:
         self.spec = spec
 
+    @reports_crashes
     async def collect(self, now: datetime) -> list[Sample]:
         spec = self.spec
         try:
@@ -29,8 +30,6 @@ class TcpCollector:
         except OSError as exc:
             reason = os_reason(exc, spec.host) or f"connect failed: {type(exc).__name__}"
             return [self._failed(reason, now)]
-        except Exception as exc:
-            return crashed(spec.source, spec.name, now, exc)
         return [
             Sample(spec.source, spec.name, "connect_time", seconds, now),
             Sample(spec.source, spec.name, UP, 1.0, now),

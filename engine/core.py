@@ -122,7 +122,8 @@ class Engine:
         now = self.clock()
         for watch in self.settings.watches:
             self.evaluator.watch(watch.source, watch.name, watch.interval, now)
-        await self.reload()
+        if not self._loaded:  # the console may have loaded the incidents already
+            await self.reload()
         await self.load_silences()
         for problem in self.notifications.problems:
             self.set_status("channels", problem)

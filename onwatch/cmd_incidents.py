@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from collections.abc import Callable
 
 from incidents import Change, Incident, State
 from incidents.codec import incident_to_dict
 from onwatch.context import Context
-from onwatch.render import incident_detail, incident_table
+from onwatch.render import incident_detail, incident_table, print_json
 
 STATE_CHOICES = ("triggered", "acknowledged", "resolved", "closed", "open", "all")
 
@@ -83,7 +81,7 @@ def _states(choice: str) -> set[State]:
 def list_incidents(ctx: Context) -> int:
     found = ctx.store.list(_states(ctx.args.state))
     if ctx.args.json:
-        _print_json([incident_to_dict(i) for i in found])
+        print_json([incident_to_dict(i) for i in found])
     else:
         print(incident_table(found, ctx.clock()))
     return 0
@@ -116,11 +114,6 @@ def act(ctx: Context) -> int:
 
 def _print_incident(ctx: Context, incident: Incident) -> None:
     if ctx.args.json:
-        _print_json(incident_to_dict(incident))
+        print_json(incident_to_dict(incident))
     else:
         print(incident_detail(incident, ctx.clock()))
-
-
-def _print_json(data: object) -> None:
-    json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
-    sys.stdout.write("\n")

@@ -24,8 +24,6 @@ Exit codes: 0 done, 2 bad arguments, 3 no such silence, 4 the silence has alread
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from datetime import datetime, timedelta
 
 from incidents import InvalidInput
@@ -40,6 +38,7 @@ from incidents.silences import (
 from incidents.timefmt import parse_duration, to_iso
 from onwatch.context import Context
 from onwatch.errors import CliError, Exit
+from onwatch.render import columns, print_json
 from store import SilenceNotFound
 
 MAX_DURATION = MAX_SILENCE
@@ -149,7 +148,7 @@ def add_silence(ctx: Context) -> int:
         matchers, duration=ctx.args.duration, reason=ctx.args.reason, by=ctx.args.by
     )
     if ctx.args.json:
-        _print_json(silence_to_dict(silence))
+        print_json(silence_to_dict(silence))
     else:
         print(f"added {silence.describe()}")
     return Exit.OK
@@ -160,7 +159,7 @@ def list_silences(ctx: Context) -> int:
     now = ctx.clock()
     found = store.list() if ctx.args.all else store.active(now)
     if ctx.args.json:
-        _print_json([silence_to_dict(s) for s in found])
+        print_json([silence_to_dict(s) for s in found])
     else:
         print(silence_table(found, now, everything=ctx.args.all))
     return Exit.OK
@@ -175,7 +174,7 @@ def expire_silence(ctx: Context) -> int:
         # The store raises InvalidInput here only when the silence has already ended.
         raise CliError(str(exc), Exit.NOT_ALLOWED) from None
     if ctx.args.json:
-        _print_json(silence_to_dict(silence))
+        print_json(silence_to_dict(silence))
     else:
         print(f"expired silence #{silence.id} ({describe_matchers(silence.matchers)})")
     return Exit.OK
@@ -209,16 +208,4 @@ def silence_table(silences: list[Silence], now: datetime, *, everything: bool = 
         )
         for s in silences
     ]
-    widths = [max(len(row[c]) for row in rows) for c in range(len(_COLUMNS) - 1)]
-    lines = [
-        "  ".join(cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=True))
-        + "  "
-        + row[-1]
-        for row in rows
-    ]
-    return "\n".join(line.rstrip() for line in lines)
-
-
-def _print_json(data: object) -> None:
-    json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
-    sys.stdout.write("\n")
+    return columns(rows)

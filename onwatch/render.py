@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import sys
 from datetime import datetime
 
 from incidents import Incident
@@ -26,7 +28,12 @@ def incident_table(incidents: list[Incident], now: datetime) -> str:
         )
         for i in incidents
     ]
-    widths = [max(len(row[c]) for row in rows) for c in range(len(_COLUMNS) - 1)]
+    return columns(rows)
+
+
+def columns(rows: list[tuple[str, ...]]) -> str:
+    """Rows (a header first) as aligned columns; the last column runs free."""
+    widths = [max(len(row[c]) for row in rows) for c in range(len(rows[0]) - 1)]
     lines = [
         "  ".join(cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=True))
         + "  "
@@ -34,6 +41,12 @@ def incident_table(incidents: list[Incident], now: datetime) -> str:
         for row in rows
     ]
     return "\n".join(line.rstrip() for line in lines)
+
+
+def print_json(data: object) -> None:
+    """What `--json` prints: indented, UTF-8 as is, one trailing newline."""
+    json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
 
 
 def incident_detail(incident: Incident, now: datetime) -> str:
