@@ -24,7 +24,7 @@ run: $(VENV)/.run-installed
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/lint-imports
+	$(BIN)/python scripts/lint_imports.py
 
 test: lint
 	$(BIN)/python -m pytest $(ARGS)

@@ -13,9 +13,9 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from collectors.specs import HttpCheck
-from engine import Engine, EngineOptions, EngineSettings, Watch
-from store import IncidentStore
+from onwatch.collectors.specs import HttpCheck
+from onwatch.engine import Engine, EngineOptions, EngineSettings, Watch
+from onwatch.store import IncidentStore
 
 
 async def run(

@@ -8,8 +8,8 @@ import statistics
 import time
 from datetime import UTC, datetime
 
-from collectors.local import LocalCollector
-from collectors.specs import LocalCheck
+from onwatch.collectors.local import LocalCollector
+from onwatch.collectors.specs import LocalCheck
 
 
 async def measure(runs: int, processes: tuple[str, ...]) -> dict[str, float]:

@@ -10,10 +10,9 @@ from pathlib import Path
 
 
 def main() -> None:
+    from onwatch.tui.app import OnwatchApp
+    from onwatch.tui.widgets.incident_list import IncidentList
     from textual import events
-
-    from tui.app import OnwatchApp
-    from tui.widgets.incident_list import IncidentList
 
     marker = Path(os.environ["ONWATCH_BENCH_PAINTED"])
     filled = marker.with_name("filled")

@@ -13,8 +13,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from incidents import Category, Severity, lifecycle
-from store import IncidentStore
+from onwatch.incidents import Category, Severity, lifecycle
+from onwatch.store import IncidentStore
 
 ROOT = Path(__file__).resolve().parents[1]
 ARCHIVED = 10_000

@@ -6,9 +6,9 @@ Each collector turns a spec into `incidents.Sample` values and imports nothing e
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from collectors.specs import (
+from onwatch.collectors.specs import (
     AgentCheck,
     HttpCheck,
     LocalCheck,
@@ -18,42 +18,35 @@ from collectors.specs import (
     TcpCheck,
 )
 
+from onwatch._lazy import exports
+
 if TYPE_CHECKING:
     import httpx
-
-    from collectors.base import Collector
+    from onwatch.collectors.base import Collector
 
 # The collectors pull in httpx, psutil and prometheus_client; a CLI command that only reads
 # specs should not pay for them, so they load on first use.
 _LAZY = {
-    "AgentCollector": "collectors.agent",
-    "BAD_DATA": "collectors.base",
-    "UP": "collectors.base",
-    "Collector": "collectors.base",
-    "make_client": "collectors.client",
-    "HttpCollector": "collectors.http",
-    "LocalCollector": "collectors.local",
-    "PrometheusCollector": "collectors.prometheus",
-    "TcpCollector": "collectors.tcp",
+    "AgentCollector": ".agent",
+    "BAD_DATA": ".base",
+    "UP": ".base",
+    "Collector": ".base",
+    "make_client": ".client",
+    "HttpCollector": ".http",
+    "LocalCollector": ".local",
+    "PrometheusCollector": ".prometheus",
+    "TcpCollector": ".tcp",
 }
-
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'collectors' has no attribute {name!r}")
-    import importlib
-
-    return getattr(importlib.import_module(module), name)
+__getattr__ = exports(__name__, _LAZY)
 
 
 def build(probe: Probe, client: httpx.AsyncClient) -> Collector:
     """The collector for a probe; network collectors share `client` (see `make_client`)."""
-    from collectors.agent import AgentCollector
-    from collectors.http import HttpCollector
-    from collectors.local import LocalCollector
-    from collectors.prometheus import PrometheusCollector
-    from collectors.tcp import TcpCollector
+    from onwatch.collectors.agent import AgentCollector
+    from onwatch.collectors.http import HttpCollector
+    from onwatch.collectors.local import LocalCollector
+    from onwatch.collectors.prometheus import PrometheusCollector
+    from onwatch.collectors.tcp import TcpCollector
 
     match probe:
         case LocalCheck():

@@ -6,12 +6,11 @@ from datetime import datetime
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
-
-from collectors.agent_payload import PATH, decode
-from collectors.base import BadData, bad_data, clean_data, reports_crashes
-from collectors.fetch import fetch_document
-from collectors.specs import AgentCheck
-from incidents.sample import Sample
+from onwatch.collectors.agent_payload import PATH, decode
+from onwatch.collectors.base import BadData, bad_data, clean_data, reports_crashes
+from onwatch.collectors.fetch import fetch_document
+from onwatch.collectors.specs import AgentCheck
+from onwatch.incidents.sample import Sample
 
 
 def sample_url(base: str) -> str:

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from collectors.base import BadData
-from collectors.names import METRIC_NAME, PRINTABLE, shown
-from incidents.sample import Sample
-from incidents.timefmt import from_iso, to_iso
+from onwatch.collectors.base import BadData
+from onwatch.collectors.names import METRIC_NAME, PRINTABLE, shown
+from onwatch.incidents.sample import Sample
+from onwatch.incidents.timefmt import from_iso, to_iso
 
 PATH = "/v1/sample"
 MAX_METRICS = 500

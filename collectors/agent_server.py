@@ -16,10 +16,10 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from collectors.agent_http import MAX_LINE, HttpError, Request, read_request, response
-from collectors.agent_payload import PATH, encode
-from collectors.local import LocalCollector
-from collectors.specs import LocalCheck
+from onwatch.collectors.agent_http import MAX_LINE, HttpError, Request, read_request, response
+from onwatch.collectors.agent_payload import PATH, encode
+from onwatch.collectors.local import LocalCollector
+from onwatch.collectors.specs import LocalCheck
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any, Protocol
 
-from incidents.sample import Sample
+from onwatch.incidents.sample import Sample
 
 log = logging.getLogger("collectors")
 

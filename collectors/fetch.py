@@ -13,13 +13,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import httpx
-
-from collectors.base import UP, bad_data
-from collectors.bodies import MAX_BODY, MAX_BODY_TEXT, Body, UnsupportedEncoding, read_capped
-from collectors.certs import days_left
-from collectors.client import VERIFY
-from collectors.reasons import reason_for, timed_out
-from incidents.sample import Sample
+from onwatch.collectors.base import UP, bad_data
+from onwatch.collectors.bodies import (
+    MAX_BODY,
+    MAX_BODY_TEXT,
+    Body,
+    UnsupportedEncoding,
+    read_capped,
+)
+from onwatch.collectors.certs import days_left
+from onwatch.collectors.client import VERIFY
+from onwatch.collectors.reasons import reason_for, timed_out
+from onwatch.incidents.sample import Sample
 
 # A reused keep-alive connection the server has just closed fails at once; these methods are
 # safe to send again, so one retry keeps that race from becoming an incident.

@@ -6,13 +6,12 @@ import json
 from datetime import datetime
 
 import httpx
-
-from collectors.base import UP, reports_crashes
-from collectors.bodies import MAX_BODY, MAX_BODY_TEXT
-from collectors.fetch import Fetched, FetchFailed, fetch
-from collectors.jsonpath import mismatch
-from collectors.specs import HttpCheck
-from incidents.sample import Sample
+from onwatch.collectors.base import UP, reports_crashes
+from onwatch.collectors.bodies import MAX_BODY, MAX_BODY_TEXT
+from onwatch.collectors.fetch import Fetched, FetchFailed, fetch
+from onwatch.collectors.jsonpath import mismatch
+from onwatch.collectors.specs import HttpCheck
+from onwatch.incidents.sample import Sample
 
 _NEEDLE_SHOWN = 60
 

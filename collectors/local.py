@@ -9,14 +9,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import psutil
-
-from collectors.base import reports_crashes
-from collectors.mounts import Mount, real_mounts
-from collectors.offload import Offloader, StillBlocked
-from collectors.rates import BusyShare, CounterRate
-from collectors.reasons import short_duration
-from collectors.specs import LocalCheck
-from incidents.sample import Sample
+from onwatch.collectors.base import reports_crashes
+from onwatch.collectors.mounts import Mount, real_mounts
+from onwatch.collectors.offload import Offloader, StillBlocked
+from onwatch.collectors.rates import BusyShare, CounterRate
+from onwatch.collectors.reasons import short_duration
+from onwatch.collectors.specs import LocalCheck
+from onwatch.incidents.sample import Sample
 
 BLOCKING_WAIT = timedelta(seconds=5)
 """How long a check waits on a disk or the process table before reporting it as stuck."""

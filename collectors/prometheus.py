@@ -7,13 +7,12 @@ import time
 from datetime import datetime
 
 import httpx
-
-from collectors.base import BadData, bad_data, clean_data, reports_crashes
-from collectors.exposition import Figures, read_page
-from collectors.fetch import fetch_document
-from collectors.rates import BusyShare, CounterRate
-from collectors.specs import PrometheusCheck
-from incidents.sample import Sample
+from onwatch.collectors.base import BadData, bad_data, clean_data, reports_crashes
+from onwatch.collectors.exposition import Figures, read_page
+from onwatch.collectors.fetch import fetch_document
+from onwatch.collectors.rates import BusyShare, CounterRate
+from onwatch.collectors.specs import PrometheusCheck
+from onwatch.incidents.sample import Sample
 
 # The classic text format: every exporter speaks it, and it is what our parser reads.
 ACCEPT = "text/plain;version=0.0.4;q=1.0, */*;q=0.1"

@@ -7,10 +7,10 @@ import socket
 import time
 from datetime import datetime
 
-from collectors.base import UP, reports_crashes
-from collectors.reasons import REFUSED, os_reason, timed_out
-from collectors.specs import TcpCheck
-from incidents.sample import Sample
+from onwatch.collectors.base import UP, reports_crashes
+from onwatch.collectors.reasons import REFUSED, os_reason, timed_out
+from onwatch.collectors.specs import TcpCheck
+from onwatch.incidents.sample import Sample
 
 
 class TcpCollector:

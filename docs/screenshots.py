@@ -14,14 +14,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from collectors.specs import HttpCheck, LocalCheck, TcpCheck  # noqa: E402
-from engine import Engine, EngineOptions, EngineSettings, Watch  # noqa: E402
-from engine.notifying import Notifications  # noqa: E402
-from engine.recorder import record  # noqa: E402
-from engine.specs import NotifySettings  # noqa: E402
-from incidents import Breach, Category, Sample, Severity, Threshold  # noqa: E402
-from store import IncidentStore  # noqa: E402
-from tui.app import OnwatchApp  # noqa: E402
+from onwatch.collectors.specs import HttpCheck, LocalCheck, TcpCheck  # noqa: E402
+from onwatch.engine import Engine, EngineOptions, EngineSettings, Watch  # noqa: E402
+from onwatch.engine.notifying import Notifications  # noqa: E402
+from onwatch.engine.recorder import record  # noqa: E402
+from onwatch.engine.specs import NotifySettings  # noqa: E402
+from onwatch.incidents import Breach, Category, Sample, Severity, Threshold  # noqa: E402
+from onwatch.store import IncidentStore  # noqa: E402
+from onwatch.tui.app import OnwatchApp  # noqa: E402
 
 NOW = datetime(2026, 11, 27, 3, 12, tzinfo=UTC)
 WATCHES = (

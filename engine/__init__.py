@@ -6,43 +6,37 @@ whole engine (httpx, apprise, ...) into every CLI command.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from onwatch._lazy import exports
 
 if TYPE_CHECKING:
-    from engine.clock import utc_now
-    from engine.core import Engine, EngineOptions
-    from engine.events import (
+    from onwatch.engine.clock import utc_now
+    from onwatch.engine.core import Engine, EngineOptions
+    from onwatch.engine.events import (
         CheckRan,
         EngineEvent,
         IncidentChanged,
         IncidentsReloaded,
         StatusChanged,
     )
-    from engine.operations import Operations
-    from engine.specs import EngineSettings, Watch
+    from onwatch.engine.operations import Operations
+    from onwatch.engine.specs import EngineSettings, Watch
 
 _WHERE = {
-    "CheckRan": "engine.events",
-    "Engine": "engine.core",
-    "EngineEvent": "engine.events",
-    "EngineOptions": "engine.core",
-    "EngineSettings": "engine.specs",
-    "IncidentChanged": "engine.events",
-    "IncidentsReloaded": "engine.events",
-    "Operations": "engine.operations",
-    "StatusChanged": "engine.events",
-    "Watch": "engine.specs",
-    "utc_now": "engine.clock",
+    "CheckRan": ".events",
+    "Engine": ".core",
+    "EngineEvent": ".events",
+    "EngineOptions": ".core",
+    "EngineSettings": ".specs",
+    "IncidentChanged": ".events",
+    "IncidentsReloaded": ".events",
+    "Operations": ".operations",
+    "StatusChanged": ".events",
+    "Watch": ".specs",
+    "utc_now": ".clock",
 }
-
-
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'engine' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
-
+__getattr__ = exports(__name__, _WHERE)
 
 __all__ = [
     "CheckRan",

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from engine.clock import utc_now
-from engine.events import (
+from onwatch.engine.clock import utc_now
+from onwatch.engine.events import (
     CheckRan,
     EventBus,
     IncidentChanged,
@@ -18,19 +18,19 @@ from engine.events import (
     StatusChanged,
     Subscriber,
 )
-from engine.history import History
-from engine.notifying import Notifications
-from engine.operations import Operations
-from engine.scheduler import Collector, Scheduler, run_all_once
-from engine.specs import EngineSettings, Watch
-from engine.writer import Writer
-from incidents import Change, Evaluator, Incident, Sample, Threshold
-from incidents.silences import Silence
-from store import IncidentStore
-from store.storage import Revision
+from onwatch.engine.history import History
+from onwatch.engine.notifying import Notifications
+from onwatch.engine.operations import Operations
+from onwatch.engine.scheduler import Collector, Scheduler, run_all_once
+from onwatch.engine.specs import EngineSettings, Watch
+from onwatch.engine.writer import Writer
+from onwatch.incidents import Change, Evaluator, Incident, Sample, Threshold
+from onwatch.incidents.silences import Silence
+from onwatch.store import IncidentStore
+from onwatch.store.storage import Revision
 
 if TYPE_CHECKING:
-    from store.silence_store import SilenceStore
+    from onwatch.store.silence_store import SilenceStore
 
 log = logging.getLogger("onwatch.engine")
 
@@ -139,7 +139,7 @@ class Engine:
     def _build_collectors(self) -> list[tuple[Watch, Collector]]:
         build = self._build_collector
         if build is None and self.settings.watches:
-            import collectors
+            from onwatch import collectors
 
             self._client = collectors.make_client()
             client = self._client

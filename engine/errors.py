@@ -3,6 +3,6 @@
 Re-exported so that the console depends on the engine alone, not on the store beneath it.
 """
 
-from store import NotFound, SilenceNotFound, StoreError
+from onwatch.store import NotFound, SilenceNotFound, StoreError
 
 __all__ = ["NotFound", "SilenceNotFound", "StoreError"]

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from incidents import Change, Incident, Sample
+from onwatch.incidents import Change, Incident, Sample
 
 log = logging.getLogger("onwatch.engine")
 

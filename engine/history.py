@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable
 
-from incidents import Sample
+from onwatch.incidents import Sample
 
 DEFAULT_DEPTH = 120
 

@@ -9,11 +9,11 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from engine.paging import Pager
-from engine.specs import NotifySettings
-from incidents import Incident
-from notify import AppriseSender, DesktopNotifier, Dispatcher, InvalidChannel
-from notify.channels import ChannelSender
+from onwatch.engine.paging import Pager
+from onwatch.engine.specs import NotifySettings
+from onwatch.incidents import Incident
+from onwatch.notify import AppriseSender, DesktopNotifier, Dispatcher, InvalidChannel
+from onwatch.notify.channels import ChannelSender
 
 log = logging.getLogger("onwatch.engine")
 

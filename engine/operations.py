@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 
-from engine.clock import Clock
-from incidents import Change, Event, Incident, InvalidInput, Priority, lifecycle, triage
-from incidents.escalation import EscalationPolicy, next_manual_step, record_step
-from incidents.silences import Silence
-from store import IncidentStore, SilenceStore
+from onwatch.engine.clock import Clock
+from onwatch.incidents import Change, Event, Incident, InvalidInput, Priority, lifecycle, triage
+from onwatch.incidents.escalation import EscalationPolicy, next_manual_step, record_step
+from onwatch.incidents.silences import Silence
+from onwatch.store import IncidentStore, SilenceStore
 
 
 class Operations:

@@ -20,9 +20,9 @@ import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
-from engine.specs import NotifySettings
-from incidents import SYSTEM_ACTOR, Change, Event, Incident, State, TimelineEntry
-from incidents.escalation import (
+from onwatch.engine.specs import NotifySettings
+from onwatch.incidents import SYSTEM_ACTOR, Change, Event, Incident, State, TimelineEntry
+from onwatch.incidents.escalation import (
     EPISODE_KINDS,
     PAGED_KIND,
     EscalationPolicy,
@@ -35,10 +35,10 @@ from incidents.escalation import (
     step_at,
     unacknowledge,
 )
-from incidents.silences import Silence, apply_silences
-from incidents.timefmt import format_duration
-from notify.messages import Kind, kind_for_step
-from store import Transaction
+from onwatch.incidents.silences import Silence, apply_silences
+from onwatch.incidents.timefmt import format_duration
+from onwatch.notify.messages import Kind, kind_for_step
+from onwatch.store import Transaction
 
 log = logging.getLogger("onwatch.engine")
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from incidents import Change, Decision, Incident, apply
-from store import IncidentStore, Transaction
+from onwatch.incidents import Change, Decision, Incident, apply
+from onwatch.store import IncidentStore, Transaction
 
 
 def apply_decisions(txn: Transaction, decisions: Iterable[Decision]) -> list[Change]:

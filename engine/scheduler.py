@@ -10,8 +10,8 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from engine.specs import Watch
-from incidents import Sample
+from onwatch.engine.specs import Watch
+from onwatch.incidents import Sample
 
 log = logging.getLogger("onwatch.engine")
 

@@ -6,11 +6,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from collectors.specs import LocalCheck, Probe
-from incidents.escalation import EscalationPolicy
-from incidents.rules import FlapPolicy, Threshold
-from incidents.silences import Maintenance
-from notify.channels import Channel
+from onwatch.collectors.specs import LocalCheck, Probe
+from onwatch.incidents.escalation import EscalationPolicy
+from onwatch.incidents.rules import FlapPolicy, Threshold
+from onwatch.incidents.silences import Maintenance
+from onwatch.notify.channels import Channel
 
 DEFAULT_INTERVAL = timedelta(seconds=10)
 

@@ -7,9 +7,9 @@ import functools
 import logging
 from collections.abc import Callable
 
-from engine.recorder import apply_decisions
-from incidents import Change, Decision, IncidentError
-from store import IncidentStore, NotFound, StoreError, Transaction
+from onwatch.engine.recorder import apply_decisions
+from onwatch.incidents import Change, Decision, IncidentError
+from onwatch.store import IncidentStore, NotFound, StoreError, Transaction
 
 log = logging.getLogger("onwatch.engine")
 

@@ -4,8 +4,8 @@ Every function that needs the time takes it as a parameter, so rules and timers 
 with an injected clock.
 """
 
-from incidents.errors import IncidentError, InvalidInput, TransitionError
-from incidents.model import (
+from onwatch.incidents.errors import IncidentError, InvalidInput, TransitionError
+from onwatch.incidents.model import (
     SYSTEM_ACTOR,
     Category,
     Incident,
@@ -16,10 +16,18 @@ from incidents.model import (
     TimelineEntry,
     fingerprint,
 )
-from incidents.priority import derive_priority
-from incidents.rules import Breach, Decision, Evaluator, FlapPolicy, Recovery, Stable, Threshold
-from incidents.sample import Sample
-from incidents.triage import Change, Event, apply
+from onwatch.incidents.priority import derive_priority
+from onwatch.incidents.rules import (
+    Breach,
+    Decision,
+    Evaluator,
+    FlapPolicy,
+    Recovery,
+    Stable,
+    Threshold,
+)
+from onwatch.incidents.sample import Sample
+from onwatch.incidents.triage import Change, Event, apply
 
 __all__ = [
     "SYSTEM_ACTOR",

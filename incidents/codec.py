@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from incidents.model import (
+from onwatch.incidents.model import (
     Category,
     Incident,
     Mark,
@@ -13,7 +13,7 @@ from incidents.model import (
     State,
     TimelineEntry,
 )
-from incidents.timefmt import from_iso, to_iso
+from onwatch.incidents.timefmt import from_iso, to_iso
 
 _TIMES = ("created_at", "last_seen_at", "acknowledged_at", "resolved_at", "closed_at")
 

@@ -34,11 +34,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import pairwise
 
-from incidents import lifecycle
-from incidents.errors import InvalidInput, TransitionError
-from incidents.model import SYSTEM_ACTOR, Incident, Mark, State, TimelineEntry
-from incidents.silences import SILENCED_KIND, UNSILENCED_KIND, check_matchers, glob_match
-from incidents.timefmt import format_duration, require_aware
+from onwatch.incidents import lifecycle
+from onwatch.incidents.errors import InvalidInput, TransitionError
+from onwatch.incidents.model import SYSTEM_ACTOR, Incident, Mark, State, TimelineEntry
+from onwatch.incidents.silences import SILENCED_KIND, UNSILENCED_KIND, check_matchers, glob_match
+from onwatch.incidents.timefmt import format_duration, require_aware
 
 MATCH_KEYS = frozenset({"severity", "source", "check", "metric", "category", "priority"})
 """What a policy's `match` may name; values are shell-style globs."""

@@ -11,8 +11,8 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime
 
-from incidents.errors import InvalidInput, TransitionError
-from incidents.model import (
+from onwatch.incidents.errors import InvalidInput, TransitionError
+from onwatch.incidents.model import (
     SYSTEM_ACTOR,
     Category,
     Incident,
@@ -23,8 +23,8 @@ from incidents.model import (
     TimelineEntry,
     fingerprint,
 )
-from incidents.priority import derive_priority
-from incidents.timefmt import require_aware
+from onwatch.incidents.priority import derive_priority
+from onwatch.incidents.timefmt import require_aware
 
 MAX_NOTE_LENGTH = 4000
 

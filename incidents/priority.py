@@ -14,7 +14,7 @@ already happened. The operator can override the result on any incident.
 
 from __future__ import annotations
 
-from incidents.model import Category, Priority, Severity
+from onwatch.incidents.model import Category, Priority, Severity
 
 _PREDICTIVE = frozenset({Category.FORECAST, Category.ANOMALY})
 

@@ -14,9 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from incidents.model import Category, Severity, fingerprint
-from incidents.sample import Sample
-from incidents.timefmt import format_duration
+from onwatch.incidents.model import Category, Severity, fingerprint
+from onwatch.incidents.sample import Sample
+from onwatch.incidents.timefmt import format_duration
 
 DEFAULT_CLEAR_MARGIN = 0.05
 """Recovery needs the value 5% of the threshold back on the safe side of it."""

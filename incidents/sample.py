@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from incidents.model import fingerprint
-from incidents.timefmt import require_aware
+from onwatch.incidents.model import fingerprint
+from onwatch.incidents.timefmt import require_aware
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,10 +16,10 @@ from datetime import UTC, datetime, time, timedelta, tzinfo
 from fnmatch import fnmatchcase
 from typing import Any
 
-from incidents import lifecycle
-from incidents.errors import InvalidInput
-from incidents.model import Category, Incident, Mark, Priority, Severity
-from incidents.timefmt import format_duration, from_iso, require_aware, to_iso
+from onwatch.incidents import lifecycle
+from onwatch.incidents.errors import InvalidInput
+from onwatch.incidents.model import Category, Incident, Mark, Priority, Severity
+from onwatch.incidents.timefmt import format_duration, from_iso, require_aware, to_iso
 
 SILENCE_KEYS = frozenset({"source", "check", "metric", "severity"})
 """What a silence or a maintenance window may match on."""

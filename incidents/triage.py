@@ -11,10 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from incidents import lifecycle
-from incidents.errors import TransitionError
-from incidents.model import SYSTEM_ACTOR, Incident, Mark, State
-from incidents.rules import Breach, Decision, Recovery, Stable
+from onwatch.incidents import lifecycle
+from onwatch.incidents.errors import TransitionError
+from onwatch.incidents.model import SYSTEM_ACTOR, Incident, Mark, State
+from onwatch.incidents.rules import Breach, Decision, Recovery, Stable
 
 
 class Event(enum.StrEnum):

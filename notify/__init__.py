@@ -7,11 +7,12 @@ Names load on first use, so that reading a `Channel` spec costs no more than its
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from onwatch._lazy import exports
 
 if TYPE_CHECKING:
-    from notify.channels import (
+    from onwatch.notify.channels import (
         AppriseSender,
         Channel,
         ChannelSender,
@@ -19,35 +20,28 @@ if TYPE_CHECKING:
         InvalidChannel,
         with_timeouts,
     )
-    from notify.desktop import DesktopNotifier
-    from notify.dispatch import DEFAULT_RETRY_DELAYS, DESKTOP_KINDS, Dispatcher
-    from notify.messages import Kind, Message
-    from notify.redact import Redactor, url_secrets
+    from onwatch.notify.desktop import DesktopNotifier
+    from onwatch.notify.dispatch import DEFAULT_RETRY_DELAYS, DESKTOP_KINDS, Dispatcher
+    from onwatch.notify.messages import Kind, Message
+    from onwatch.notify.redact import Redactor, url_secrets
 
 _WHERE = {
-    "AppriseSender": "notify.channels",
-    "Channel": "notify.channels",
-    "ChannelSender": "notify.channels",
-    "DEFAULT_RETRY_DELAYS": "notify.dispatch",
-    "DESKTOP_KINDS": "notify.dispatch",
-    "Delivery": "notify.channels",
-    "DesktopNotifier": "notify.desktop",
-    "Dispatcher": "notify.dispatch",
-    "InvalidChannel": "notify.channels",
-    "Kind": "notify.messages",
-    "Message": "notify.messages",
-    "Redactor": "notify.redact",
-    "url_secrets": "notify.redact",
-    "with_timeouts": "notify.channels",
+    "AppriseSender": ".channels",
+    "Channel": ".channels",
+    "ChannelSender": ".channels",
+    "DEFAULT_RETRY_DELAYS": ".dispatch",
+    "DESKTOP_KINDS": ".dispatch",
+    "Delivery": ".channels",
+    "DesktopNotifier": ".desktop",
+    "Dispatcher": ".dispatch",
+    "InvalidChannel": ".channels",
+    "Kind": ".messages",
+    "Message": ".messages",
+    "Redactor": ".redact",
+    "url_secrets": ".redact",
+    "with_timeouts": ".channels",
 }
-
-
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'notify' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
-
+__getattr__ = exports(__name__, _WHERE)
 
 __all__ = [
     "DEFAULT_RETRY_DELAYS",

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 from urllib.parse import parse_qsl
 
-from incidents import Severity
-from notify.redact import Redactor, guard_library_logs
+from onwatch.incidents import Severity
+from onwatch.notify.redact import Redactor, guard_library_logs
 
 if TYPE_CHECKING:
     import apprise

@@ -19,7 +19,7 @@ import warnings
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from notify.threads import in_daemon_thread
+from onwatch.notify.threads import in_daemon_thread
 
 logger = logging.getLogger("onwatch.notify")
 

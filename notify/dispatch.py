@@ -27,14 +27,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from incidents import Incident
-from incidents.escalation import DueStep
-from incidents.timefmt import format_duration
-from notify import messages
-from notify.channels import Channel, ChannelSender, Delivery
-from notify.desktop import DesktopNotifier
-from notify.messages import Kind, Message
-from notify.threads import in_daemon_thread
+from onwatch.incidents import Incident
+from onwatch.incidents.escalation import DueStep
+from onwatch.incidents.timefmt import format_duration
+from onwatch.notify import messages
+from onwatch.notify.channels import Channel, ChannelSender, Delivery
+from onwatch.notify.desktop import DesktopNotifier
+from onwatch.notify.messages import Kind, Message
+from onwatch.notify.threads import in_daemon_thread
 
 logger = logging.getLogger("onwatch.notify")
 

@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from incidents import Incident, Severity
-from incidents.escalation import UNACKNOWLEDGED_KIND, DueStep, episode_start
-from incidents.timefmt import format_duration
+from onwatch.incidents import Incident, Severity
+from onwatch.incidents.escalation import UNACKNOWLEDGED_KIND, DueStep, episode_start
+from onwatch.incidents.timefmt import format_duration
 
 STORM_LIST_LIMIT = 50
 """A grouped message lists this many incidents, then says how many more."""

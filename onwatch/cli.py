@@ -8,12 +8,12 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import NoReturn
 
-from engine.clock import Clock, utc_now
-from incidents import IncidentError, InvalidInput, TransitionError
 from onwatch import cmd_agent, cmd_config, cmd_incidents, cmd_run, cmd_silence
 from onwatch.context import Context
+from onwatch.engine.clock import Clock, utc_now
 from onwatch.errors import CliError, Exit
-from store import NotFound, StoreError
+from onwatch.incidents import IncidentError, InvalidInput, TransitionError
+from onwatch.store import NotFound, StoreError
 
 PROG = "onwatch"
 

@@ -33,7 +33,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def run_agent(ctx: Context) -> int:
-    from collectors.agent_server import serve
+    from onwatch.collectors.agent_server import serve
 
     token = None
     if ctx.args.token_env:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from incidents import Change, Incident, State
-from incidents.codec import incident_to_dict
 from onwatch.context import Context
+from onwatch.incidents import Change, Incident, State
+from onwatch.incidents.codec import incident_to_dict
 from onwatch.render import incident_detail, incident_table, print_json
 
 STATE_CHOICES = ("triggered", "acknowledged", "resolved", "closed", "open", "all")

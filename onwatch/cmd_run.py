@@ -11,12 +11,12 @@ import sys
 from datetime import timedelta
 from typing import TextIO
 
-from engine import Engine
-from engine.events import EngineEvent, IncidentChanged, StatusChanged
-from incidents import Change, Event
-from incidents.codec import incident_to_dict
-from incidents.timefmt import parse_duration, to_iso
 from onwatch.context import Context
+from onwatch.engine import Engine
+from onwatch.engine.events import EngineEvent, IncidentChanged, StatusChanged
+from onwatch.incidents import Change, Event
+from onwatch.incidents.codec import incident_to_dict
+from onwatch.incidents.timefmt import parse_duration, to_iso
 
 QUIET_EVENTS = frozenset({Event.UPDATED})
 """Folding another sample into an open incident is not news worth a line."""

@@ -26,8 +26,10 @@ from __future__ import annotations
 import argparse
 from datetime import datetime, timedelta
 
-from incidents import InvalidInput
-from incidents.silences import (
+from onwatch.context import Context
+from onwatch.errors import CliError, Exit
+from onwatch.incidents import InvalidInput
+from onwatch.incidents.silences import (
     MAX_SILENCE,
     SILENCE_KEYS,
     Silence,
@@ -35,11 +37,9 @@ from incidents.silences import (
     describe_matchers,
     silence_to_dict,
 )
-from incidents.timefmt import parse_duration, to_iso
-from onwatch.context import Context
-from onwatch.errors import CliError, Exit
+from onwatch.incidents.timefmt import parse_duration, to_iso
 from onwatch.render import columns, print_json
-from store import SilenceNotFound
+from onwatch.store import SilenceNotFound
 
 MAX_DURATION = MAX_SILENCE
 """The longest silence: anything longer is a config change (maintenance), not a silence."""

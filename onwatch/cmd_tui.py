@@ -6,8 +6,8 @@ from onwatch.context import Context
 
 
 def run_console(ctx: Context) -> int:
-    from tui.app import OnwatchApp
-    from tui.settings import default_settings_path
+    from onwatch.tui.app import OnwatchApp
+    from onwatch.tui.settings import default_settings_path
 
     config = ctx.config
     demo_server = None

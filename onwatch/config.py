@@ -26,17 +26,17 @@ from urllib.parse import urlsplit, urlunsplit
 
 import platformdirs
 
-from collectors.specs import AgentCheck, HttpCheck, LocalCheck, PrometheusCheck, TcpCheck
-from engine.specs import NotifySettings, Watch
-from incidents import Severity
-from incidents.escalation import EscalationPolicy
-from notify.channels import Channel
+from onwatch.collectors.specs import AgentCheck, HttpCheck, LocalCheck, PrometheusCheck, TcpCheck
 from onwatch.config_env import substitute
 from onwatch.config_locate import locate_json, locate_toml
 from onwatch.config_problems import ConfigError, Context, Problem, quote, show_duration
 from onwatch.config_sections import Draft, build_document, expand_home
 from onwatch.config_seed import build_seed
 from onwatch.config_thresholds import describe_threshold
+from onwatch.engine.specs import NotifySettings, Watch
+from onwatch.incidents import Severity
+from onwatch.incidents.escalation import EscalationPolicy
+from onwatch.notify.channels import Channel
 
 __all__ = [
     "BUILT_IN",

@@ -16,13 +16,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from engine.specs import NotifySettings
-from incidents.errors import InvalidInput
-from incidents.escalation import MATCH_KEYS, EscalationPolicy, Step
-from incidents.model import Severity
-from incidents.silences import SILENCE_KEYS, Maintenance, WeeklyWindow, check_matchers
-from notify.channels import AppriseSender, Channel, InvalidChannel
-from notify.redact import Redactor
 from onwatch.config_locate import KeyPath
 from onwatch.config_problems import INVALID, Context, format_key, quote
 from onwatch.config_schema import (
@@ -37,6 +30,13 @@ from onwatch.config_schema import (
     Table,
     Text,
 )
+from onwatch.engine.specs import NotifySettings
+from onwatch.incidents.errors import InvalidInput
+from onwatch.incidents.escalation import MATCH_KEYS, EscalationPolicy, Step
+from onwatch.incidents.model import Severity
+from onwatch.incidents.silences import SILENCE_KEYS, Maintenance, WeeklyWindow, check_matchers
+from onwatch.notify.channels import AppriseSender, Channel, InvalidChannel
+from onwatch.notify.redact import Redactor
 
 if TYPE_CHECKING:
     from onwatch.config_sections import Draft

@@ -6,9 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from collectors.specs import AgentCheck, PrometheusCheck, PromRule
-from engine.specs import Watch
-from incidents.rules import Threshold
+from onwatch.collectors.specs import AgentCheck, PrometheusCheck, PromRule
 from onwatch.config_locate import KeyPath
 from onwatch.config_problems import Context
 from onwatch.config_schema import (
@@ -22,6 +20,8 @@ from onwatch.config_schema import (
     TableArray,
     Text,
 )
+from onwatch.engine.specs import Watch
+from onwatch.incidents.rules import Threshold
 
 _SERIES_NAME = re.compile(r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Final
 
-from incidents.timefmt import parse_duration
 from onwatch.config_locate import KeyPath
 from onwatch.config_problems import INVALID, Context, format_key, quote, show_duration, show_number
+from onwatch.incidents.timefmt import parse_duration
 
 
 class Kind:

@@ -16,9 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from collectors.specs import HttpCheck, LocalCheck, TcpCheck
-from engine.specs import Watch
-from incidents.rules import Threshold
+from onwatch.collectors.specs import HttpCheck, LocalCheck, TcpCheck
 from onwatch.config_locate import KeyPath
 from onwatch.config_notify import (
     ESCALATION,
@@ -55,6 +53,8 @@ from onwatch.config_thresholds import (
     number_levels,
     seconds,
 )
+from onwatch.engine.specs import Watch
+from onwatch.incidents.rules import Threshold
 
 DEFAULT_INTERVAL = timedelta(seconds=10)
 DEFAULT_TIMEOUT = timedelta(seconds=10)

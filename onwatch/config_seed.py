@@ -14,13 +14,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.specs import Watch
 from onwatch.config_locate import KeyPath
 from onwatch.config_notify import seed_policy
 from onwatch.config_problems import Context, format_key
 from onwatch.config_schema import Number, Seq, Table, Text
 from onwatch.config_sections import LOCAL_METRICS, Draft, build_document
 from onwatch.config_thresholds import build_threshold
+from onwatch.engine.specs import Watch
 
 _THRESHOLDS = {"cpuThreshold": "cpu", "memoryThreshold": "memory"}
 

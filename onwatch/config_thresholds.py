@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from incidents.model import Category
-from incidents.rules import Threshold
 from onwatch.config_locate import KeyPath
 from onwatch.config_problems import Context, show_duration, show_number
 from onwatch.config_schema import Duration, Number, Table
+from onwatch.incidents.model import Category
+from onwatch.incidents.rules import Threshold
 
 FOR = Duration(timedelta(0), timedelta(days=1))
 

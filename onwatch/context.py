@@ -8,16 +8,16 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from engine.clock import Clock, utc_now
-from engine.specs import EngineSettings, NotifySettings, Watch
 from onwatch.config import Config, ConfigError, load_config
+from onwatch.engine.clock import Clock, utc_now
+from onwatch.engine.specs import EngineSettings, NotifySettings, Watch
 from onwatch.errors import CliError, Exit
 from onwatch.paths import resolve_db_path
-from store import IncidentStore, SilenceStore, StoreError
+from onwatch.store import IncidentStore, SilenceStore, StoreError
 
 if TYPE_CHECKING:
-    from engine.core import Engine
-    from engine.operations import Operations
+    from onwatch.engine.core import Engine
+    from onwatch.engine.operations import Operations
 
 
 class Context:
@@ -55,8 +55,8 @@ class Context:
     def operations(self) -> Operations:
         # The same escalation policies as the running engine, so `incidents escalate` fires
         # (and names on the timeline) the step the console's `e` would.
-        from engine.operations import Operations
-        from engine.paging import Pager
+        from onwatch.engine.operations import Operations
+        from onwatch.engine.paging import Pager
 
         return Operations(
             self.store,
@@ -75,7 +75,7 @@ class Context:
 
     def engine(self, extra_watches: tuple[Watch, ...] = (), **options: Any) -> Engine:
         # Imported here: the engine pulls in httpx and apprise, which listing incidents never needs.
-        from engine.core import Engine, EngineOptions
+        from onwatch.engine.core import Engine, EngineOptions
 
         settings = EngineSettings(
             watches=(*self.config.watches, *extra_watches), notify=self.notify_settings

@@ -11,9 +11,9 @@ import time
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from collectors.specs import HttpCheck
-from engine.specs import Watch
-from incidents import Category, Threshold
+from onwatch.collectors.specs import HttpCheck
+from onwatch.engine.specs import Watch
+from onwatch.incidents import Category, Threshold
 
 CYCLE_SECONDS = 60.0
 INTERVAL = timedelta(seconds=2)

@@ -6,8 +6,8 @@ import json
 import sys
 from datetime import datetime
 
-from incidents import Incident
-from incidents.timefmt import format_duration, to_iso
+from onwatch.incidents import Incident
+from onwatch.incidents.timefmt import format_duration, to_iso
 
 _COLUMNS = ("ID", "PRI", "SEVERITY", "STATE", "ESC", "AGE", "SOURCE", "TITLE")
 

@@ -1,8 +1,8 @@
 """What is kept: incidents in TinyDB files that survive crashes and concurrent writers."""
 
-from store.errors import NotFound, StoreError
-from store.incident_store import IncidentStore, Transaction
-from store.silence_store import SilenceNotFound, SilenceStore
+from onwatch.store.errors import NotFound, StoreError
+from onwatch.store.incident_store import IncidentStore, Transaction
+from onwatch.store.silence_store import SilenceNotFound, SilenceStore
 
 __all__ = [
     "IncidentStore",

@@ -21,14 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tinydb import TinyDB
-from tinydb.table import Document, Table
-
-from incidents import Incident, State
-from incidents.codec import incident_from_dict, incident_to_dict
-from store.errors import NotFound, StoreError
-from store.lock import WriteLock
-from store.storage import (
+from onwatch.incidents import Incident, State
+from onwatch.incidents.codec import incident_from_dict, incident_to_dict
+from onwatch.store.errors import NotFound, StoreError
+from onwatch.store.lock import WriteLock
+from onwatch.store.storage import (
     DIR_MODE,
     AtomicJSONStorage,
     Revision,
@@ -37,6 +34,8 @@ from store.storage import (
     remove_orphaned_temp_files,
     write_json_atomic,
 )
+from tinydb import TinyDB
+from tinydb.table import Document, Table
 
 INCIDENTS = "incidents"
 META = "meta"

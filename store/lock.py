@@ -8,7 +8,7 @@ import threading
 from pathlib import Path
 from types import TracebackType
 
-from store.storage import FILE_MODE
+from onwatch.store.storage import FILE_MODE
 
 
 class WriteLock:

@@ -19,13 +19,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from tinydb import TinyDB
-from tinydb.table import Document, Table
-
-from incidents.silences import Silence, new_silence, silence_from_dict, silence_to_dict
-from store.errors import StoreError
-from store.lock import WriteLock
-from store.storage import (
+from onwatch.incidents.silences import Silence, new_silence, silence_from_dict, silence_to_dict
+from onwatch.store.errors import StoreError
+from onwatch.store.lock import WriteLock
+from onwatch.store.storage import (
     DIR_MODE,
     AtomicJSONStorage,
     Revision,
@@ -33,6 +30,8 @@ from store.storage import (
     read_json,
     remove_orphaned_temp_files,
 )
+from tinydb import TinyDB
+from tinydb.table import Document, Table
 
 SILENCES = "silences"
 META = "meta"

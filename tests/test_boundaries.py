@@ -26,13 +26,23 @@ def modules_after(*imports: str) -> set[str]:
 
 def test_the_incident_domain_loads_no_io_library() -> None:
     loaded = modules_after(
-        "incidents", "incidents.escalation", "incidents.silences", "incidents.triage"
+        "onwatch.incidents",
+        "onwatch.incidents.escalation",
+        "onwatch.incidents.silences",
+        "onwatch.incidents.triage",
     )
     assert not loaded & set(IO_LIBRARIES)
 
 
 @pytest.mark.parametrize(
-    "module", ["engine.core", "collectors.http", "collectors.local", "store", "notify.dispatch"]
+    "module",
+    [
+        "onwatch.engine.core",
+        "onwatch.collectors.http",
+        "onwatch.collectors.local",
+        "onwatch.store",
+        "onwatch.notify.dispatch",
+    ],
 )
 def test_nothing_below_the_console_loads_textual(module: str) -> None:
     assert "textual" not in modules_after(module)

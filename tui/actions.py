@@ -10,21 +10,20 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from onwatch.engine.errors import NotFound, StoreError
+from onwatch.incidents import Incident, IncidentError, Priority, State
+from onwatch.incidents.timefmt import parse_duration
+from onwatch.tui.screens.dialogs import CloseDialog, PriorityDialog, SilenceDialog, TextDialog
+from onwatch.tui.screens.help import HelpScreen
+from onwatch.tui.screens.wall import WallScreen
+from onwatch.tui.view import StateFilter
+from onwatch.tui.widgets.tables import SourcesTable
 from textual import work
 from textual.app import SystemCommand
 from textual.screen import Screen
 
-from engine.errors import NotFound, StoreError
-from incidents import Incident, IncidentError, Priority, State
-from incidents.timefmt import parse_duration
-from tui.screens.dialogs import CloseDialog, PriorityDialog, SilenceDialog, TextDialog
-from tui.screens.help import HelpScreen
-from tui.screens.wall import WallScreen
-from tui.view import StateFilter
-from tui.widgets.tables import SourcesTable
-
 if TYPE_CHECKING:
-    from tui.app import OnwatchApp
+    from onwatch.tui.app import OnwatchApp
 
 ACTION_VERBS = {
     "acknowledge": "acknowledged",

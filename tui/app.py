@@ -7,21 +7,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on, work
-from textual.app import App, ComposeResult
-from textual.binding import Binding
-from textual.containers import Vertical
-from textual.css.query import NoMatches
-from textual.widgets import Footer, Static
-
-from incidents import Event, Incident
-from incidents.timefmt import format_duration
-from tui.actions import OperatorActions
-from tui.messages import EngineChanged
-from tui.screens.incident import IncidentScreen
-from tui.screens.wall import WallScreen
-from tui.settings import ConsoleSettings, load_settings, save_settings
-from tui.view import (
+from onwatch.incidents import Event, Incident
+from onwatch.incidents.timefmt import format_duration
+from onwatch.tui.actions import OperatorActions
+from onwatch.tui.messages import EngineChanged
+from onwatch.tui.screens.incident import IncidentScreen
+from onwatch.tui.screens.wall import WallScreen
+from onwatch.tui.settings import ConsoleSettings, load_settings, save_settings
+from onwatch.tui.view import (
     IncidentRow,
     SeverityFilter,
     SourceRow,
@@ -33,12 +26,18 @@ from tui.view import (
     spark_metric,
     summarize,
 )
-from tui.widgets.incident_list import IncidentList, header_text
-from tui.widgets.status_bar import StatusBar
-from tui.widgets.tables import SourcesTable
+from onwatch.tui.widgets.incident_list import IncidentList, header_text
+from onwatch.tui.widgets.status_bar import StatusBar
+from onwatch.tui.widgets.tables import SourcesTable
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.css.query import NoMatches
+from textual.widgets import Footer, Static
 
 if TYPE_CHECKING:
-    from engine import Engine, EngineEvent
+    from onwatch.engine import Engine, EngineEvent
 
 CLOCK_SECONDS = 1.0
 SOURCES_REFRESH_SECONDS = 0.5
@@ -179,7 +178,7 @@ class OnwatchApp(OperatorActions, App[None]):
     # --- engine -> screen ----------------------------------------------------------------------
 
     def _on_engine_event(self, event: EngineEvent) -> None:
-        from engine.events import CheckRan, IncidentChanged, StatusChanged
+        from onwatch.engine.events import CheckRan, IncidentChanged, StatusChanged
 
         if isinstance(event, CheckRan):
             self._changed(sources=True)

@@ -11,10 +11,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from engine.specs import Watch
-from incidents import Incident, Mark, Sample, Severity, State
-from incidents.rules import NO_DATA_METRIC
-from incidents.timefmt import format_duration
+from onwatch.engine.specs import Watch
+from onwatch.incidents import Incident, Mark, Sample, Severity, State
+from onwatch.incidents.rules import NO_DATA_METRIC
+from onwatch.incidents.timefmt import format_duration
 
 SPARK_BLOCKS = "▁▂▃▄▅▆▇█"
 

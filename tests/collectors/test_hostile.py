@@ -7,8 +7,14 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from onwatch.collectors import (
+    AgentCheck,
+    AgentCollector,
+    PrometheusCheck,
+    PrometheusCollector,
+    PromRule,
+)
 
-from collectors import AgentCheck, AgentCollector, PrometheusCheck, PrometheusCollector, PromRule
 from tests.collectors.conftest import by_metric
 from tests.collectors.servers import Reply
 

@@ -9,11 +9,11 @@ from datetime import UTC, datetime, timedelta
 
 import psutil
 import pytest
+from onwatch.collectors import LocalCheck, LocalCollector
+from onwatch.collectors.mounts import Mount, real_mounts
+from onwatch.collectors.offload import Offloader, StillBlocked
+from onwatch.collectors.rates import BusyShare, CounterRate
 
-from collectors import LocalCheck, LocalCollector
-from collectors.mounts import Mount, real_mounts
-from collectors.offload import Offloader, StillBlocked
-from collectors.rates import BusyShare, CounterRate
 from tests.collectors.conftest import by_metric
 
 PERCENT_METRICS = ("cpu", "memory", "swap")
@@ -122,7 +122,7 @@ def test_busy_share_is_a_percentage():
 
 
 async def test_a_hung_mount_is_reported_without_hanging_the_check(monkeypatch):
-    import collectors.local as local
+    import onwatch.collectors.local as local
 
     release = threading.Event()
     real_percent = local._disk_percent

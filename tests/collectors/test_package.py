@@ -7,9 +7,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
-
-import collectors
-from collectors import (
+from onwatch.collectors import (
     AgentCheck,
     AgentCollector,
     HttpCheck,
@@ -21,7 +19,9 @@ from collectors import (
     TcpCheck,
     TcpCollector,
 )
-from collectors.reasons import short_duration
+from onwatch.collectors.reasons import short_duration
+
+from onwatch import collectors
 from tests.collectors.servers import Reply
 
 
@@ -63,9 +63,10 @@ def test_timeouts_are_written_as_in_a_config_file(seconds, text):
 
 def test_collectors_import_no_other_package_of_ours_nor_textual():
     code = (
-        "import sys, collectors, collectors.agent_server; "
-        "bad = [m for m in sys.modules if m.split('.')[0] in "
-        "('textual', 'engine', 'store', 'notify', 'tui', 'onwatch')]; "
+        "import sys, onwatch.collectors, onwatch.collectors.agent_server; "
+        "bad = [m for m in sys.modules if m == 'textual' or m.startswith(('textual.', "
+        "'onwatch.engine', 'onwatch.store', 'onwatch.notify', 'onwatch.tui', 'onwatch.cli', "
+        "'onwatch.config'))]; "
         "print(bad)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime, timedelta
 
-from collectors import TcpCheck, TcpCollector
+from onwatch.collectors import TcpCheck, TcpCollector
+
 from tests.collectors.conftest import by_metric
 from tests.collectors.servers import FullBacklog, Silent, closed_port
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from onwatch.incidents.rules import Threshold
 
-from incidents.rules import Threshold
 from onwatch.config import Config, default_config, load_config, parse_config
 from tests.config.conftest import SEED
 

@@ -116,7 +116,7 @@ def test_sigterm_finishes_writes_and_exits_0(tmp_path: Path) -> None:
     _, err = process.communicate(timeout=30)
     assert process.returncode == 0, err
     assert "Traceback" not in err
-    from store import IncidentStore
+    from onwatch.store import IncidentStore
 
     assert len(IncidentStore(db).unclosed()) == 1
 

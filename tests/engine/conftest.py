@@ -6,13 +6,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-
-from collectors.specs import HttpCheck
-from engine import Engine, EngineOptions, EngineSettings, Watch, utc_now
-from engine.notifying import Notifications
-from engine.specs import NotifySettings
-from incidents import Sample, Threshold
-from store import IncidentStore
+from onwatch.collectors.specs import HttpCheck
+from onwatch.engine import Engine, EngineOptions, EngineSettings, Watch, utc_now
+from onwatch.engine.notifying import Notifications
+from onwatch.engine.specs import NotifySettings
+from onwatch.incidents import Sample, Threshold
+from onwatch.store import IncidentStore
 
 
 class Scripted:

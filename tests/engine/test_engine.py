@@ -2,10 +2,11 @@ from __future__ import annotations
 
 import asyncio
 
-from engine import IncidentChanged, IncidentsReloaded
-from engine.operations import Operations
-from incidents import Event, State
-from store import IncidentStore
+from onwatch.engine import IncidentChanged, IncidentsReloaded
+from onwatch.engine.operations import Operations
+from onwatch.incidents import Event, State
+from onwatch.store import IncidentStore
+
 from tests.engine.conftest import Scripted, make_engine, wait_for, watch
 
 
@@ -46,7 +47,7 @@ async def test_a_hanging_check_does_not_delay_the_others(store: IncidentStore) -
 async def test_a_check_that_exceeds_its_timeout_is_reported_as_failed(store: IncidentStore) -> None:
     stuck = Scripted(watch("stuck", timeout=0.05), lambda: 1.0, delay=30)
     engine = make_engine(store, {"stuck": stuck})
-    import engine.scheduler as scheduler
+    import onwatch.engine.scheduler as scheduler
 
     original, scheduler.GUARD_GRACE = scheduler.GUARD_GRACE, 0.1
     try:

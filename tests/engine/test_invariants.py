@@ -13,10 +13,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
-
-from engine.operations import Operations
-from engine.recorder import record
-from incidents import (
+from onwatch.engine.operations import Operations
+from onwatch.engine.recorder import record
+from onwatch.incidents import (
     Breach,
     Category,
     IncidentError,
@@ -24,8 +23,8 @@ from incidents import (
     Severity,
     State,
 )
-from incidents.codec import incident_to_dict
-from store import IncidentStore, NotFound
+from onwatch.incidents.codec import incident_to_dict
+from onwatch.store import IncidentStore, NotFound
 
 FINGERPRINTS = [("web-01", "local", "cpu"), ("api", "api", "up")]
 

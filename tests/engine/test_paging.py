@@ -11,14 +11,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from onwatch.engine import Engine, EngineOptions, EngineSettings
+from onwatch.engine.notifying import Notifications
+from onwatch.engine.specs import NotifySettings
+from onwatch.incidents import Mark, Severity, State
+from onwatch.incidents.escalation import EscalationPolicy, Step
+from onwatch.notify import Channel, DesktopNotifier
+from onwatch.store import IncidentStore, SilenceStore
 
-from engine import Engine, EngineOptions, EngineSettings
-from engine.notifying import Notifications
-from engine.specs import NotifySettings
-from incidents import Mark, Severity, State
-from incidents.escalation import EscalationPolicy, Step
-from notify import Channel, DesktopNotifier
-from store import IncidentStore, SilenceStore
 from tests.engine.conftest import Scripted, watch
 from tests.support.desktop import NotificationDaemon
 from tests.support.receiver import Receiver

@@ -7,8 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from incidents import (
+from onwatch.incidents import (
     Category,
     Incident,
     InvalidInput,
@@ -18,7 +17,7 @@ from incidents import (
     TransitionError,
     lifecycle,
 )
-from incidents.escalation import (
+from onwatch.incidents.escalation import (
     DueStep,
     EscalationPolicy,
     Step,
@@ -32,7 +31,8 @@ from incidents.escalation import (
     renotify_due,
     unacknowledge,
 )
-from incidents.silences import Silence, apply_silences
+from onwatch.incidents.silences import Silence, apply_silences
+
 from tests.incidents.conftest import T0, FakeClock
 
 

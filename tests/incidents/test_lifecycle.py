@@ -3,8 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-
-from incidents import (
+from onwatch.incidents import (
     Category,
     Incident,
     InvalidInput,
@@ -14,6 +13,7 @@ from incidents import (
     TransitionError,
     lifecycle,
 )
+
 from tests.incidents.conftest import T0
 
 

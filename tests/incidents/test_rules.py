@@ -3,9 +3,18 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from onwatch.incidents import (
+    Breach,
+    Evaluator,
+    FlapPolicy,
+    Recovery,
+    Sample,
+    Severity,
+    Stable,
+    Threshold,
+)
+from onwatch.incidents.rules import NO_DATA_METRIC
 
-from incidents import Breach, Evaluator, FlapPolicy, Recovery, Sample, Severity, Stable, Threshold
-from incidents.rules import NO_DATA_METRIC
 from tests.incidents.conftest import T0
 
 CPU = Threshold(warning=70, critical=80, for_=timedelta(seconds=30), unit="%")

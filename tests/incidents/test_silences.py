@@ -6,9 +6,8 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-
-from incidents import Category, Incident, InvalidInput, Mark, Severity, lifecycle
-from incidents.silences import (
+from onwatch.incidents import Category, Incident, InvalidInput, Mark, Severity, lifecycle
+from onwatch.incidents.silences import (
     Maintenance,
     Silence,
     WeeklyWindow,
@@ -18,6 +17,7 @@ from incidents.silences import (
     silence_to_dict,
     silenced_by,
 )
+
 from tests.incidents.conftest import T0
 
 # T0 is Friday 2026-11-27 03:00 UTC.

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 from itertools import count
 
-from incidents import (
+from onwatch.incidents import (
     Breach,
     Category,
     Event,
@@ -15,6 +15,7 @@ from incidents import (
     apply,
     lifecycle,
 )
+
 from tests.incidents.conftest import T0
 
 ids = count(1)

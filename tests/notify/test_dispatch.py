@@ -16,10 +16,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from onwatch.incidents import Severity, lifecycle
+from onwatch.incidents.escalation import EscalationPolicy, Step, due_steps, record_step
+from onwatch.notify import AppriseSender, Channel, Delivery, DesktopNotifier, Dispatcher, Kind
 
-from incidents import Severity, lifecycle
-from incidents.escalation import EscalationPolicy, Step, due_steps, record_step
-from notify import AppriseSender, Channel, Delivery, DesktopNotifier, Dispatcher, Kind
 from tests.notify.conftest import T0, Outcomes, Receiver, make_incident
 from tests.support.desktop import NotificationDaemon
 
@@ -357,7 +357,7 @@ async def test_no_secret_reaches_any_outcome_log_record_or_message(
 EXIT_SCRIPT = """
 import asyncio, sys, threading
 from datetime import timedelta
-from notify import AppriseSender, Channel, Dispatcher, Kind
+from onwatch.notify import AppriseSender, Channel, Dispatcher, Kind
 from tests.notify.conftest import make_incident
 
 async def main():

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from incidents import Severity, lifecycle
-from incidents.escalation import EscalationPolicy, Step, due_steps, record_step, unacknowledge
-from notify import Kind, messages
+from onwatch.incidents import Severity, lifecycle
+from onwatch.incidents.escalation import (
+    EscalationPolicy,
+    Step,
+    due_steps,
+    record_step,
+    unacknowledge,
+)
+from onwatch.notify import Kind, messages
+
 from tests.notify.conftest import T0, make_incident
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import logging
 
 import pytest
-
-from notify import Channel, Redactor, url_secrets
-from notify.redact import RedactingFilter
+from onwatch.notify import Channel, Redactor, url_secrets
+from onwatch.notify.redact import RedactingFilter
 
 URLS = [
     "json://user:s3cr3t@127.0.0.1:8080/hook/T0K3N-9f8e?token=abc",

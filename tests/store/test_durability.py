@@ -10,8 +10,8 @@ import sys
 import time
 from pathlib import Path
 
-from incidents import State
-from store import IncidentStore
+from onwatch.incidents import State
+from onwatch.store import IncidentStore
 
 WRITER = Path(__file__).with_name("writer.py")
 ROOT = Path(__file__).resolve().parents[2]

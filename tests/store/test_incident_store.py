@@ -5,9 +5,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-
-from incidents import Category, Severity, State, lifecycle
-from store import IncidentStore, NotFound, StoreError
+from onwatch.incidents import Category, Severity, State, lifecycle
+from onwatch.store import IncidentStore, NotFound, StoreError
 
 T0 = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
 

@@ -9,10 +9,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-
-from incidents import InvalidInput
-from store import SilenceNotFound, SilenceStore, StoreError
-from store.storage import temp_prefix
+from onwatch.incidents import InvalidInput
+from onwatch.store import SilenceNotFound, SilenceStore, StoreError
+from onwatch.store.storage import temp_prefix
 
 ROOT = Path(__file__).resolve().parents[2]
 T0 = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
@@ -22,7 +21,7 @@ HOUR = timedelta(hours=1)
 WRITER = """
 import sys
 from datetime import UTC, datetime, timedelta
-from store import SilenceStore
+from onwatch.store import SilenceStore
 
 path, name, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
 store = SilenceStore(path)

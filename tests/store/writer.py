@@ -11,10 +11,10 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from engine.operations import Operations
-from engine.recorder import record
-from incidents import Breach, Category, Severity
-from store import IncidentStore
+from onwatch.engine.operations import Operations
+from onwatch.engine.recorder import record
+from onwatch.incidents import Breach, Category, Severity
+from onwatch.store import IncidentStore
 
 
 def main() -> None:

@@ -4,15 +4,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-
-from collectors.specs import HttpCheck, LocalCheck
-from engine import Engine, EngineOptions, EngineSettings, Watch
-from engine.notifying import Notifications
-from engine.recorder import record
-from engine.specs import NotifySettings
-from incidents import Breach, Category, Sample, Severity, Threshold
-from store import IncidentStore, SilenceStore
-from tui.app import OnwatchApp
+from onwatch.collectors.specs import HttpCheck, LocalCheck
+from onwatch.engine import Engine, EngineOptions, EngineSettings, Watch
+from onwatch.engine.notifying import Notifications
+from onwatch.engine.recorder import record
+from onwatch.engine.specs import NotifySettings
+from onwatch.incidents import Breach, Category, Sample, Severity, Threshold
+from onwatch.store import IncidentStore, SilenceStore
+from onwatch.tui.app import OnwatchApp
 
 NOW = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
 

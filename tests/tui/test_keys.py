@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from engine.operations import Operations
-from incidents import Priority, State
-from store import IncidentStore
+from onwatch.engine.operations import Operations
+from onwatch.incidents import Priority, State
+from onwatch.store import IncidentStore
+from onwatch.tui.app import OnwatchApp
+from onwatch.tui.screens.incident import IncidentScreen
+from onwatch.tui.screens.wall import WallScreen
+from onwatch.tui.widgets.incident_list import IncidentList
+
 from tests.tui.conftest import FixedClock, build_app
-from tui.app import OnwatchApp
-from tui.screens.incident import IncidentScreen
-from tui.screens.wall import WallScreen
-from tui.widgets.incident_list import IncidentList
 
 SIZE = (120, 40)
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from onwatch.incidents import Incident
+from onwatch.incidents.timefmt import format_duration
+from onwatch.tui.view import SEVERITY_LABELS, STATE_LABELS
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -11,10 +14,6 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
-
-from incidents import Incident
-from incidents.timefmt import format_duration
-from tui.view import SEVERITY_LABELS, STATE_LABELS
 
 
 def _local(at: datetime | None) -> str:

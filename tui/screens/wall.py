@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from onwatch.incidents import Severity
+from onwatch.tui.view import SourceRow, Summary
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Digits, Static
-
-from incidents import Severity
-from tui.view import SourceRow, Summary
 
 PAGE_SECONDS = 5.0
 TILE_WIDTH = 24

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from onwatch.incidents import Severity, State
+from onwatch.tui.view import INCIDENT_COLUMNS, IncidentRow
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -19,9 +21,6 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-
-from incidents import Severity, State
-from tui.view import INCIDENT_COLUMNS, IncidentRow
 
 WIDTHS = (5, 3, 6, 13, 3, 6, 16)
 """Every column but the title, which takes the rest of the line."""

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from onwatch.tui.view import SourceRow, Status
+from onwatch.tui.widgets.keyed_table import KeyedTable
 from rich.text import Text
-
-from tui.view import SourceRow, Status
-from tui.widgets.keyed_table import KeyedTable
 
 STATUS_STYLES = {
     Status.DOWN: "bold white on red",
