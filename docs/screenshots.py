@@ -16,6 +16,7 @@ sys.path.insert(0, str(ROOT))
 
 from onwatch.collectors.specs import HttpCheck, LocalCheck, TcpCheck  # noqa: E402
 from onwatch.engine import Engine, EngineOptions, EngineSettings, Watch  # noqa: E402
+from onwatch.engine.local_backend import LocalBackend  # noqa: E402
 from onwatch.engine.notifying import Notifications  # noqa: E402
 from onwatch.engine.recorder import record  # noqa: E402
 from onwatch.engine.specs import NotifySettings  # noqa: E402
@@ -94,7 +95,8 @@ async def main() -> None:
             notifications=Notifications(notify, lambda: NOW),
         )  # fmt: skip
         history(engine)
-        app = OnwatchApp(engine, operator="dana", clock=lambda: NOW, autostart=False)
+        backend = LocalBackend(engine, operator="dana", run_checks=False)
+        app = OnwatchApp(backend, clock=lambda: NOW)
         async with app.run_test(size=(120, 30)) as pilot:
             await app.workers.wait_for_complete()
             await pilot.pause()

@@ -35,10 +35,11 @@ if TYPE_CHECKING:
 log = logging.getLogger("onwatch.engine")
 
 DEFAULT_MAX_IN_FLIGHT = 64
-FLUSH_SECONDS = 30.0
-"""At shutdown, how long to keep trying to write what was decided."""
-DRAIN_SECONDS = 10.0
-"""At shutdown, how long deliveries still under way may take before onwatch exits anyway."""
+SETTLE_SECONDS = 30.0
+"""How long `settle` waits for the store and the channels."""
+STOP_SECONDS = 8.0
+"""At shutdown, how long writing what was decided and delivering what is under way may take in
+all: SIGTERM or SIGINT ends any onwatch process within 10 s, however sick the disk."""
 TICK_SECONDS = 1.0
 STORE_POLL_SECONDS = 1.0
 
@@ -180,40 +181,50 @@ class Engine:
 
     async def settle(self) -> None:
         """Wait until what has been decided is written and sent, and the outcomes recorded."""
-        await self._finish_pending()
+        await self._finish_pending(SETTLE_SECONDS)
 
-    async def stop(self) -> None:
-        """Stop scheduling, let what was decided reach the store and the channels, release
-        connections."""
+    async def stop(self, within: float = STOP_SECONDS) -> None:
+        """Stop scheduling, give what was decided up to `within` seconds to reach the store and
+        the channels, release connections."""
         await self._scheduler.stop()
         keep = {"writer", "dispatcher"}
         periodic = [t for t in self._tasks if t.get_name() not in keep]
         for task in periodic:
             task.cancel()
         await asyncio.gather(*periodic, return_exceptions=True)
-        await self._finish_pending()
+        await self._finish_pending(within)
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks.clear()
         await self._close_client()
 
-    async def _finish_pending(self) -> None:
-        """Write what was decided, send what is due, and record how the sending went."""
-        await self._flush_writer()
-        await self.notifications.drain(DRAIN_SECONDS)
-        outcomes = self.pager.outcomes_job(self.clock())
-        if outcomes is not None:
-            self._writer.submit(outcomes)
-        await self._flush_writer()
+    async def _finish_pending(self, within: float) -> None:
+        """Write what was decided, send what is due, and record how the sending went, all
+        within `within` seconds; what could not be written by then is named in one line."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + within
+        if await self._flush_writer(deadline):
+            await self.notifications.drain(max(0.0, deadline - loop.time()))
+            outcomes = self.pager.outcomes_job(self.clock())
+            if outcomes is not None:
+                self._writer.submit(outcomes)
+            if await self._flush_writer(deadline):
+                return
+        log.error(
+            "stopped with %d incident updates not written: %s",
+            self._writer.unwritten,
+            self._writer.last_error or "the incident store did not answer in time",
+        )
 
-    async def _flush_writer(self) -> None:
+    async def _flush_writer(self, deadline: float) -> bool:
+        """True when everything submitted is written before `deadline` (the loop's time)."""
         try:
-            async with asyncio.timeout(FLUSH_SECONDS):
+            async with asyncio.timeout_at(deadline):
                 await self._writer.flush()
         except TimeoutError:
-            # The store refuses writes (full disk, permissions): stop anyway, and say so.
-            log.error("gave up waiting for the incident store after %ss", FLUSH_SECONDS)
+            return False
+        return True
 
     async def _close_client(self) -> None:
         if self._client is not None:
@@ -238,7 +249,7 @@ class Engine:
             await run_all_once(self._scheduler, self._collectors)
             await self._writer.flush()
             self.tick()
-            await self._finish_pending()
+            await self._finish_pending(STOP_SECONDS)
         finally:
             for task in helpers:
                 task.cancel()
@@ -388,8 +399,12 @@ class Engine:
         """Run an operations-API call (acknowledge, escalate, ...) in a thread; publish the change."""
         method = getattr(self.operations, action)
         change: Change = await asyncio.to_thread(method, incident_id, *args, **kwargs)
-        self._on_changes([change])
+        self.publish_change(change)
         return change
+
+    def publish_change(self, change: Change) -> None:
+        """An operator's action was written: track it, notify about it, tell the subscribers."""
+        self._on_changes([change])
 
 
 def _newer(held: Incident | None, incoming: Incident) -> Incident:

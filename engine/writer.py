@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 from collections.abc import Callable
@@ -38,8 +39,14 @@ class Writer:
         self.on_error = on_error
         self._queue: asyncio.Queue[Job] = asyncio.Queue()
         self._failing = False
+        self.unwritten = 0
+        """Jobs submitted and not yet done with."""
+        self.last_error: str | None = None
+        """Why the last write failed, while writes are failing."""
+        self._retry_now = asyncio.Event()
 
     def submit(self, job: Job) -> None:
+        self.unwritten += 1
         self._queue.put_nowait(job)
 
     def submit_decisions(self, decisions: list[Decision]) -> None:
@@ -57,12 +64,16 @@ class Writer:
             if await self._write(batch):
                 for _ in batch:
                     self._queue.task_done()
+                self.unwritten -= len(batch)
                 batch, delay = [], 0.0
             else:
                 # Keep the batch: the rules have moved on, so a decision dropped here (a
                 # recovery, say) would never be made again. Try again, less and less often.
                 delay = min(MAX_RETRY_SECONDS, max(1.0, delay * 2))
-                await asyncio.sleep(delay)
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(delay):
+                        await self._retry_now.wait()
+                self._retry_now.clear()
 
     def _run_jobs(self, jobs: list[Job]) -> list[Change]:
         changes: list[Change] = []
@@ -83,6 +94,7 @@ class Writer:
             if not self._failing:
                 log.error("cannot write incidents (will retry): %s", exc)
             self._failing = True
+            self.last_error = str(exc)
             self.on_error(f"cannot write incidents (retrying): {exc}")
             return False
         except Exception:
@@ -92,11 +104,14 @@ class Writer:
             return True
         if self._failing:
             self._failing = False
+            self.last_error = None
             self.on_error(None)
         if changes:
             self.on_changes(changes)
         return True
 
     async def flush(self) -> None:
-        """Wait until everything submitted so far is written."""
+        """Wait until everything submitted so far is written; a failed batch is retried at once
+        rather than after its back-off (at shutdown there is no time to lose)."""
+        self._retry_now.set()
         await self._queue.join()

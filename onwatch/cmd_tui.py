@@ -6,6 +6,7 @@ from onwatch.context import Context
 
 
 def run_console(ctx: Context) -> int:
+    from onwatch.engine.local_backend import LocalBackend
     from onwatch.tui.app import OnwatchApp
     from onwatch.tui.settings import default_settings_path
 
@@ -19,11 +20,12 @@ def run_console(ctx: Context) -> int:
     # Opened now: a file that is not ours stops onwatch with its name, before the console.
     ctx.store  # noqa: B018
     ctx.silences  # noqa: B018
+    backend = LocalBackend(
+        lambda: ctx.engine(extra), operator=config.operator, runbooks=config.runbooks
+    )
     app = OnwatchApp(
-        lambda: ctx.engine(extra),
-        operator=config.operator,
+        backend,
         clock=ctx.clock,
-        runbooks=config.runbooks,
         settings_path=default_settings_path(),
         wall=bool(getattr(ctx.args, "wall", False)),
         bell=config.bell,

@@ -1,193 +1,117 @@
-"""The operator's console: sources, open incidents, and two keystrokes to act on any of them."""
+"""The operator's console: sources, open incidents, and two keystrokes to act on any of them.
+
+The app holds the console backend and nothing else of onwatch's: it starts the backend after the
+first frame, turns the backend's changes into coalesced redraws of the screen on top, pages the
+operator on new and escalated incidents, and runs the actions the screens ask for.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from datetime import datetime
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
-from onwatch.incidents import Event, Incident
-from onwatch.incidents.timefmt import format_duration
-from onwatch.tui.actions import OperatorActions
-from onwatch.tui.messages import EngineChanged
+from onwatch.engine.api import (
+    BackendEvent,
+    ConsoleBackend,
+    IncidentUpdate,
+    NotFound,
+    SamplesUpdate,
+    StatusUpdate,
+    Unavailable,
+)
+from onwatch.incidents import Event, Incident, IncidentError
+from onwatch.incidents.timefmt import parse_duration
+from onwatch.tui.commands import BindingCommands
+from onwatch.tui.messages import BackendChanged
+from onwatch.tui.screens.help import HelpScreen
 from onwatch.tui.screens.incident import IncidentScreen
+from onwatch.tui.screens.main import MainScreen
 from onwatch.tui.screens.wall import WallScreen
 from onwatch.tui.settings import ConsoleSettings, load_settings, save_settings
-from onwatch.tui.view import (
-    IncidentRow,
-    SeverityFilter,
-    SourceRow,
-    StateFilter,
-    incident_row,
-    kind_of,
-    matches_search,
-    source_rows,
-    spark_metric,
-    summarize,
-)
-from onwatch.tui.widgets.incident_list import IncidentList, header_text
-from onwatch.tui.widgets.status_bar import StatusBar
-from onwatch.tui.widgets.tables import SourcesTable
-from textual import on, work
-from textual.app import App, ComposeResult
+from textual import work
+from textual.app import App
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.css.query import NoMatches
-from textual.widgets import Footer, Static
 
-if TYPE_CHECKING:
-    from onwatch.engine import Engine, EngineEvent
-
-CLOCK_SECONDS = 1.0
 SOURCES_REFRESH_SECONDS = 0.5
-FLASH_SECONDS = 2.0
-
 PAGING_EVENTS = frozenset({Event.OPENED, Event.REOPENED, Event.ESCALATED, Event.UPGRADED})
 
 
-class OnwatchApp(OperatorActions, App[None]):
+class OnwatchApp(App[None]):
     TITLE = "onwatch"
     CSS_PATH = "onwatch.tcss"
+    COMMANDS: ClassVar = App.COMMANDS | {BindingCommands}
     BINDINGS: ClassVar = [
-        Binding("a", "incident('acknowledge')", "Ack", id="acknowledge"),
-        Binding("e", "incident('escalate')", "Escalate", id="escalate"),
-        Binding("c", "close_incident", "Close", id="close"),
-        Binding("n", "note", "Note", id="note"),
-        Binding("r", "incident('reopen')", "Reopen", id="reopen"),
-        Binding("p", "priority", "Priority", id="priority"),
-        Binding("s", "silence", "Silence", id="silence"),
-        Binding("slash", "search", "Search", id="search"),
-        Binding("f", "cycle_state", "Filter", id="filter-state"),
-        Binding("v", "cycle_severity", "Severity", show=False, id="filter-severity"),
-        Binding("w", "wall", "Wall", id="wall"),
-        Binding("question_mark", "help", "Help", id="help"),
-        Binding("q", "quit", "Quit", id="quit"),
+        Binding("question_mark", "help", "Help", tooltip="Every key and what it does", id="help"),
+        Binding("q", "quit", "Quit", tooltip="Leave the console", id="quit"),
     ]
-    INCIDENT_ACTIONS: ClassVar = frozenset(
-        {"incident", "close_incident", "note", "priority", "silence"}
-    )
 
     def __init__(
         self,
-        engine: Engine | Callable[[], Engine],
+        backend: ConsoleBackend,
         *,
-        operator: str,
         clock: Callable[[], datetime],
-        runbooks: Mapping[str, str] | None = None,
         settings_path: Path | None = None,
         wall: bool = False,
         bell: bool = False,
-        autostart: bool = True,
     ) -> None:
-        """`engine` may be a factory: it is then built in a thread after the first frame, so
-        the console shows up before the engine's imports and connections are ready."""
         super().__init__()
-        self._engine_factory = engine if callable(engine) else None
-        self.engine: Engine = None if callable(engine) else engine  # type: ignore[assignment]
-        self.operator = operator
+        self.backend = backend
         self.clock = clock
-        self.runbooks = dict(runbooks or {})
         self.settings_path = settings_path
         self.settings: ConsoleSettings = load_settings(settings_path)
         self.start_in_wall = wall
         self.bell_on_page = bell
-        self.autostart = autostart
-        self.state_filter = StateFilter.OPEN
-        self.severity_filter = SeverityFilter.ALL
-        self.search_text = ""
-        self.closed: list[Incident] = []
-        self.flashing: dict[str, datetime] = {}
+        self.main = MainScreen()
         self._unsubscribe: Callable[[], None] | None = None
         self._stale_sources = True
         self._stale_incidents = True
         self._sources_refresh_pending = False
-        self._rows: list[SourceRow] = []
-        self._row_cache: dict[int, tuple[Incident, IncidentRow]] = {}
 
-    # --- layout --------------------------------------------------------------------------------
+    @property
+    def operator(self) -> str:
+        return self.backend.operator
 
-    def compose(self) -> ComposeResult:
-        yield StatusBar(id="status")
-        with Vertical(id="main"):
-            yield Static("Sources", classes="section-title", id="sources-title")
-            yield SourcesTable(id="sources")
-            yield Static("Incidents", classes="section-title", id="incidents-title")
-            yield Static(header_text(), id="incidents-header")
-            yield IncidentList(id="incidents")
-        yield Footer(compact=True)
+    def get_default_screen(self) -> MainScreen:
+        return self.main
 
     def on_mount(self) -> None:
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        self.query_one(IncidentList).focus()
-        self.set_interval(CLOCK_SECONDS, self._tick)
-        self.refresh_view()
         if self.start_in_wall:
             self.action_wall()
 
     def on_ready(self) -> None:
         # After the first frame: the operator sees the console before anything is loaded.
-        if self._engine_factory is not None:
-            self.build_engine()
-        else:
-            self._engine_ready()
+        self._unsubscribe = self.backend.subscribe(self._on_backend_event)
+        self.start_backend()
 
-    @work(thread=True, exclusive=True, group="engine", exit_on_error=False)
-    def build_engine(self) -> None:
+    @work(exclusive=True, group="backend", exit_on_error=False)
+    async def start_backend(self) -> None:
         try:
-            engine = self._engine_factory()  # type: ignore[misc]
+            await self.backend.start()
         except Exception as exc:
-            # No engine, no console: leave with the reason rather than sit at "starting".
-            self.call_from_thread(self.exit, return_code=1, message=f"onwatch: {exc}")
+            # No backend, no console: leave with the reason rather than sit at "starting".
+            self.exit(return_code=1, message=f"onwatch: {exc}")
             return
-        self.call_from_thread(self._engine_built, engine)
-
-    def _engine_built(self, engine: Engine) -> None:
-        self.engine = engine
-        self._engine_ready()
-
-    def _engine_ready(self) -> None:
-        self._unsubscribe = self.engine.subscribe(self._on_engine_event)
-        if self.autostart:
-            self.start_engine()
-        else:
-            self.load_incidents()
-
-    @work(exclusive=True, group="engine", exit_on_error=False)
-    async def start_engine(self) -> None:
-        # Incidents first: what is already open matters more than the checks starting up.
-        await self.engine.reload()
-        self._changed(sources=True, incidents=True, at_once=True)
-        await self.engine.start()
-        self._changed(sources=True, incidents=True, at_once=True)
-
-    @work(exclusive=True, group="engine", exit_on_error=False)
-    async def load_incidents(self) -> None:
-        """Show what the store holds without running any check (tests, snapshots)."""
-        await self.engine.reload()
         self._changed(sources=True, incidents=True, at_once=True)
 
     async def on_unmount(self) -> None:
         if self._unsubscribe is not None:
             self._unsubscribe()
-        if self.autostart and self.engine is not None:
-            await self.engine.stop()
+        await self.backend.stop()
 
-    # --- engine -> screen ----------------------------------------------------------------------
+    # --- backend -> screen ---------------------------------------------------------------------
 
-    def _on_engine_event(self, event: EngineEvent) -> None:
-        from onwatch.engine.events import CheckRan, IncidentChanged, StatusChanged
-
-        if isinstance(event, CheckRan):
+    def _on_backend_event(self, event: BackendEvent) -> None:
+        if isinstance(event, SamplesUpdate):
             self._changed(sources=True)
             return
-        if isinstance(event, IncidentChanged):
-            change = event.change
-            if change.event in PAGING_EVENTS:
-                self._page_operator(change.incident, change.event)
-        elif isinstance(event, StatusChanged) and event.text:
+        if isinstance(event, IncidentUpdate) and event.event in PAGING_EVENTS:
+            self._page_operator(event.incident, event.event)
+        elif isinstance(event, StatusUpdate) and event.text:
             self.notify(event.text, title="onwatch", severity="warning", timeout=8)
         self._changed(sources=True, incidents=True)
 
@@ -196,12 +120,12 @@ class OnwatchApp(OperatorActions, App[None]):
     ) -> None:
         if incidents:
             self._stale_incidents = True
-            # Coalesced: however many events arrive, one refresh is pending at a time.
-            self.post_message(EngineChanged())
+            # Coalesced: however many events arrive, one redraw is pending at a time.
+            self.screen.post_message(BackendChanged())
         if sources:
-            if at_once or not self._rows:
+            if at_once or not self.main.rows:
                 self._stale_sources = True
-                self.post_message(EngineChanged())
+                self.screen.post_message(BackendChanged())
             elif not self._sources_refresh_pending:
                 # Checks report many times a second across hundreds of sources; their rows
                 # are redrawn a few times a second, never at the cost of the operator's keys.
@@ -211,12 +135,16 @@ class OnwatchApp(OperatorActions, App[None]):
     def _sources_due(self) -> None:
         self._sources_refresh_pending = False
         self._stale_sources = True
-        self.post_message(EngineChanged())
+        self.screen.post_message(BackendChanged())
+
+    def take_changes(self) -> tuple[bool, bool]:
+        """What changed since the last redraw (sources, incidents); the asker redraws it."""
+        changes = (self._stale_sources, self._stale_incidents)
+        self._stale_sources = self._stale_incidents = False
+        return changes
 
     def _page_operator(self, incident: Incident, event: Event) -> None:
-        key = str(incident.id)
-        self.flashing[key] = self.clock()
-        self.set_timer(FLASH_SECONDS, self._tick)
+        self.main.flash(incident.id)
         severity = "error" if incident.severity.value == "critical" else "warning"
         self.notify(
             f"#{incident.id} {incident.title}",
@@ -226,125 +154,68 @@ class OnwatchApp(OperatorActions, App[None]):
         if self.bell_on_page:
             self.bell()
 
-    @on(EngineChanged)
-    def refresh_view(self) -> None:
-        """Redraw what changed since the last refresh (the header always: it has the clock)."""
-        sources, self._stale_sources = self._stale_sources, False
-        incidents, self._stale_incidents = self._stale_incidents, False
-        self._render(sources=sources, incidents=incidents)
+    # --- what the screens ask for --------------------------------------------------------------
 
-    def _render(self, *, sources: bool, incidents: bool) -> None:
-        try:
-            status_bar = self.query_one(StatusBar)
-        except NoMatches:
-            return  # a timer that fired while the console shuts down
-        now = self.clock()
-        if self.engine is None:
-            status_bar.starting(self.operator, now)
-            return
-        self.flashing = {
-            k: at for k, at in self.flashing.items() if (now - at).total_seconds() < FLASH_SECONDS
-        }
-        open_incidents = list(self.engine.incidents.values())
-        if sources or not self._rows:
-            self._rows = self._source_rows(open_incidents)
-        summary = summarize(
-            open_incidents, (r.status for r in self._rows), self.engine.last_poll, now
+    def act(
+        self,
+        incident_id: int,
+        verb: str,
+        action: Callable[..., Awaitable[Incident]],
+        *args: Any,
+        **kwargs: Any,
+    ) -> None:
+        """Run a backend action on an incident in a worker and say how it went."""
+        self.run_worker(
+            self._act(incident_id, verb, action, *args, **kwargs),
+            group="actions",
+            exit_on_error=False,
         )
-        notes = list(self.engine.status.values())
-        status_bar.show(summary, self.operator, now, notes)
-        screen = self.screen
-        if isinstance(screen, WallScreen):
-            screen.show(self._rows, summary, now)
+
+    async def _act(
+        self,
+        incident_id: int,
+        verb: str,
+        action: Callable[..., Awaitable[Incident]],
+        *args: Any,
+        **kwargs: Any,
+    ) -> None:
+        try:
+            incident = await action(incident_id, *args, **kwargs)
+        except (IncidentError, NotFound) as exc:
+            self.notify(str(exc), title="not done", severity="error")
             return
-        with self.batch_update():
-            if sources:
-                self.query_one(SourcesTable).show(self._rows)
-            if incidents:
-                self._show_incidents(open_incidents, now)
-        if isinstance(screen, IncidentScreen):
-            current = self._find(screen.incident.id)
-            if current is not None:
-                screen.show(current, now)
+        except Unavailable as exc:
+            self.notify(str(exc), title="not done", severity="error", timeout=10)
+            return
+        self.main.acted_on(incident)
+        if isinstance(self.screen, IncidentScreen) and self.screen.incident.id == incident.id:
+            self.screen.show(incident, self.clock())
+        self.notify(f"incident {incident.id} {verb} by {self.operator}")
 
-    def _source_rows(self, incidents: list[Incident]) -> list[SourceRow]:
-        watches = self.engine.settings.watches
-        history = self.engine.history
-        latest = {w.source: history.latest_for(w.source) for w in watches}
-        trends = {w.source: history.values(w.source, spark_metric(kind_of(w))) for w in watches}
-        return source_rows(watches, incidents, latest, trends)
+    @work(group="actions", exit_on_error=False)
+    async def add_silence(self, matchers: Mapping[str, str], duration: str, reason: str) -> None:
+        try:
+            length = parse_duration(duration)
+            if length <= timedelta(0):
+                raise ValueError("a silence lasts longer than nothing")
+            silence = await self.backend.silence(matchers, duration=length, reason=reason)
+        except (ValueError, IncidentError, Unavailable) as exc:
+            self.notify(str(exc), title="not silenced", severity="error")
+            return
+        self.notify(f"silence #{silence.id} until {silence.ends_at:%H:%M} UTC: {reason}")
+        self._changed(sources=True, incidents=True, at_once=True)
 
-    def _incident_row(self, incident: Incident, now: datetime) -> IncidentRow:
-        # Rows are rebuilt only when their incident or its age text changes: the age ticks
-        # every second for hundreds of rows, and everything else rarely.
-        cached = self._row_cache.get(incident.id)
-        if cached is not None and cached[0] is incident:
-            row = cached[1]
-            if row.cells[5] == format_duration(now - incident.created_at):
-                return row
-        row = incident_row(incident, now)
-        self._row_cache[incident.id] = (incident, row)
-        return row
+    def open_incident(self, incident: Incident) -> None:
+        self.push_screen(IncidentScreen(incident, self.backend.runbook(incident)))
 
-    def _show_incidents(self, incidents: list[Incident], now: datetime) -> None:
-        pool = self.closed if self.state_filter is StateFilter.CLOSED else incidents
-        shown = [
-            self._incident_row(i, now)
-            for i in pool
-            if self.state_filter.admits(i)
-            and self.severity_filter.admits(i)
-            and matches_search(i, self.search_text)
-        ]
-        self.query_one(IncidentList).show(shown, frozenset(self.flashing))
-        title = f"Incidents: {self.state_filter.value}"
-        if self.severity_filter is not SeverityFilter.ALL:
-            title += f", {self.severity_filter.value}"
-        if self.search_text:
-            title += f", matching “{self.search_text}”"
-        title += f"  ({len(shown)})"
-        self.query_one("#incidents-title", Static).update(title)
+    def action_wall(self) -> None:
+        if isinstance(self.screen, WallScreen):
+            self.pop_screen()
+        else:
+            self.push_screen(WallScreen())
 
-    def _tick(self) -> None:
-        """The clock and the ages move on; values come with the engine's own events."""
-        self._render(sources=False, incidents=True)
-
-    def _incidents_view_changed(self) -> None:
-        """A filter or search changed: only the incidents table needs redrawing."""
-        self._render(sources=False, incidents=True)
-
-    # --- which incident an action is about ------------------------------------------------------
-
-    def _find(self, incident_id: int) -> Incident | None:
-        if self.engine is None:
-            return None
-        found = self.engine.incidents.get(incident_id)
-        if found is None:
-            found = next((i for i in self.closed if i.id == incident_id), None)
-        return found
-
-    def selected_incident(self) -> Incident | None:
-        if isinstance(self.screen, IncidentScreen):
-            return self._find(self.screen.incident.id) or self.screen.incident
-        incident_id = self.query_one(IncidentList).selected_id
-        return None if incident_id is None else self._find(incident_id)
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if self.engine is None and action in self.INCIDENT_ACTIONS | {"cycle_state"}:
-            return False  # still starting: nothing to act on yet
-        # Wall mode and dialogs change nothing: incident actions are off there.
-        if action in self.INCIDENT_ACTIONS or action in {"search", "cycle_state", "cycle_severity"}:
-            return isinstance(self.screen, IncidentScreen) or self.screen is self.screen_stack[0]
-        if action == "wall":
-            return isinstance(self.screen, WallScreen) or self.screen is self.screen_stack[0]
-        return True
-
-    @on(IncidentList.Opened)
-    def open_incident(self, event: IncidentList.Opened) -> None:
-        incident = self._find(event.incident_id)
-        if incident is not None:
-            self.push_screen(
-                IncidentScreen(incident, self.clock(), self.runbooks.get(incident.check))
-            )
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(self.main))
 
     def _remember_theme(self, theme: Any) -> None:
         self.settings.theme = theme.name

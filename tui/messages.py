@@ -5,8 +5,9 @@ from __future__ import annotations
 from textual.message import Message
 
 
-class EngineChanged(Message):
-    """Engine state moved on; widgets re-read what they show. Coalesces: one pending at a time."""
+class BackendChanged(Message):
+    """What the backend knows moved on; the screen re-reads what it shows (`take_changes` says
+    what). Coalesces: one pending at a time."""
 
     def can_replace(self, message: Message) -> bool:
-        return isinstance(message, EngineChanged)
+        return isinstance(message, BackendChanged)

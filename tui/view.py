@@ -1,4 +1,4 @@
-"""What the console shows, computed from engine state: plain Python, no Textual.
+"""What the console shows, computed from the backend's read model: plain Python, no Textual.
 
 Keeping the decisions here (a source's status word, the sort order of incidents, the wall's
 tiles) makes them testable without a terminal, and keeps the widgets thin.
@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from onwatch.engine.specs import Watch
+from onwatch.engine.api import SourceView
 from onwatch.incidents import Incident, Mark, Sample, Severity, State
 from onwatch.incidents.rules import NO_DATA_METRIC
 from onwatch.incidents.timefmt import format_duration
@@ -71,10 +71,6 @@ class Summary:
     checks_down: int
     last_poll: datetime | None
     oldest_unacknowledged: timedelta | None
-
-
-def kind_of(watch: Watch) -> str:
-    return watch.kind
 
 
 def sparkline(values: Sequence[float], width: int = 12) -> str:
@@ -142,26 +138,14 @@ def describe_values(kind: str, samples: Mapping[str, Sample]) -> str:
     return ""
 
 
-def spark_metric(kind: str) -> str:
-    return {"http": "latency", "tcp": "connect_time"}.get(kind, "cpu")
-
-
-def source_rows(
-    watches: Sequence[Watch],
-    incidents: Iterable[Incident],
-    latest: Mapping[str, Mapping[str, Sample]],
-    history: Mapping[str, Sequence[float]],
-) -> list[SourceRow]:
+def source_rows(sources: Iterable[SourceView], incidents: Iterable[Incident]) -> list[SourceRow]:
     """One row per watched source, failing sources first, worst first."""
     by_source: dict[str, list[Incident]] = {}
     for incident in incidents:
         by_source.setdefault(incident.source, []).append(incident)
     rows = []
-    for watch in watches:
-        kind = kind_of(watch)
-        mine = by_source.get(watch.source, [])
-        samples = latest.get(watch.source, {})
-        status = status_of(mine, samples)
+    for source in sources:
+        mine = by_source.get(source.name, [])
         worst = min(
             (i for i in mine if i.state.is_active),
             key=lambda i: (-i.severity.rank, i.created_at),
@@ -169,12 +153,12 @@ def source_rows(
         )
         rows.append(
             SourceRow(
-                key=watch.source,
-                name=watch.source,
-                kind=kind,
-                status=status,
-                values=describe_values(kind, samples),
-                spark=sparkline(history.get(watch.source, ())),
+                key=source.name,
+                name=source.name,
+                kind=source.kind,
+                status=status_of(mine, source.samples),
+                values=describe_values(source.kind, source.samples),
+                spark=sparkline(source.trend),
                 failing_title=worst.title if worst is not None else "",
             )
         )

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from onwatch.collectors.specs import HttpCheck, LocalCheck
 from onwatch.engine import Engine, EngineOptions, EngineSettings, Watch
+from onwatch.engine.local_backend import LocalBackend
 from onwatch.engine.notifying import Notifications
 from onwatch.engine.recorder import record
 from onwatch.engine.specs import NotifySettings
@@ -121,15 +122,13 @@ def build_app(store: IncidentStore, tmp_path: Path, **kwargs: object) -> Onwatch
         silences=SilenceStore(tmp_path / "silences.json"),
     )
     seed_history(engine)
-    return OnwatchApp(
+    backend = LocalBackend(
         engine,
         operator="dana",
-        clock=clock,
-        settings_path=tmp_path / "console.json",
         runbooks={"api": "https://wiki.example/runbooks/api"},
-        autostart=False,
-        **kwargs,
+        run_checks=False,
     )
+    return OnwatchApp(backend, clock=clock, settings_path=tmp_path / "console.json", **kwargs)
 
 
 class _Quiet:

@@ -1,51 +1,48 @@
-"""The `?` screen: every key, what it does."""
+"""The `?` screen: every key, what it does, read from the bindings."""
 
 from __future__ import annotations
 
+from onwatch.tui.commands import commands_for, key_of
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-KEYS = (
-    ("↑ ↓", "select an incident"),
+MOVING = (
+    ("↑ ↓ pgup pgdn", "select an incident"),
     ("enter", "open the selected incident"),
-    ("a", "acknowledge: you are on it"),
-    ("e", "escalate: fire the next step of the escalation policy"),
-    ("c", "close (asks first; optional note)"),
-    ("n", "add a note to the timeline"),
-    ("r", "reopen a resolved or closed incident"),
-    ("p", "change the priority (1-5)"),
-    ("s", "silence the selected incident's check, or the selected source (tab to the sources)"),
-    ("/", "search incidents by text"),
-    ("f", "cycle the state filter: open, triggered, acknowledged, resolved, closed"),
-    ("v", "cycle the severity filter: all, critical, warning and worse"),
-    ("w", "wall mode, for a screen across the room (w or esc leaves)"),
-    ("ctrl+p", "command palette: every action, themes"),
-    ("?", "this help"),
-    ("q", "quit"),
+    ("tab", "move between the sources and the incidents"),
 )
+PALETTE = ("ctrl+p", "command palette: every action below, and the themes")
 STATUSES = "✓ OK   ▲ WARN   ✖ CRIT   ▼ DOWN   ? NO DATA   ◌ SILENCED"
 
 
-def help_table() -> Table:
+def help_table(screen: Screen[object]) -> Table:
+    """The keys of `screen` (and the app's), from their bindings."""
     table = Table(title="onwatch keys", title_style="bold", expand=True, show_edge=False)
     table.add_column("key", style="bold", no_wrap=True)
     table.add_column("action")
-    for key, action in KEYS:
+    for key, action in MOVING:
         table.add_row(key, action)
+    for command in commands_for(screen):
+        table.add_row(key_of(screen.app, command.binding), command.title)
+    table.add_row(*PALETTE)
     return table
 
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
 
+    def __init__(self, about: Screen[object]) -> None:
+        super().__init__()
+        self.about = about
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog help"):
-            yield Static(help_table())
+            yield Static(help_table(self.about))
             yield Static(
                 Text.assemble("\nStatuses read as words and symbols: ", (STATUSES, "bold"))
             )

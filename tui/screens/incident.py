@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 from onwatch.incidents import Incident
 from onwatch.incidents.timefmt import format_duration
+from onwatch.tui.messages import BackendChanged
+from onwatch.tui.screens.acting import ActingScreen
 from onwatch.tui.view import SEVERITY_LABELS, STATE_LABELS
 from rich.table import Table
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Static
+
+CLOCK_SECONDS = 1.0
 
 
 def _local(at: datetime | None) -> str:
@@ -69,13 +74,16 @@ def timeline_table(incident: Incident) -> Table:
     return table
 
 
-class IncidentScreen(Screen[None]):
-    BINDINGS = [Binding("escape,backspace", "app.pop_screen", "Back")]
+class IncidentScreen(ActingScreen):
+    """The incident keys act on the incident shown; it follows the backend's changes."""
 
-    def __init__(self, incident: Incident, now: datetime, runbook: str | None) -> None:
+    BINDINGS: ClassVar = [
+        Binding("escape,backspace", "app.pop_screen", "Back", tooltip="Back to the list", id="back")
+    ]
+
+    def __init__(self, incident: Incident, runbook: str | None = None) -> None:
         super().__init__()
         self.incident = incident
-        self.now = now
         self.runbook = runbook
 
     def compose(self) -> ComposeResult:
@@ -87,11 +95,19 @@ class IncidentScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.show(self.incident, self.now)
+        self.show(self.incident, self.console.clock())
+        self.set_interval(CLOCK_SECONDS, self._follow)
+
+    @on(BackendChanged)
+    def _follow(self) -> None:
+        current = self.console.backend.incident(self.incident.id)
+        self.show(current or self.incident, self.console.clock())
+
+    def selected_incident(self) -> Incident | None:
+        return self.console.backend.incident(self.incident.id) or self.incident
 
     def show(self, incident: Incident, now: datetime) -> None:
         self.incident = incident
-        self.now = now
         headline = Text(f"#{incident.id}  ", style="bold")
         headline.append(incident.title, style="bold")
         self.query_one("#headline", Static).update(headline)

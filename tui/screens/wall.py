@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from onwatch.incidents import Severity
-from onwatch.tui.view import SourceRow, Summary
+from onwatch.tui.messages import BackendChanged
+from onwatch.tui.view import SourceRow, Summary, source_rows, summarize
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Digits, Static
 
+if TYPE_CHECKING:
+    from onwatch.tui.app import OnwatchApp
+
 PAGE_SECONDS = 5.0
+CLOCK_SECONDS = 1.0
 TILE_WIDTH = 24
 TILE_HEIGHT = 5
 MAX_TILE_HEIGHT = 15
@@ -58,6 +65,25 @@ class WallScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.set_interval(PAGE_SECONDS, self.next_page)
+        self.set_interval(CLOCK_SECONDS, self.refresh_view)
+        self.call_after_refresh(self.refresh_view, sources=True)
+
+    @on(BackendChanged)
+    def _backend_changed(self) -> None:
+        app: OnwatchApp = self.app  # type: ignore[assignment]
+        app.take_changes()
+        self.refresh_view(sources=True)
+
+    def refresh_view(self, *, sources: bool = False) -> None:
+        """Show what the backend knows now; the tiles are rebuilt only when something changed
+        (the clock and the ages move on every second)."""
+        app: OnwatchApp = self.app  # type: ignore[assignment]
+        backend = app.backend
+        now = app.clock()
+        incidents = list(backend.incidents())
+        rows = source_rows(backend.sources(), incidents) if sources else self.rows
+        summary = summarize(incidents, (r.status for r in rows), backend.last_poll, now)
+        self.show(rows, summary, now)
 
     def capacity(self) -> int:
         grid = self.query_one("#wall-tiles", Grid)

@@ -1,0 +1,172 @@
+"""The console backend: everything a screen may read and do, as plain data.
+
+A console holds one `ConsoleBackend` and nothing else of onwatch's machinery. The in-process
+implementation wraps an engine (`engine.local_backend`); a network client can implement the same
+methods over HTTP. Reads are cheap and come from memory; actions are coroutines that return the
+incident as it now is, and raise:
+
+- `incidents.IncidentError` (`TransitionError`, `InvalidInput`) when the action is not allowed;
+- `NotFound` when there is no such incident;
+- `Unavailable` when it could not be carried out (the store refused the write, the server is
+  out of reach): nothing changed, and the message says why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from onwatch.incidents import Event, Incident, Priority, Sample
+from onwatch.incidents.silences import Silence
+
+__all__ = [
+    "BackendEvent",
+    "ConsoleBackend",
+    "IncidentUpdate",
+    "IncidentsReplaced",
+    "Listener",
+    "NotFound",
+    "SamplesUpdate",
+    "SourceView",
+    "StatusUpdate",
+    "Unavailable",
+    "headline_metric",
+]
+
+
+class NotFound(LookupError):
+    """No incident (or silence) with that id."""
+
+
+class Unavailable(Exception):
+    """An action could not be carried out; nothing changed. The message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceView:
+    """One watched source: its latest sample of every metric and the trend of its headline."""
+
+    name: str
+    kind: str
+    """host, http, tcp, agent or prometheus."""
+    samples: Mapping[str, Sample] = field(default_factory=dict)
+    trend: tuple[float, ...] = ()
+    """Recent values of `headline_metric(kind)`, oldest first."""
+
+
+def headline_metric(kind: str) -> str:
+    """The metric a source's sparkline follows."""
+    return {"http": "latency", "tcp": "connect_time"}.get(kind, "cpu")
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentUpdate:
+    """An incident changed; `event` says how (opened, acknowledged, escalated, ...)."""
+
+    incident: Incident
+    event: Event
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentsReplaced:
+    """The set of unclosed incidents was read anew (another process changed the store)."""
+
+    incidents: tuple[Incident, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SamplesUpdate:
+    """New samples of one source arrived."""
+
+    source: str
+    samples: tuple[Sample, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StatusUpdate:
+    """A line of status for the operator appeared (`text`) or went away (None)."""
+
+    key: str
+    text: str | None
+
+
+BackendEvent = IncidentUpdate | IncidentsReplaced | SamplesUpdate | StatusUpdate
+Listener = Callable[[BackendEvent], None]
+
+
+class ConsoleBackend(Protocol):
+    """What the console reads and does. Listeners are called on the console's event loop."""
+
+    @property
+    def operator(self) -> str:
+        """Who the timeline names for this console's actions."""
+        ...
+
+    @property
+    def ready(self) -> bool:
+        """False until `start` has loaded the incidents: until then there is nothing to act on."""
+        ...
+
+    @property
+    def last_poll(self) -> datetime | None:
+        """When a check last reported."""
+        ...
+
+    async def start(self) -> None:
+        """Load what is open, then start following changes (and running checks, where this
+        backend runs them)."""
+        ...
+
+    async def stop(self) -> None: ...
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Call `listener` with every change; returns the function that unsubscribes."""
+        ...
+
+    # --- the read model ------------------------------------------------------------------------
+
+    def incidents(self) -> Sequence[Incident]:
+        """Every unclosed incident, as last seen."""
+        ...
+
+    def incident(self, incident_id: int) -> Incident | None:
+        """An unclosed incident by id, as last seen."""
+        ...
+
+    def sources(self) -> Sequence[SourceView]:
+        """Every watched source, in configuration order."""
+        ...
+
+    def statuses(self) -> Sequence[str]:
+        """Lines the operator should know ("desktop notifications unavailable: ...")."""
+        ...
+
+    def runbook(self, incident: Incident) -> str | None: ...
+
+    async def closed_incidents(self, limit: int) -> list[Incident]:
+        """Up to `limit` closed incidents, most recently closed first."""
+        ...
+
+    # --- actions -------------------------------------------------------------------------------
+
+    async def acknowledge(self, incident_id: int, *, note: str = "") -> Incident: ...
+
+    async def escalate(self, incident_id: int, *, note: str = "") -> Incident: ...
+
+    async def close(self, incident_id: int, *, note: str = "") -> Incident: ...
+
+    async def reopen(self, incident_id: int, *, note: str = "") -> Incident: ...
+
+    async def note(self, incident_id: int, text: str) -> Incident: ...
+
+    async def set_priority(
+        self, incident_id: int, priority: Priority, *, note: str = ""
+    ) -> Incident: ...
+
+    async def silence(
+        self, matchers: Mapping[str, str], *, duration: timedelta, reason: str
+    ) -> Silence:
+        """Mute incidents matching `matchers` from now for `duration`."""
+        ...

@@ -1,0 +1,211 @@
+"""The console backend in-process: an engine in this process, behind `engine.api`."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import TypeVar
+
+from onwatch.engine import api
+from onwatch.engine.core import Engine
+from onwatch.engine.events import (
+    CheckRan,
+    EngineEvent,
+    IncidentChanged,
+    IncidentsReloaded,
+    StatusChanged,
+)
+from onwatch.incidents import Change, Incident, Priority
+from onwatch.incidents.silences import Silence
+from onwatch.store import NotFound, SilenceNotFound, StoreError
+
+T = TypeVar("T")
+
+
+class LocalBackend:
+    """Wraps an engine, or a function that builds one.
+
+    A builder runs in a thread when `start` is called, so a console can draw its first frame
+    before the engine's imports and connections are ready. With `run_checks=False` the backend
+    loads and acts on the store but schedules no check (snapshots, tests).
+    """
+
+    def __init__(
+        self,
+        engine: Engine | Callable[[], Engine],
+        *,
+        operator: str,
+        runbooks: Mapping[str, str] | None = None,
+        run_checks: bool = True,
+    ) -> None:
+        self._factory = None if isinstance(engine, Engine) else engine
+        self.engine: Engine | None = engine if isinstance(engine, Engine) else None
+        self._operator = operator
+        self._runbooks = dict(runbooks or {})
+        self._run_checks = run_checks
+        self._listeners: list[api.Listener] = []
+        self._unsubscribe: Callable[[], None] | None = None
+        self._loaded = False
+        self._started = False
+
+    @property
+    def operator(self) -> str:
+        return self._operator
+
+    @property
+    def ready(self) -> bool:
+        return self._loaded
+
+    @property
+    def last_poll(self) -> datetime | None:
+        return None if self.engine is None else self.engine.last_poll
+
+    # --- life cycle ----------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        if self.engine is None:
+            assert self._factory is not None
+            self.engine = await asyncio.to_thread(self._factory)
+        engine = self.engine
+        self._unsubscribe = engine.subscribe(self._forward)
+        # Incidents first: what is already open matters more than the checks starting up.
+        await engine.reload()
+        self._loaded = True
+        if self._run_checks:
+            await engine.start()
+            self._started = True
+
+    async def stop(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        if self._started and self.engine is not None:
+            self._started = False
+            await self.engine.stop()
+
+    def subscribe(self, listener: api.Listener) -> Callable[[], None]:
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    def _forward(self, event: EngineEvent) -> None:
+        translated = _translate(event)
+        for listener in list(self._listeners):
+            listener(translated)
+
+    # --- the read model ------------------------------------------------------------------------
+
+    def incidents(self) -> Sequence[Incident]:
+        return [] if self.engine is None else list(self.engine.incidents.values())
+
+    def incident(self, incident_id: int) -> Incident | None:
+        return None if self.engine is None else self.engine.incidents.get(incident_id)
+
+    def sources(self) -> Sequence[api.SourceView]:
+        if self.engine is None:
+            return []
+        history = self.engine.history
+        views: dict[str, api.SourceView] = {}
+        for watch in self.engine.settings.watches:
+            if watch.source in views:
+                continue  # several checks of one source share its row
+            metric = api.headline_metric(watch.kind)
+            views[watch.source] = api.SourceView(
+                name=watch.source,
+                kind=watch.kind,
+                samples=history.latest_for(watch.source),
+                trend=tuple(history.values(watch.source, metric)),
+            )
+        return list(views.values())
+
+    def statuses(self) -> Sequence[str]:
+        return [] if self.engine is None else list(self.engine.status.values())
+
+    def runbook(self, incident: Incident) -> str | None:
+        return self._runbooks.get(incident.check)
+
+    async def closed_incidents(self, limit: int) -> list[Incident]:
+        engine = self._engine()
+
+        def newest_closed() -> list[Incident]:
+            found = []
+            for incident in engine.store.archived():
+                found.append(incident)
+                if len(found) >= limit:
+                    break
+            found.sort(key=lambda i: i.closed_at or i.created_at, reverse=True)
+            return found
+
+        return await _guarded(asyncio.to_thread(newest_closed))
+
+    # --- actions -------------------------------------------------------------------------------
+
+    async def acknowledge(self, incident_id: int, *, note: str = "") -> Incident:
+        ops = self._engine().operations
+        return await self._act(ops.acknowledge, incident_id, by=self.operator, note=note)
+
+    async def escalate(self, incident_id: int, *, note: str = "") -> Incident:
+        ops = self._engine().operations
+        return await self._act(ops.escalate, incident_id, by=self.operator, note=note)
+
+    async def close(self, incident_id: int, *, note: str = "") -> Incident:
+        ops = self._engine().operations
+        return await self._act(ops.close, incident_id, by=self.operator, note=note)
+
+    async def reopen(self, incident_id: int, *, note: str = "") -> Incident:
+        ops = self._engine().operations
+        return await self._act(ops.reopen, incident_id, by=self.operator, note=note)
+
+    async def note(self, incident_id: int, text: str) -> Incident:
+        ops = self._engine().operations
+        return await self._act(ops.note, incident_id, text, by=self.operator)
+
+    async def set_priority(
+        self, incident_id: int, priority: Priority, *, note: str = ""
+    ) -> Incident:
+        ops = self._engine().operations
+        return await self._act(ops.set_priority, incident_id, priority, by=self.operator, note=note)
+
+    async def silence(
+        self, matchers: Mapping[str, str], *, duration: timedelta, reason: str
+    ) -> Silence:
+        engine = self._engine()
+        return await _guarded(
+            engine.silence(dict(matchers), duration=duration, reason=reason, by=self.operator)
+        )
+
+    async def _act(
+        self, method: Callable[..., Change], *args: object, **kwargs: object
+    ) -> Incident:
+        engine = self._engine()
+        change = await _guarded(asyncio.to_thread(method, *args, **kwargs))
+        engine.publish_change(change)
+        return change.incident
+
+    def _engine(self) -> Engine:
+        if self.engine is None:
+            raise api.Unavailable("onwatch is still starting")
+        return self.engine
+
+
+async def _guarded(work: Awaitable[T]) -> T:
+    """The store's failures in the backend's terms: the console knows nothing of the store."""
+    try:
+        return await work
+    except (NotFound, SilenceNotFound) as exc:
+        raise api.NotFound(str(exc)) from exc
+    except (StoreError, OSError) as exc:
+        raise api.Unavailable(f"could not save: {exc}") from exc
+
+
+def _translate(event: EngineEvent) -> api.BackendEvent:
+    match event:
+        case IncidentChanged(change=change):
+            return api.IncidentUpdate(change.incident, change.event)
+        case IncidentsReloaded(incidents=incidents):
+            return api.IncidentsReplaced(incidents)
+        case CheckRan(source=source, samples=samples):
+            return api.SamplesUpdate(source, samples)
+        case StatusChanged(key=key, text=text):
+            return api.StatusUpdate(key, text)
+    raise TypeError(f"unknown engine event {type(event).__name__}")

@@ -1,0 +1,217 @@
+"""The main screen: the header line, the sources, the open incidents, filters and search."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar
+
+from onwatch.engine.api import Unavailable
+from onwatch.incidents import Incident, State
+from onwatch.incidents.timefmt import format_duration
+from onwatch.tui.messages import BackendChanged
+from onwatch.tui.screens.acting import ActingScreen
+from onwatch.tui.screens.dialogs import TextDialog
+from onwatch.tui.view import (
+    IncidentRow,
+    SeverityFilter,
+    SourceRow,
+    StateFilter,
+    incident_row,
+    matches_search,
+    source_rows,
+    summarize,
+)
+from onwatch.tui.widgets.incident_list import IncidentList, header_text
+from onwatch.tui.widgets.status_bar import StatusBar
+from onwatch.tui.widgets.tables import SourcesTable
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Footer, Static
+
+CLOCK_SECONDS = 1.0
+FLASH_SECONDS = 2.0
+CLOSED_PAGE = 500
+"""Closed incidents shown at most under the `closed` filter, newest first."""
+
+
+class MainScreen(ActingScreen):
+    BINDINGS: ClassVar = [
+        Binding("slash", "search", "Search", tooltip="Filter incidents by text in title, source, check or id", id="search"),
+        Binding("f", "cycle_state", "Filter", tooltip="Cycle the state filter: open, triggered, acknowledged, resolved, closed", id="filter-state"),
+        Binding("v", "cycle_severity", "Severity", show=False, tooltip="Cycle the severity filter: all, critical, warning and worse", id="filter-severity"),
+        Binding("w", "app.wall", "Wall", tooltip="Wall mode: big tiles for a screen across the room", id="wall"),
+    ]  # fmt: skip
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.state_filter = StateFilter.OPEN
+        self.severity_filter = SeverityFilter.ALL
+        self.search_text = ""
+        self.closed: list[Incident] = []
+        self.flashing: dict[str, datetime] = {}
+        self.rows: list[SourceRow] = []
+        self._row_cache: dict[int, tuple[Incident, IncidentRow]] = {}
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar(id="status")
+        with Vertical(id="main"):
+            yield Static("Sources", classes="section-title", id="sources-title")
+            yield SourcesTable(id="sources")
+            yield Static("Incidents", classes="section-title", id="incidents-title")
+            yield Static(header_text(), id="incidents-header")
+            yield IncidentList(id="incidents")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one(IncidentList).focus()
+        self.set_interval(CLOCK_SECONDS, self._tick)
+        self.render_view(sources=True, incidents=True)
+
+    def on_screen_resume(self) -> None:
+        # Nothing here was kept up to date while another screen was on top.
+        self.render_view(sources=True, incidents=True)
+
+    @on(BackendChanged)
+    def _backend_changed(self) -> None:
+        sources, incidents = self.console.take_changes()
+        self.render_view(sources=sources, incidents=incidents)
+
+    def _tick(self) -> None:
+        """The clock and the ages move on; values come with the backend's own events."""
+        if self.is_current:
+            self.render_view(sources=False, incidents=True)
+
+    def flash(self, incident_id: int) -> None:
+        self.flashing[str(incident_id)] = self.console.clock()
+        self.set_timer(FLASH_SECONDS, self._tick)
+
+    # --- drawing -------------------------------------------------------------------------------
+
+    def render_view(self, *, sources: bool, incidents: bool) -> None:
+        if not self.is_mounted:
+            return
+        backend = self.console.backend
+        now = self.console.clock()
+        status_bar = self.query_one(StatusBar)
+        if not backend.ready:
+            status_bar.starting(backend.operator, now)
+            return
+        self.flashing = {
+            k: at for k, at in self.flashing.items() if (now - at).total_seconds() < FLASH_SECONDS
+        }
+        open_incidents = list(backend.incidents())
+        if sources or not self.rows:
+            self.rows = source_rows(backend.sources(), open_incidents)
+        summary = summarize(open_incidents, (r.status for r in self.rows), backend.last_poll, now)
+        status_bar.show(summary, backend.operator, now, list(backend.statuses()))
+        with self.app.batch_update():
+            if sources:
+                self.query_one(SourcesTable).show(self.rows)
+            if incidents:
+                self._show_incidents(open_incidents, now)
+
+    def _incident_row(self, incident: Incident, now: datetime) -> IncidentRow:
+        # Rows are rebuilt only when their incident or its age text changes: the age ticks
+        # every second for hundreds of rows, and everything else rarely.
+        cached = self._row_cache.get(incident.id)
+        if cached is not None and cached[0] is incident:
+            row = cached[1]
+            if row.cells[5] == format_duration(now - incident.created_at):
+                return row
+        row = incident_row(incident, now)
+        self._row_cache[incident.id] = (incident, row)
+        return row
+
+    def _show_incidents(self, incidents: list[Incident], now: datetime) -> None:
+        pool = self.closed if self.state_filter is StateFilter.CLOSED else incidents
+        shown = [
+            self._incident_row(i, now)
+            for i in pool
+            if self.state_filter.admits(i)
+            and self.severity_filter.admits(i)
+            and matches_search(i, self.search_text)
+        ]
+        self.query_one(IncidentList).show(shown, frozenset(self.flashing))
+        title = f"Incidents: {self.state_filter.value}"
+        if self.severity_filter is not SeverityFilter.ALL:
+            title += f", {self.severity_filter.value}"
+        if self.search_text:
+            title += f", matching “{self.search_text}”"
+        title += f"  ({len(shown)})"
+        self.query_one("#incidents-title", Static).update(title)
+
+    def _incidents_view_changed(self) -> None:
+        self.render_view(sources=False, incidents=True)
+
+    # --- which incident an action is about ------------------------------------------------------
+
+    def find(self, incident_id: int) -> Incident | None:
+        found = self.console.backend.incident(incident_id)
+        if found is None:
+            found = next((i for i in self.closed if i.id == incident_id), None)
+        return found
+
+    def selected_incident(self) -> Incident | None:
+        incident_id = self.query_one(IncidentList).selected_id
+        return None if incident_id is None else self.find(incident_id)
+
+    def silence_target(self) -> dict[str, str] | None:
+        sources = self.query_one(SourcesTable)
+        if sources.has_focus:
+            source = sources.selected_key
+            return None if source is None else {"source": source}
+        return super().silence_target()
+
+    def acted_on(self, incident: Incident) -> None:
+        """An action changed `incident`: keep the closed list in step with it."""
+        if incident.state is State.CLOSED or self.state_filter is StateFilter.CLOSED:
+            others = [i for i in self.closed if i.id != incident.id]
+            self.closed = [incident, *others] if incident.state is State.CLOSED else others
+        self.render_view(sources=False, incidents=True)
+
+    @on(IncidentList.Opened)
+    def open_incident(self, event: IncidentList.Opened) -> None:
+        incident = self.find(event.incident_id)
+        if incident is not None:
+            self.console.open_incident(incident)
+
+    # --- filters and search --------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        def searched(text: str | None) -> None:
+            if text is not None:
+                self.search_text = text.strip()
+                self._incidents_view_changed()
+
+        dialog = TextDialog(
+            "Search incidents",
+            value=self.search_text,
+            placeholder="text in title, source, check or id; empty clears",
+        )
+        self.app.push_screen(dialog, searched)
+
+    def action_cycle_state(self) -> None:
+        self.state_filter = self.state_filter.next()
+        if self.state_filter is StateFilter.CLOSED:
+            self.load_closed()
+        self._incidents_view_changed()
+
+    def action_cycle_severity(self) -> None:
+        self.severity_filter = self.severity_filter.next()
+        self._incidents_view_changed()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cycle_state" and not self.console.backend.ready:
+            return False
+        return super().check_action(action, parameters)
+
+    @work(exclusive=True, group="history", exit_on_error=False)
+    async def load_closed(self) -> None:
+        try:
+            self.closed = await self.console.backend.closed_incidents(CLOSED_PAGE)
+        except Unavailable as exc:
+            self.notify(str(exc), title="closed incidents not loaded", severity="error")
+            return
+        self._incidents_view_changed()
