@@ -1,21 +1,28 @@
-# `make run` starts the console; `make test` runs the whole suite. Both build .venv on first use.
+# `make run` starts the console; `make test` runs the whole suite. Both build .venv on first use,
+# from lock files of exact versions with hashes (`make upgrade` refreshes them).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 ARGS ?=
+LOCK := requirements.lock
+TEST_LOCK := requirements-test.lock
+COMPILE = $(BIN)/uv pip compile pyproject.toml --upgrade --generate-hashes --python-version 3.11 \
+	--custom-compile-command "make upgrade" --quiet
 
-.PHONY: run test lint format bench clean
+.PHONY: run test lint format bench upgrade clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.run-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+$(VENV)/.run-installed: pyproject.toml $(LOCK) | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.test-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+$(VENV)/.test-installed: pyproject.toml $(TEST_LOCK) | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(TEST_LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@ $(VENV)/.run-installed
 
 run: $(VENV)/.run-installed
@@ -35,6 +42,12 @@ format: $(VENV)/.test-installed
 
 bench: $(VENV)/.test-installed
 	$(BIN)/python -m bench $(ARGS)
+
+# The newest versions pyproject.toml allows, written to the lock files; review, test, commit.
+upgrade: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet uv
+	$(COMPILE) -o $(LOCK)
+	$(COMPILE) --extra test -o $(TEST_LOCK)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -41,3 +41,33 @@ def test_every_module_of_every_package_is_in_the_wheel(wheel: zipfile.ZipFile) -
                 expected.add((prefix / module.relative_to(ROOT / folder)).as_posix())
     # A subpackage missing from pyproject's list would be left out of the wheel silently.
     assert expected <= set(wheel.namelist())
+
+
+def _pinned(lock: Path) -> dict[str, str]:
+    pins = {}
+    for line in lock.read_text().splitlines():
+        if "==" in line and not line.startswith((" ", "#")):
+            name, version = line.split(" ")[0].split("==")
+            pins[_normal(name)] = version
+    return pins
+
+
+def _normal(requirement: str) -> str:
+    name = requirement.split(";")[0]
+    for mark in "<>=![ ":
+        name = name.split(mark)[0]
+    return name.strip().lower().replace("_", "-")
+
+
+@pytest.mark.parametrize(
+    ("lock", "groups"),
+    [("requirements.lock", ()), ("requirements-test.lock", ("test",))],
+)
+def test_every_dependency_is_pinned_in_the_lock_files(lock: str, groups: tuple[str, ...]) -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = list(project["dependencies"])
+    for group in groups:
+        wanted += project["optional-dependencies"][group]
+    pins = _pinned(ROOT / lock)
+    missing = [r for r in wanted if _normal(r) not in pins]
+    assert not missing, f"not in {lock} (run make upgrade): {missing}"
