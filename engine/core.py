@@ -18,16 +18,17 @@ from onwatch.engine.events import (
     StatusChanged,
     Subscriber,
 )
+from onwatch.engine.following import StoreFollower, newer
 from onwatch.engine.history import History
 from onwatch.engine.notifying import Notifications
 from onwatch.engine.operations import Operations
+from onwatch.engine.periodic import run_every
 from onwatch.engine.scheduler import Collector, Scheduler, run_all_once
 from onwatch.engine.specs import EngineSettings, Watch
 from onwatch.engine.writer import Writer
-from onwatch.incidents import Change, Evaluator, Incident, Sample, Threshold
+from onwatch.incidents import Change, Evaluator, Incident, Sample
 from onwatch.incidents.silences import Silence
 from onwatch.store import IncidentStore
-from onwatch.store.storage import Revision
 
 if TYPE_CHECKING:
     from onwatch.store.silence_store import SilenceStore
@@ -44,14 +45,6 @@ TICK_SECONDS = 1.0
 STORE_POLL_SECONDS = 1.0
 
 BuildCollector = Callable[[Watch], Collector]
-
-
-def rule_for(watch: Watch, metric: str) -> Threshold | None:
-    """`disk:/var` falls back to the `disk` rule: one rule covers every mount."""
-    rule = watch.rules.get(metric)
-    if rule is None and ":" in metric:
-        rule = watch.rules.get(metric.split(":", 1)[0])
-    return rule
 
 
 @dataclass
@@ -99,10 +92,9 @@ class Engine:
         self._writer = Writer(store, self._on_changes, self._on_store_error)
         self._scheduler = Scheduler(clock, self._on_result, self.options.max_in_flight)
         self._tasks: list[asyncio.Task[Any]] = []
-        self._seen_revision: Revision | None = None
+        self._follower = StoreFollower(store)
         self._prepared = False
         self._loaded = False
-        self._failing: set[str] = set()
 
     # --- subscribers ---------------------------------------------------------------------------
 
@@ -166,9 +158,12 @@ class Engine:
         if not schedule:
             return
         self._tasks += [
-            asyncio.create_task(self._every(self.options.tick_seconds, self.tick), name="tick"),
             asyncio.create_task(
-                self._every(self.options.store_poll_seconds, self.poll_store), name="store poll"
+                run_every(self.options.tick_seconds, self.tick, self.set_status), name="tick"
+            ),
+            asyncio.create_task(
+                run_every(self.options.store_poll_seconds, self.poll_store, self.set_status),
+                name="store poll",
             ),
         ]
         for extra in self.options.extra_tasks:
@@ -258,25 +253,6 @@ class Engine:
             await self._close_client()
         return changes
 
-    async def _every(self, seconds: float, job: Callable[[], Any]) -> None:
-        name = getattr(job, "__name__", str(job))
-        while True:
-            await asyncio.sleep(seconds)
-            try:
-                result = job()
-                if asyncio.iscoroutine(result):
-                    await result
-            except Exception as exc:
-                if name not in self._failing:
-                    # Once per failure streak: a broken file must not flood the log every second.
-                    self._failing.add(name)
-                    log.exception("%s failed", name)
-                    self.set_status(name, f"{name.replace('_', ' ')} failing: {exc}")
-            else:
-                if name in self._failing:
-                    self._failing.discard(name)
-                    self.set_status(name, None)
-
     # --- the data flow -------------------------------------------------------------------------
 
     def _on_result(
@@ -287,7 +263,7 @@ class Engine:
         self.history.add(samples)
         decisions = []
         for sample in samples:
-            decisions.extend(self.evaluator.evaluate(sample, rule_for(watch, sample.metric)))
+            decisions.extend(self.evaluator.evaluate(sample, watch.rule_for(sample.metric)))
         self._writer.submit_decisions(decisions)
         loop_now = asyncio.get_running_loop().time()
         self.bus.publish(
@@ -321,7 +297,7 @@ class Engine:
 
     def _track(self, incident: Incident) -> None:
         if incident.is_open:
-            self.incidents[incident.id] = _newer(self.incidents.get(incident.id), incident)
+            self.incidents[incident.id] = newer(self.incidents.get(incident.id), incident)
         else:
             self.incidents.pop(incident.id, None)
 
@@ -339,17 +315,16 @@ class Engine:
 
     async def reload(self) -> None:
         """Re-read the unclosed incidents (another process may have changed them)."""
-        self.store.own_writes.clear()
-        revision = self.store.revision()
+        revision = self._follower.reading()
         unclosed = await asyncio.to_thread(self.store.unclosed)
-        self._seen_revision = revision
+        self._follower.read(revision)
         if not self._loaded:
             # What the store held when this process started was announced by an earlier run
             # (or deliberately not): only what happens from now on notifies.
             self._loaded = True
             self.pager.already_told(unclosed)
         current = self.incidents
-        self.incidents = {i.id: _newer(current.get(i.id), i) for i in unclosed}
+        self.incidents = {i.id: newer(current.get(i.id), i) for i in unclosed}
         now = self.clock()
         for incident in self.incidents.values():
             self.notifications.observe(incident, now)
@@ -367,19 +342,7 @@ class Engine:
 
     async def poll_store(self) -> None:
         await self.load_silences()
-        current = self.store.revision()
-        if current == self._seen_revision:
-            return
-        # Follow the chain of our own writes; any gap in it is another process's write.
-        seen = self._seen_revision
-        while self.store.own_writes and seen != current:
-            before, after = self.store.own_writes.popleft()
-            if before != seen:
-                break
-            seen = after
-        if seen == current:
-            self._seen_revision = current
-        else:
+        if self._follower.written_elsewhere():
             await self.reload()
 
     # --- operator actions, off the event loop ----------------------------------------------------
@@ -395,26 +358,6 @@ class Engine:
         self.tick()
         return silence
 
-    async def act(self, action: str, incident_id: int, *args: Any, **kwargs: Any) -> Change:
-        """Run an operations-API call (acknowledge, escalate, ...) in a thread; publish the change."""
-        method = getattr(self.operations, action)
-        change: Change = await asyncio.to_thread(method, incident_id, *args, **kwargs)
-        self.publish_change(change)
-        return change
-
     def publish_change(self, change: Change) -> None:
         """An operator's action was written: track it, notify about it, tell the subscribers."""
         self._on_changes([change])
-
-
-def _newer(held: Incident | None, incoming: Incident) -> Incident:
-    """The later of two versions of one incident.
-
-    Writes land from several threads and processes, so an older copy can arrive after a newer
-    one; every change grows the timeline or the count, so the longer history is the newer.
-    """
-    if held is None:
-        return incoming
-    if (len(incoming.timeline), incoming.count) < (len(held.timeline), held.count):
-        return held
-    return incoming

@@ -42,6 +42,13 @@ class Watch:
     def source(self) -> str:
         return self.probe.source
 
+    def rule_for(self, metric: str) -> Threshold | None:
+        """`disk:/var` falls back to the `disk` rule: one rule covers every mount."""
+        rule = self.rules.get(metric)
+        if rule is None and ":" in metric:
+            rule = self.rules.get(metric.split(":", 1)[0])
+        return rule
+
 
 @dataclass(frozen=True, slots=True)
 class NotifySettings:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from onwatch.collectors.specs import HttpCheck
 from onwatch.engine import Engine, EngineOptions, EngineSettings, Watch, utc_now
+from onwatch.engine.local_backend import LocalBackend
 from onwatch.engine.notifying import Notifications
 from onwatch.engine.specs import NotifySettings
 from onwatch.incidents import Sample, Threshold
@@ -71,3 +72,8 @@ async def wait_for(condition: Callable[[], bool], within: float = 10) -> None:
         if loop.time() > deadline:
             raise AssertionError("condition not met in time")
         await asyncio.sleep(0.01)
+
+
+def console(engine: Engine, operator: str = "dana") -> LocalBackend:
+    """The console's way in: the in-process backend over a running (or never started) engine."""
+    return LocalBackend(engine, operator=operator, run_checks=False)

@@ -7,7 +7,7 @@ from onwatch.engine.operations import Operations
 from onwatch.incidents import Event, State
 from onwatch.store import IncidentStore
 
-from tests.engine.conftest import Scripted, make_engine, wait_for, watch
+from tests.engine.conftest import Scripted, console, make_engine, wait_for, watch
 
 
 async def test_run_once_records_a_failing_check_as_an_incident(store: IncidentStore) -> None:
@@ -92,15 +92,16 @@ async def test_an_incident_left_open_by_an_earlier_run_resolves_on_recovery(
     assert [c.event for c in changes] == [Event.RESOLVED]
 
 
-async def test_act_publishes_the_change(store: IncidentStore) -> None:
+async def test_a_console_action_publishes_the_change(store: IncidentStore) -> None:
     api = Scripted(watch("api"), lambda: "connection refused")
     engine = make_engine(store, {"api": api})
     await engine.run_once()
     seen: list[IncidentChanged] = []
     engine.subscribe(lambda e: seen.append(e) if isinstance(e, IncidentChanged) else None)
-    change = await engine.act("acknowledge", 1, note="on it")
-    assert change.incident.state is State.ACKNOWLEDGED
+    incident = await console(engine).acknowledge(1, note="on it")
+    assert incident.state is State.ACKNOWLEDGED
     assert seen[-1].change.event is Event.ACKNOWLEDGED
+    assert store.get(1).timeline[-1].note == "on it"
 
 
 async def test_stop_lets_pending_writes_land(store: IncidentStore) -> None:

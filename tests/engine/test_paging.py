@@ -19,7 +19,7 @@ from onwatch.incidents.escalation import EscalationPolicy, Step
 from onwatch.notify import Channel, DesktopNotifier
 from onwatch.store import IncidentStore, SilenceStore
 
-from tests.engine.conftest import Scripted, watch
+from tests.engine.conftest import Scripted, console, watch
 from tests.support.desktop import NotificationDaemon
 from tests.support.receiver import Receiver
 
@@ -151,7 +151,7 @@ async def test_steps_escalate_on_time_and_acknowledging_stops_them(
         await step(engine)
         assert len(receiver.on("teamLead")) == 1
         assert engine.store.get(1).escalation_level == 1
-        await engine.act("acknowledge", 1)
+        await console(engine).acknowledge(1)
         clock.advance(hours=2)
         await step(engine)
     assert receiver.on("ITSupport") == []
@@ -171,7 +171,7 @@ async def test_manual_escalate_fires_the_next_step_at_once(
     async with running(engine):
         await engine.run_checks()
         await step(engine)
-        await engine.act("escalate", 1)
+        await console(engine).escalate(1)
         await engine.settle()
     assert len(receiver.on("teamLead")) == 1
     last = engine.store.get(1).timeline
@@ -231,7 +231,7 @@ async def test_an_acknowledgement_that_times_out_pages_again(
     async with running(engine):
         await engine.run_checks()
         await step(engine)
-        await engine.act("acknowledge", 1)
+        await console(engine).acknowledge(1)
         clock.advance(hours=2)
         await step(engine)
     incident = engine.store.get(1)
