@@ -23,6 +23,7 @@ from onwatch.engine.history import History
 from onwatch.engine.notifying import Notifications
 from onwatch.engine.operations import Operations
 from onwatch.engine.periodic import run_every
+from onwatch.engine.probes import BuildCollector, Probes
 from onwatch.engine.scheduler import Collector, Scheduler, run_all_once
 from onwatch.engine.specs import EngineSettings, Watch
 from onwatch.engine.writer import Writer
@@ -43,8 +44,6 @@ STOP_SECONDS = 8.0
 all: SIGTERM or SIGINT ends any onwatch process within 10 s, however sick the disk."""
 TICK_SECONDS = 1.0
 STORE_POLL_SECONDS = 1.0
-
-BuildCollector = Callable[[Watch], Collector]
 
 
 @dataclass
@@ -86,8 +85,7 @@ class Engine:
         )
         self.silences = silences
         self._silence_revision: object = None
-        self._build_collector = build_collector
-        self._client: Any = None
+        self._probes = Probes(build_collector)
         self._collectors: list[tuple[Watch, Collector]] = []
         self._writer = Writer(store, self._on_changes, self._on_store_error)
         self._scheduler = Scheduler(clock, self._on_result, self.options.max_in_flight)
@@ -111,7 +109,7 @@ class Engine:
         if self._prepared:
             return
         # Imports, TLS contexts and a collector per check: work for a thread, not the loop.
-        self._collectors = await asyncio.to_thread(self._build_collectors)
+        self._collectors = await asyncio.to_thread(self._probes.build, self.settings.watches)
         now = self.clock()
         for watch in self.settings.watches:
             self.evaluator.watch(watch.source, watch.name, watch.interval, now)
@@ -128,21 +126,6 @@ class Engine:
                     incident.source, incident.check, incident.metric, incident.severity
                 )
         self._prepared = True
-
-    def _build_collectors(self) -> list[tuple[Watch, Collector]]:
-        build = self._build_collector
-        if build is None and self.settings.watches:
-            from onwatch import collectors
-
-            self._client = collectors.make_client()
-            client = self._client
-
-            def build(watch: Watch) -> Collector:
-                return collectors.build(watch.probe, client)
-
-        if build is None:
-            return []
-        return [(watch, build(watch)) for watch in self.settings.watches]
 
     async def start(self, *, schedule: bool = True) -> None:
         """Start every check on its schedule, plus the writer, the ticker and the store poller.
@@ -192,7 +175,7 @@ class Engine:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks.clear()
-        await self._close_client()
+        await self._probes.aclose()
 
     async def _finish_pending(self, within: float) -> None:
         """Write what was decided, send what is due, and record how the sending went, all
@@ -221,11 +204,6 @@ class Engine:
             return False
         return True
 
-    async def _close_client(self) -> None:
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
-
     async def run_once(self) -> list[Change]:
         """Run every check once, record the decisions, notify, and return what changed."""
         changes: list[Change] = []
@@ -250,7 +228,7 @@ class Engine:
                 task.cancel()
             await asyncio.gather(*helpers, return_exceptions=True)
             unsubscribe()
-            await self._close_client()
+            await self._probes.aclose()
         return changes
 
     # --- the data flow -------------------------------------------------------------------------

@@ -1,0 +1,43 @@
+"""The collectors an engine runs, one per watch, and the HTTP client the network ones share."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from onwatch.engine.scheduler import Collector
+from onwatch.engine.specs import Watch
+
+BuildCollector = Callable[[Watch], Collector]
+
+
+class Probes:
+    """Builds a collector per watch (blocking work: imports, TLS contexts; call it in a thread)
+    and closes what they share when the engine stops.
+
+    `build_collector` replaces the real collectors (tests run scripted ones).
+    """
+
+    def __init__(self, build_collector: BuildCollector | None = None) -> None:
+        self._build_collector = build_collector
+        self._client: Any = None
+
+    def build(self, watches: Sequence[Watch]) -> list[tuple[Watch, Collector]]:
+        build = self._build_collector
+        if build is None and watches:
+            # Imported here: a config without checks never pays for httpx and psutil.
+            from onwatch import collectors
+
+            client = self._client = collectors.make_client()
+
+            def build(watch: Watch) -> Collector:
+                return collectors.build(watch.probe, client)
+
+        if build is None:
+            return []
+        return [(watch, build(watch)) for watch in watches]
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            client, self._client = self._client, None
+            await client.aclose()
