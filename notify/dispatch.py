@@ -322,7 +322,9 @@ class Dispatcher:
         timeout = self._delivery_timeout.total_seconds()
         try:
             async with asyncio.timeout(timeout):
-                return await in_daemon_thread(sender.deliver, message.title, message.body)
+                return await in_daemon_thread(
+                    sender.deliver, message.title, message.body, message.tone
+                )
         except TimeoutError:
             return Delivery(False, f"no answer within {format_duration(self._delivery_timeout)}")
         except Exception as error:  # a sender's own bug; its message may hold a URL

@@ -19,6 +19,7 @@ import pytest
 from onwatch.incidents import Severity, lifecycle
 from onwatch.incidents.escalation import EscalationPolicy, Step, due_steps, record_step
 from onwatch.notify import AppriseSender, Channel, Delivery, DesktopNotifier, Dispatcher, Kind
+from onwatch.notify.messages import Tone
 
 from tests.notify.conftest import T0, Outcomes, Receiver, make_incident
 from tests.support.desktop import NotificationDaemon
@@ -170,9 +171,9 @@ async def test_cancelling_the_worker_stops_it_promptly_mid_delivery(
     class Watched:
         channel = real.channel
 
-        def deliver(self, title: str, body: str) -> Delivery:
+        def deliver(self, title: str, body: str, tone: Tone = Tone.INFO) -> Delivery:
             started.set()
-            return real.deliver(title, body)
+            return real.deliver(title, body, tone)
 
     d = dispatcher({"dead": Watched()}, outcomes)
     task = asyncio.create_task(d.run())
@@ -241,6 +242,30 @@ async def test_stragglers_of_a_storm_are_collected_into_one_more_summary(
 
 
 # --- who receives what ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("severity", "kind", "apprise_type"),
+    [
+        (Severity.CRITICAL, Kind.OPENED, "failure"),
+        (Severity.WARNING, Kind.OPENED, "warning"),
+        (Severity.INFO, Kind.OPENED, "info"),
+        (Severity.CRITICAL, Kind.ESCALATED, "failure"),
+        (Severity.CRITICAL, Kind.RESOLVED, "success"),
+    ],
+)
+async def test_a_channel_is_told_how_bad_it_is_through_the_apprise_notification_type(
+    receiver: Receiver, outcomes: Outcomes, severity: Severity, kind: Kind, apprise_type: str
+) -> None:
+    incident = make_incident(severity=severity)
+    if kind is Kind.RESOLVED:
+        incident = lifecycle.resolve(incident, by="onwatch", at=T0 + timedelta(minutes=5))
+    channel = Channel("oncall", receiver.url(), send_resolved=True)
+    async with running(dispatcher(senders(oncall=channel), outcomes)) as d:
+        d.submit(incident, kind, ["oncall"])
+        await delivered(d)
+    [request] = receiver.requests
+    assert request.payload["type"] == apprise_type
 
 
 async def test_min_severity_filters_per_channel(receiver: Receiver, outcomes: Outcomes) -> None:
