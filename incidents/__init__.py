@@ -6,8 +6,10 @@ with an injected clock.
 
 from onwatch.incidents.errors import IncidentError, InvalidInput, TransitionError
 from onwatch.incidents.model import (
+    EPISODE_KINDS,
     SYSTEM_ACTOR,
     Category,
+    EntryKind,
     Incident,
     Mark,
     Priority,
@@ -30,11 +32,13 @@ from onwatch.incidents.sample import Sample
 from onwatch.incidents.triage import Change, Event, apply
 
 __all__ = [
+    "EPISODE_KINDS",
     "SYSTEM_ACTOR",
     "Breach",
     "Category",
     "Change",
     "Decision",
+    "EntryKind",
     "Evaluator",
     "Event",
     "FlapPolicy",

@@ -36,17 +36,20 @@ from itertools import pairwise
 
 from onwatch.incidents import lifecycle
 from onwatch.incidents.errors import InvalidInput, TransitionError
-from onwatch.incidents.model import SYSTEM_ACTOR, Incident, Mark, State, TimelineEntry
-from onwatch.incidents.silences import SILENCED_KIND, UNSILENCED_KIND, check_matchers, glob_match
+from onwatch.incidents.model import (
+    EPISODE_KINDS,
+    SYSTEM_ACTOR,
+    EntryKind,
+    Incident,
+    Mark,
+    State,
+    TimelineEntry,
+)
+from onwatch.incidents.silences import check_matchers, glob_match
 from onwatch.incidents.timefmt import format_duration, require_aware
 
 MATCH_KEYS = frozenset({"severity", "source", "check", "metric", "category", "priority"})
 """What a policy's `match` may name; values are shell-style globs."""
-
-UNACKNOWLEDGED_KIND = "unacknowledged"
-PAGED_KIND = "paged"
-EPISODE_KINDS = frozenset({"opened", "reopened", UNACKNOWLEDGED_KIND})
-"""Timeline kinds that start an episode: the chain runs from the latest of them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +182,7 @@ def episode_start(incident: Incident) -> tuple[int, datetime]:
 def was_paged(incident: Incident) -> bool:
     """Whether the first step was sent in the current episode."""
     position, _ = episode_start(incident)
-    return any(e.kind == PAGED_KIND for e in incident.timeline[position + 1 :])
+    return any(e.kind == EntryKind.PAGED for e in incident.timeline[position + 1 :])
 
 
 def _pauses(incident: Incident, start: datetime) -> list[tuple[datetime, datetime | None]]:
@@ -187,9 +190,9 @@ def _pauses(incident: Incident, start: datetime) -> list[tuple[datetime, datetim
     stretches: list[tuple[datetime, datetime | None]] = []
     muted_since: datetime | None = None
     for entry in incident.timeline:
-        if entry.kind == SILENCED_KIND and muted_since is None:
+        if entry.kind == EntryKind.SILENCED and muted_since is None:
             muted_since = entry.at
-        elif entry.kind == UNSILENCED_KIND and muted_since is not None:
+        elif entry.kind == EntryKind.UNSILENCED and muted_since is not None:
             stretches.append((muted_since, entry.at))
             muted_since = None
     if muted_since is not None:
@@ -291,7 +294,7 @@ def record_step(
             raise TransitionError(
                 incident.id, "page", incident.state, "the first page already went out"
             )
-        return _with_entry(incident, TimelineEntry(require_aware(at), PAGED_KIND, by, text))
+        return _with_entry(incident, TimelineEntry(require_aware(at), EntryKind.PAGED, by, text))
     if due.level != incident.escalation_level + 1:
         raise TransitionError(
             incident.id,
@@ -386,7 +389,7 @@ def unacknowledge(
     else:
         text = "acknowledgement timed out"
     return dataclasses.replace(
-        _with_entry(incident, TimelineEntry(at, UNACKNOWLEDGED_KIND, by, text)),
+        _with_entry(incident, TimelineEntry(at, EntryKind.UNACKNOWLEDGED, by, text)),
         state=State.TRIGGERED,
         acknowledged_at=None,
         escalation_level=0,

@@ -18,17 +18,11 @@ from typing import Any
 
 from onwatch.incidents import lifecycle
 from onwatch.incidents.errors import InvalidInput
-from onwatch.incidents.model import Category, Incident, Mark, Priority, Severity
+from onwatch.incidents.model import Category, EntryKind, Incident, Mark, Priority, Severity
 from onwatch.incidents.timefmt import format_duration, from_iso, require_aware, to_iso
 
 SILENCE_KEYS = frozenset({"source", "check", "metric", "severity"})
 """What a silence or a maintenance window may match on."""
-
-SILENCED_KIND = Mark.SILENCED.value
-"""The timeline kind `lifecycle.mark` writes when the silenced mark is set."""
-
-UNSILENCED_KIND = "unsilenced"
-"""The timeline kind written when the silenced mark is lifted."""
 
 _ENUM_VALUES: dict[str, tuple[str, ...]] = {
     "severity": tuple(s.value for s in Severity),
@@ -361,7 +355,7 @@ def apply_silences(
             incident,
             Mark.SILENCED,
             at=now,
-            kind=UNSILENCED_KIND,
+            kind=EntryKind.UNSILENCED,
             note=f"no longer silenced after {format_duration(now - _muted_since(incident))}",
         )
     return incident
@@ -369,6 +363,6 @@ def apply_silences(
 
 def _muted_since(incident: Incident) -> datetime:
     for entry in reversed(incident.timeline):
-        if entry.kind == SILENCED_KIND:
+        if entry.kind == EntryKind.SILENCED:
             return entry.at
     return incident.created_at

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from onwatch.incidents import lifecycle
 from onwatch.incidents.errors import TransitionError
-from onwatch.incidents.model import SYSTEM_ACTOR, Incident, Mark, State
+from onwatch.incidents.model import SYSTEM_ACTOR, EntryKind, Incident, Mark, State
 from onwatch.incidents.rules import Breach, Decision, Recovery, Stable
 
 
@@ -143,7 +143,7 @@ def _stable(decision: Stable, current: Incident | None) -> Change | None:
         current,
         Mark.FLAPPING,
         at=decision.at,
-        kind="stable",
+        kind=EntryKind.STABLE,
         note="stable again" if decision.healthy else "steady breach, no longer flapping",
     )
     if decision.healthy and incident.state.is_active:

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from onwatch.incidents import Incident, Severity
-from onwatch.incidents.escalation import UNACKNOWLEDGED_KIND, DueStep, episode_start
+from onwatch.incidents import EntryKind, Incident, Severity
+from onwatch.incidents.escalation import DueStep, episode_start
 from onwatch.incidents.timefmt import format_duration
 
 STORM_LIST_LIMIT = 50
@@ -90,14 +90,14 @@ def _facts(incident: Incident) -> str:
 def _triggered_at(incident: Incident) -> datetime:
     """When the current outage began: the last opened/reopened entry (not an ack timeout)."""
     for entry in reversed(incident.timeline):
-        if entry.kind in ("opened", "reopened"):
+        if entry.kind in (EntryKind.OPENED, EntryKind.REOPENED):
             return entry.at
     return incident.created_at
 
 
 def _first_ack_after(incident: Incident, start: datetime) -> datetime | None:
     for entry in incident.timeline:
-        if entry.kind == "acknowledged" and entry.at >= start:
+        if entry.kind == EntryKind.ACKNOWLEDGED and entry.at >= start:
             return entry.at
     return incident.acknowledged_at
 
@@ -138,7 +138,7 @@ def renotify(incident: Incident, *, now: datetime) -> Message:
 def unacknowledged(incident: Incident) -> Message:
     """After an acknowledgement timed out; the timeline's entry says how long it was held."""
     note = next(
-        (e.note for e in reversed(incident.timeline) if e.kind == "unacknowledged"),
+        (e.note for e in reversed(incident.timeline) if e.kind == EntryKind.UNACKNOWLEDGED),
         "acknowledgement timed out",
     )
     body = (
@@ -178,8 +178,8 @@ def kind_for_step(incident: Incident, due: DueStep) -> Kind:
     if due.level > 0:
         return Kind.ESCALATED
     position, _ = episode_start(incident)
-    started_by = incident.timeline[position].kind if position >= 0 else "opened"
-    return Kind.UNACKNOWLEDGED if started_by == UNACKNOWLEDGED_KIND else Kind.OPENED
+    started_by = incident.timeline[position].kind if position >= 0 else EntryKind.OPENED
+    return Kind.UNACKNOWLEDGED if started_by == EntryKind.UNACKNOWLEDGED else Kind.OPENED
 
 
 def render(kind: Kind, incident: Incident, *, now: datetime, due: DueStep | None = None) -> Message:

@@ -14,7 +14,7 @@ import pytest
 from onwatch.engine import Engine, EngineOptions, EngineSettings
 from onwatch.engine.notifying import Notifications
 from onwatch.engine.specs import NotifySettings
-from onwatch.incidents import Mark, Severity, State
+from onwatch.incidents import EntryKind, Mark, Severity, State
 from onwatch.incidents.escalation import EscalationPolicy, Step
 from onwatch.notify import Channel, DesktopNotifier
 from onwatch.store import IncidentStore, SilenceStore
@@ -188,7 +188,7 @@ async def test_a_failed_delivery_is_retried_and_each_attempt_is_on_the_timeline(
     async with running(engine):
         await engine.run_checks()
         await step(engine)
-    notes = [note for kind, note in timeline(engine) if kind == "notify"]
+    notes = [note for kind, note in timeline(engine) if kind == EntryKind.NOTIFY]
     assert any(note.startswith("oncall failed: HTTP 503, retrying in") for note in notes), notes
     assert notes[-1] == "notified oncall"
     assert len(receiver.on("oncall")) == 2

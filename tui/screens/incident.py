@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from onwatch.incidents import Incident
+from onwatch.incidents import EntryKind, Incident
 from onwatch.incidents.timefmt import format_duration
 from onwatch.tui.view import SEVERITY_LABELS, STATE_LABELS
 from rich.table import Table
@@ -64,7 +64,7 @@ def timeline_table(incident: Incident) -> Table:
     table.add_column("who", no_wrap=True)
     table.add_column("note", ratio=1)
     for entry in incident.timeline:
-        style = "yellow" if entry.kind == "note" else ""
+        style = "yellow" if entry.kind == EntryKind.NOTE else ""
         table.add_row(_local(entry.at), entry.kind, entry.by, Text(entry.note, style=style))
     return table
 
