@@ -31,17 +31,9 @@ from onwatch.incidents import (
     State,
     TimelineEntry,
 )
-from onwatch.incidents.escalation import (
-    EscalationPolicy,
-    ack_expired,
-    default_policy,
-    due_steps,
-    policy_for,
-    record_step,
-    renotify_due,
-    step_at,
-    unacknowledge,
-)
+from onwatch.incidents.escalation import due_steps, record_step, step_at
+from onwatch.incidents.policy import EscalationPolicy, default_policy, policy_for
+from onwatch.incidents.reminders import ack_expired, renotify_due, unacknowledge
 from onwatch.incidents.silences import Silence, apply_silences
 from onwatch.incidents.timefmt import format_duration
 from onwatch.notify.messages import Kind, kind_for_step

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from onwatch.incidents import lifecycle
+from onwatch.incidents.decisions import Breach, Decision, Recovery, Stable
 from onwatch.incidents.errors import TransitionError
 from onwatch.incidents.model import SYSTEM_ACTOR, EntryKind, Incident, Mark, State
-from onwatch.incidents.rules import Breach, Decision, Recovery, Stable
 
 
 class Event(enum.StrEnum):

@@ -5,13 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from onwatch.incidents import Severity, lifecycle
-from onwatch.incidents.escalation import (
-    EscalationPolicy,
-    Step,
-    due_steps,
-    record_step,
-    unacknowledge,
-)
+from onwatch.incidents.escalation import due_steps, record_step
+from onwatch.incidents.policy import EscalationPolicy, Step
+from onwatch.incidents.reminders import unacknowledge
 from onwatch.notify import Kind, Tone, messages
 
 from tests.notify.conftest import T0, make_incident
