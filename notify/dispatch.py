@@ -27,7 +27,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from onwatch.incidents import Incident
-from onwatch.incidents.escalation import DueStep
+from onwatch.incidents.policy import DueStep
 from onwatch.incidents.timefmt import format_duration
 from onwatch.notify import messages
 from onwatch.notify.channels import Channel, ChannelSender, Delivery
