@@ -13,22 +13,14 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import httpx
+from onwatch.incidents.timefmt import format_duration
 
 REFUSED = "connection refused"
 
 
-def short_duration(delta: timedelta) -> str:
-    """10s, 500ms, 1.5s, 2m: how a timeout is written in a config file."""
-    seconds = delta.total_seconds()
-    if seconds < 1:
-        return f"{seconds * 1000:g}ms"
-    if seconds >= 60 and seconds % 60 == 0:
-        return f"{seconds / 60:g}m"
-    return f"{seconds:g}s"
-
-
 def timed_out(timeout: timedelta) -> str:
-    return f"timeout after {short_duration(timeout)}"
+    # Written as in the config file, so the reader finds the setting to change.
+    return f"timeout after {format_duration(timeout, exact=True)}"
 
 
 def _causes(exc: BaseException) -> Iterator[BaseException]:

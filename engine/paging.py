@@ -21,20 +21,19 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from onwatch.engine.specs import NotifySettings
-from onwatch.incidents import SYSTEM_ACTOR, Change, Event, Incident, State, TimelineEntry
-from onwatch.incidents.escalation import (
+from onwatch.incidents import (
     EPISODE_KINDS,
-    PAGED_KIND,
-    EscalationPolicy,
-    ack_expired,
-    default_policy,
-    due_steps,
-    policy_for,
-    record_step,
-    renotify_due,
-    step_at,
-    unacknowledge,
+    SYSTEM_ACTOR,
+    Change,
+    EntryKind,
+    Event,
+    Incident,
+    State,
+    TimelineEntry,
 )
+from onwatch.incidents.escalation import due_steps, record_step, step_at
+from onwatch.incidents.policy import EscalationPolicy, default_policy, policy_for
+from onwatch.incidents.reminders import ack_expired, renotify_due, unacknowledge
 from onwatch.incidents.silences import Silence, apply_silences
 from onwatch.incidents.timefmt import format_duration
 from onwatch.notify.messages import Kind, kind_for_step
@@ -42,10 +41,8 @@ from onwatch.store import Transaction
 
 log = logging.getLogger("onwatch.engine")
 
-RENOTIFIED_KIND = "renotified"
-NOTIFY_KIND = "notify"
-"""Timeline kind for delivery outcomes ("notified oncall", "oncall failed: ...")."""
-NOTIFYING_KINDS = frozenset({PAGED_KIND, "escalated"})
+NOTIFYING_KINDS = frozenset({EntryKind.PAGED, EntryKind.ESCALATED})
+"""Entries that announce the incident to a step's channels (a reminder counts on its own)."""
 
 Submit = Callable[..., None]
 
@@ -64,7 +61,7 @@ def last_notified(incident: Incident) -> tuple[datetime | None, int]:
             at, reminders = None, 0
         elif entry.kind in NOTIFYING_KINDS:
             at, reminders = entry.at, 0
-        elif entry.kind == RENOTIFIED_KIND:
+        elif entry.kind == EntryKind.RENOTIFIED:
             at, reminders = entry.at, reminders + 1
     return at, reminders
 
@@ -106,7 +103,7 @@ class Pager:
                 waited = format_duration(now - (at or now))
                 entry = TimelineEntry(
                     now,
-                    RENOTIFIED_KIND,
+                    EntryKind.RENOTIFIED,
                     SYSTEM_ACTOR,
                     f"still unacknowledged ({waited} since last notice)",
                 )
@@ -152,7 +149,7 @@ class Pager:
                     incident = changed.get(incident_id) or txn.get(incident_id)
                 except LookupError:
                     continue
-                entry = TimelineEntry(now, NOTIFY_KIND, SYSTEM_ACTOR, text)
+                entry = TimelineEntry(now, EntryKind.NOTIFY, SYSTEM_ACTOR, text)
                 changed[incident_id] = _with_entry(incident, entry)
             for incident in changed.values():
                 txn.put(incident)
@@ -179,21 +176,21 @@ class Pager:
         kinds = {entry.kind for entry in new}
         policy = self.policy(incident)
         level = incident.escalation_level
-        if PAGED_KIND in kinds and incident.state.is_active:
+        if EntryKind.PAGED in kinds and incident.state.is_active:
             due = step_at(policy, 0, now)
             submit(incident, kind_for_step(incident, due), due.step.notify, due=due)
-        if "escalated" in kinds and incident.state.is_active:
+        if EntryKind.ESCALATED in kinds and incident.state.is_active:
             due = step_at(policy, level, now)
             submit(incident, kind_for_step(incident, due), due.step.notify, due=due)
-        elif RENOTIFIED_KIND in kinds and incident.state is State.TRIGGERED:
+        elif EntryKind.RENOTIFIED in kinds and incident.state is State.TRIGGERED:
             due = step_at(policy, level, now)
             submit(incident, Kind.RENOTIFY, due.step.notify, due=due)
-        if "resolved" in kinds and incident.state is State.RESOLVED:
+        if EntryKind.RESOLVED in kinds and incident.state is State.RESOLVED:
             everyone = dict.fromkeys(name for step in policy.steps for name in step.notify)
             submit(incident, Kind.RESOLVED, tuple(everyone))
 
 
-def _event_of(kind: str) -> Event:
+def _event_of(kind: EntryKind | str) -> Event:
     try:
         return Event(kind)
     except ValueError:

@@ -4,10 +4,13 @@ Every function that needs the time takes it as a parameter, so rules and timers 
 with an injected clock.
 """
 
+from onwatch.incidents.decisions import Breach, Decision, FlapPolicy, Recovery, Stable
 from onwatch.incidents.errors import IncidentError, InvalidInput, TransitionError
 from onwatch.incidents.model import (
+    EPISODE_KINDS,
     SYSTEM_ACTOR,
     Category,
+    EntryKind,
     Incident,
     Mark,
     Priority,
@@ -17,24 +20,19 @@ from onwatch.incidents.model import (
     fingerprint,
 )
 from onwatch.incidents.priority import derive_priority
-from onwatch.incidents.rules import (
-    Breach,
-    Decision,
-    Evaluator,
-    FlapPolicy,
-    Recovery,
-    Stable,
-    Threshold,
-)
+from onwatch.incidents.rules import Evaluator
 from onwatch.incidents.sample import Sample
+from onwatch.incidents.thresholds import Threshold
 from onwatch.incidents.triage import Change, Event, apply
 
 __all__ = [
+    "EPISODE_KINDS",
     "SYSTEM_ACTOR",
     "Breach",
     "Category",
     "Change",
     "Decision",
+    "EntryKind",
     "Evaluator",
     "Event",
     "FlapPolicy",

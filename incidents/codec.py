@@ -6,6 +6,7 @@ from typing import Any
 
 from onwatch.incidents.model import (
     Category,
+    EntryKind,
     Incident,
     Mark,
     Priority,
@@ -39,7 +40,7 @@ def incident_to_dict(incident: Incident) -> dict[str, Any]:
         "marks": sorted(mark.value for mark in incident.marks),
         "labels": dict(incident.labels),
         "timeline": [
-            {"at": to_iso(e.at), "kind": e.kind, "by": e.by, "note": e.note}
+            {"at": to_iso(e.at), "kind": str(e.kind), "by": e.by, "note": e.note}
             for e in incident.timeline
         ],
     }
@@ -68,12 +69,21 @@ def incident_from_dict(data: dict[str, Any]) -> Incident:
         resolved_at=_parse_time(data.get("resolved_at")),
         closed_at=_parse_time(data.get("closed_at")),
         timeline=tuple(
-            TimelineEntry(from_iso(e["at"]), str(e["kind"]), str(e["by"]), str(e.get("note", "")))
+            TimelineEntry(
+                from_iso(e["at"]), _entry_kind(str(e["kind"])), str(e["by"]), str(e.get("note", ""))
+            )
             for e in data.get("timeline", ())
         ),
         marks=frozenset(Mark(m) for m in data.get("marks", ())),
         labels=tuple(sorted((str(k), str(v)) for k, v in data.get("labels", {}).items())),
     )
+
+
+def _entry_kind(text: str) -> EntryKind | str:
+    try:
+        return EntryKind(text)
+    except ValueError:
+        return text  # written by a newer version: kept, shown as it is, never acted upon
 
 
 def _time(value: Any) -> str | None:

@@ -29,135 +29,46 @@ starts a new episode at level 0, so the chain pages again from its first step.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from itertools import pairwise
 
 from onwatch.incidents import lifecycle
-from onwatch.incidents.errors import InvalidInput, TransitionError
-from onwatch.incidents.model import SYSTEM_ACTOR, Incident, Mark, State, TimelineEntry
-from onwatch.incidents.silences import SILENCED_KIND, UNSILENCED_KIND, check_matchers, glob_match
-from onwatch.incidents.timefmt import format_duration, require_aware
+from onwatch.incidents.errors import TransitionError
+from onwatch.incidents.matching import MATCH_KEYS
+from onwatch.incidents.model import (
+    EPISODE_KINDS,
+    SYSTEM_ACTOR,
+    EntryKind,
+    Incident,
+    Mark,
+    State,
+    TimelineEntry,
+)
+from onwatch.incidents.policy import (
+    DueStep,
+    EscalationPolicy,
+    Step,
+    default_policy,
+    policy_for,
+)
+from onwatch.incidents.timefmt import require_aware
 
-MATCH_KEYS = frozenset({"severity", "source", "check", "metric", "category", "priority"})
-"""What a policy's `match` may name; values are shell-style globs."""
-
-UNACKNOWLEDGED_KIND = "unacknowledged"
-PAGED_KIND = "paged"
-EPISODE_KINDS = frozenset({"opened", "reopened", UNACKNOWLEDGED_KIND})
-"""Timeline kinds that start an episode: the chain runs from the latest of them."""
-
-
-@dataclass(frozen=True, slots=True)
-class Step:
-    """Notify `notify` (channel names) once `after` has passed in the episode."""
-
-    after: timedelta
-    notify: tuple[str, ...]
-
-    def __post_init__(self) -> None:
-        if self.after < timedelta(0):
-            raise InvalidInput("a step's `after` cannot be negative")
-        names = (self.notify,) if isinstance(self.notify, str) else tuple(self.notify)
-        if any(not isinstance(n, str) or not n.strip() for n in names):
-            raise InvalidInput("a step notifies channels by their names")
-        # A channel named twice in a step would be paged twice for one event.
-        object.__setattr__(self, "notify", tuple(dict.fromkeys(n.strip() for n in names)))
-
-
-@dataclass(frozen=True, slots=True)
-class EscalationPolicy:
-    """Which incidents (`match`, globs; empty matches all) escalate through which `steps`."""
-
-    name: str
-    match: Mapping[str, str]
-    steps: tuple[Step, ...]
-    repeat: int = 0
-
-    def __post_init__(self) -> None:
-        what = f"escalation policy {self.name!r}"
-        object.__setattr__(self, "match", check_matchers(self.match, MATCH_KEYS, what=what))
-        steps = tuple(self.steps)
-        object.__setattr__(self, "steps", steps)
-        if not steps:
-            raise InvalidInput(f"{what} needs at least one step")
-        for earlier, later in pairwise(steps):
-            if later.after <= earlier.after:
-                raise InvalidInput(
-                    f"{what}: steps must be in order of `after`, each later than the one before"
-                )
-        if self.repeat < 0:
-            raise InvalidInput(f"{what}: repeat cannot be negative")
-        if self.repeat and self.period <= timedelta(0):
-            raise InvalidInput(
-                f"{what}: a single step at 0 has nothing to repeat after; "
-                "give it an `after`, or use renotify"
-            )
-
-    @property
-    def period(self) -> timedelta:
-        """How long one pass of the chain lasts before a repeat starts (see the module doc)."""
-        last = self.steps[-1].after
-        if len(self.steps) == 1:
-            return last
-        return last + (self.steps[1].after - self.steps[0].after)
-
-    @property
-    def levels(self) -> int:
-        """How many steps the timers fire in one episode, repeats included."""
-        return len(self.steps) * (self.repeat + 1)
-
-    def offset(self, level: int) -> timedelta:
-        """How far into the (unpaused) episode the step for `level` is due.
-
-        Beyond the timed chain the same arithmetic goes on, as if it repeated forever; only a
-        manual escalate reaches those levels.
-        """
-        cycle, index = divmod(level, len(self.steps))
-        return self.period * cycle + self.steps[index].after
-
-    def matches(self, incident: Incident) -> bool:
-        return glob_match(self.match, incident)
-
-
-@dataclass(frozen=True, slots=True)
-class DueStep:
-    """One step to fire: notify `step.notify`, and move the incident to `level`.
-
-    `at` is when it became due (for a manual step: when its timer would have fired); `index`
-    is the step's place in the chain (0-based), `cycle` the pass through it (0 is the first,
-    1 the first repeat) and `of` the number of steps in the chain.
-    """
-
-    level: int
-    step: Step
-    at: datetime
-    index: int = 0
-    cycle: int = 0
-    of: int = 1
-
-    @property
-    def label(self) -> str:
-        """`step 2/3`, or `step 1/3, repeat 1`: how a timeline or a message names it."""
-        text = f"step {self.index + 1}/{self.of}"
-        return f"{text}, repeat {self.cycle}" if self.cycle else text
-
-
-# --- policies ---------------------------------------------------------------------------------
-
-
-def default_policy(channels: Iterable[str]) -> EscalationPolicy:
-    """When no configured policy matches: every channel, at once, no escalation."""
-    return EscalationPolicy("default", {}, (Step(timedelta(0), tuple(channels)),))
-
-
-def policy_for(incident: Incident, policies: Iterable[EscalationPolicy]) -> EscalationPolicy | None:
-    """The first policy that matches (config order), or None."""
-    for policy in policies:
-        if policy.matches(incident):
-            return policy
-    return None
+# Policies were first defined here; the config and older callers still import them so.
+__all__ = [
+    "MATCH_KEYS",
+    "DueStep",
+    "EscalationPolicy",
+    "Step",
+    "default_policy",
+    "due_steps",
+    "episode_start",
+    "next_due_at",
+    "next_manual_step",
+    "policy_for",
+    "record_step",
+    "step_at",
+    "was_paged",
+    "with_entry",
+]
 
 
 # --- the episode ------------------------------------------------------------------------------
@@ -179,7 +90,7 @@ def episode_start(incident: Incident) -> tuple[int, datetime]:
 def was_paged(incident: Incident) -> bool:
     """Whether the first step was sent in the current episode."""
     position, _ = episode_start(incident)
-    return any(e.kind == PAGED_KIND for e in incident.timeline[position + 1 :])
+    return any(e.kind == EntryKind.PAGED for e in incident.timeline[position + 1 :])
 
 
 def _pauses(incident: Incident, start: datetime) -> list[tuple[datetime, datetime | None]]:
@@ -187,9 +98,9 @@ def _pauses(incident: Incident, start: datetime) -> list[tuple[datetime, datetim
     stretches: list[tuple[datetime, datetime | None]] = []
     muted_since: datetime | None = None
     for entry in incident.timeline:
-        if entry.kind == SILENCED_KIND and muted_since is None:
+        if entry.kind == EntryKind.SILENCED and muted_since is None:
             muted_since = entry.at
-        elif entry.kind == UNSILENCED_KIND and muted_since is not None:
+        elif entry.kind == EntryKind.UNSILENCED and muted_since is not None:
             stretches.append((muted_since, entry.at))
             muted_since = None
     if muted_since is not None:
@@ -291,7 +202,7 @@ def record_step(
             raise TransitionError(
                 incident.id, "page", incident.state, "the first page already went out"
             )
-        return _with_entry(incident, TimelineEntry(require_aware(at), PAGED_KIND, by, text))
+        return with_entry(incident, TimelineEntry(require_aware(at), EntryKind.PAGED, by, text))
     if due.level != incident.escalation_level + 1:
         raise TransitionError(
             incident.id,
@@ -302,92 +213,5 @@ def record_step(
     return lifecycle.escalate(incident, by=by, at=at, note=text)
 
 
-def _with_entry(incident: Incident, entry: TimelineEntry) -> Incident:
+def with_entry(incident: Incident, entry: TimelineEntry) -> Incident:
     return dataclasses.replace(incident, timeline=(*incident.timeline, entry))
-
-
-# --- renotify and acknowledgement timeout -----------------------------------------------------
-
-
-def next_renotify_at(
-    *, last_notified_at: datetime, times_renotified: int, every: timedelta, backoff: float = 1.0
-) -> datetime | None:
-    """When the next reminder is due: `every * backoff ** times_renotified` after the last one.
-
-    None when that lies beyond any representable date (a long backoff has run away).
-    """
-    if every <= timedelta(0):
-        raise InvalidInput("renotify needs a positive interval")
-    if backoff < 1.0:
-        raise InvalidInput("renotify backoff must be at least 1.0")
-    if times_renotified < 0:
-        raise InvalidInput("times_renotified cannot be negative")
-    try:
-        return last_notified_at + every * (backoff**times_renotified)
-    except OverflowError:
-        return None
-
-
-def renotify_due(
-    incident: Incident,
-    *,
-    last_notified_at: datetime | None,
-    times_renotified: int,
-    every: timedelta,
-    backoff: float = 1.0,
-    now: datetime,
-) -> bool:
-    """Whether a still-unacknowledged incident should be announced again.
-
-    Intervals run every, every*backoff, every*backoff^2... Only triggered, unsilenced incidents
-    that have been notified at least once (`last_notified_at`) are reminded.
-    """
-    require_aware(now)
-    if last_notified_at is None:
-        return False
-    due_at = next_renotify_at(
-        last_notified_at=last_notified_at,
-        times_renotified=times_renotified,
-        every=every,
-        backoff=backoff,
-    )
-    if incident.state is not State.TRIGGERED or incident.has(Mark.SILENCED):
-        return False
-    return due_at is not None and due_at <= now
-
-
-def ack_expired(incident: Incident, *, ack_timeout: timedelta, now: datetime) -> bool:
-    """An acknowledgement older than `ack_timeout` on an incident still not resolved."""
-    require_aware(now)
-    if ack_timeout <= timedelta(0):
-        raise InvalidInput("ack_timeout must be positive")
-    return (
-        incident.state is State.ACKNOWLEDGED
-        and incident.acknowledged_at is not None
-        and incident.acknowledged_at + ack_timeout <= now
-    )
-
-
-def unacknowledge(
-    incident: Incident, *, at: datetime, by: str = SYSTEM_ACTOR, note: str = ""
-) -> Incident:
-    """Acknowledged -> triggered: a new episode, so the chain pages again from its first step.
-
-    Raises TransitionError unless the incident is acknowledged.
-    """
-    if incident.state is not State.ACKNOWLEDGED:
-        raise TransitionError(incident.id, "unacknowledge", incident.state)
-    require_aware(at)
-    if note:
-        text = note
-    elif incident.acknowledged_at is not None:
-        waited = format_duration(at - incident.acknowledged_at)
-        text = f"acknowledged {waited} ago and still not resolved"
-    else:
-        text = "acknowledgement timed out"
-    return dataclasses.replace(
-        _with_entry(incident, TimelineEntry(at, UNACKNOWLEDGED_KIND, by, text)),
-        state=State.TRIGGERED,
-        acknowledged_at=None,
-        escalation_level=0,
-    )

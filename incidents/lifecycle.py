@@ -15,6 +15,7 @@ from onwatch.incidents.errors import InvalidInput, TransitionError
 from onwatch.incidents.model import (
     SYSTEM_ACTOR,
     Category,
+    EntryKind,
     Incident,
     Mark,
     Priority,
@@ -63,13 +64,13 @@ def open_incident(
         count=1,
         created_at=at,
         last_seen_at=at,
-        timeline=(TimelineEntry(at, "opened", SYSTEM_ACTOR, title),),
+        timeline=(TimelineEntry(at, EntryKind.OPENED, SYSTEM_ACTOR, title),),
         labels=labels,
     )
 
 
 def _append(
-    incident: Incident, at: datetime, kind: str, by: str, note: str = "", **changes
+    incident: Incident, at: datetime, kind: EntryKind, by: str, note: str = "", **changes
 ) -> Incident:
     require_aware(at)
     entry = TimelineEntry(at, kind, by, note)
@@ -88,7 +89,7 @@ def acknowledge(incident: Incident, *, by: str, at: datetime, note: str = "") ->
     return _append(
         incident,
         at,
-        "acknowledged",
+        EntryKind.ACKNOWLEDGED,
         by,
         _check_note(note),
         state=State.ACKNOWLEDGED,
@@ -103,7 +104,7 @@ def escalate(incident: Incident, *, by: str, at: datetime, note: str = "") -> In
     return _append(
         incident,
         at,
-        "escalated",
+        EntryKind.ESCALATED,
         by,
         _check_note(note) or f"escalation level {level}",
         escalation_level=level,
@@ -116,7 +117,7 @@ def resolve(incident: Incident, *, by: str, at: datetime, note: str = "") -> Inc
     return _append(
         incident,
         at,
-        "resolved",
+        EntryKind.RESOLVED,
         by,
         _check_note(note),
         state=State.RESOLVED,
@@ -131,7 +132,7 @@ def close(incident: Incident, *, by: str, at: datetime, note: str = "") -> Incid
     return _append(
         incident,
         at,
-        "closed",
+        EntryKind.CLOSED,
         by,
         _check_note(note),
         state=State.CLOSED,
@@ -147,7 +148,7 @@ def reopen(incident: Incident, *, by: str, at: datetime, note: str = "") -> Inci
     return _append(
         incident,
         at,
-        "reopened",
+        EntryKind.REOPENED,
         by,
         _check_note(note),
         state=State.TRIGGERED,
@@ -162,7 +163,7 @@ def add_note(incident: Incident, *, by: str, at: datetime, note: str) -> Inciden
     text = _check_note(note)
     if not text:
         raise InvalidInput("a note needs some text")
-    return _append(incident, at, "note", by, text)
+    return _append(incident, at, EntryKind.NOTE, by, text)
 
 
 def set_priority(
@@ -175,7 +176,7 @@ def set_priority(
     if new is incident.priority:
         raise TransitionError(incident.id, "reprioritise", incident.state, f"it is already {new}")
     text = _check_note(note) or f"{incident.priority} -> {new}"
-    return _append(incident, at, "priority", by, text, priority=new)
+    return _append(incident, at, EntryKind.PRIORITY, by, text, priority=new)
 
 
 def observe(incident: Incident, *, value: float | None, at: datetime) -> Incident:
@@ -210,7 +211,7 @@ def upgrade(
     return _append(
         observe(incident, value=value, at=at),
         at,
-        "upgraded",
+        EntryKind.UPGRADED,
         SYSTEM_ACTOR,
         f"{incident.severity} -> {severity}",
         severity=severity,
@@ -248,11 +249,17 @@ def mark(
 ) -> Incident:
     if flag in incident.marks:
         return incident
-    return _append(incident, at, flag.value, by, note, marks=incident.marks | {flag})
+    return _append(incident, at, EntryKind.of_mark(flag), by, note, marks=incident.marks | {flag})
 
 
 def unmark(
-    incident: Incident, flag: Mark, *, at: datetime, note: str, kind: str, by: str = SYSTEM_ACTOR
+    incident: Incident,
+    flag: Mark,
+    *,
+    at: datetime,
+    note: str,
+    kind: EntryKind,
+    by: str = SYSTEM_ACTOR,
 ) -> Incident:
     if flag not in incident.marks:
         return incident

@@ -64,6 +64,43 @@ class Mark(enum.StrEnum):
     NO_DATA = "no_data"
 
 
+class EntryKind(enum.StrEnum):
+    """What a timeline entry records. The values are what the store and `--json` hold, so they
+    never change: a store written before this enum existed loads as it always did."""
+
+    OPENED = "opened"
+    REOPENED = "reopened"
+    UPGRADED = "upgraded"
+    ACKNOWLEDGED = "acknowledged"
+    UNACKNOWLEDGED = "unacknowledged"
+    """An acknowledgement timed out: back to triggered, a new episode."""
+    ESCALATED = "escalated"
+    PAGED = "paged"
+    """The first step of the escalation policy went out."""
+    RENOTIFIED = "renotified"
+    NOTIFY = "notify"
+    """A delivery outcome: "notified oncall", "oncall failed: ..."."""
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+    NOTE = "note"
+    PRIORITY = "priority"
+    FLAPPING = "flapping"
+    STABLE = "stable"
+    """The flapping mark was lifted."""
+    SILENCED = "silenced"
+    UNSILENCED = "unsilenced"
+    NO_DATA = "no_data"
+
+    @classmethod
+    def of_mark(cls, mark: Mark) -> EntryKind:
+        """Setting a mark is recorded under the mark's own name."""
+        return cls(mark.value)
+
+
+EPISODE_KINDS = frozenset({EntryKind.OPENED, EntryKind.REOPENED, EntryKind.UNACKNOWLEDGED})
+"""Entries that start an episode: escalation and reminders run from the latest of them."""
+
+
 SYSTEM_ACTOR = "onwatch"
 """Who the timeline names for changes nobody typed: detection, recovery, timers."""
 
@@ -71,7 +108,8 @@ SYSTEM_ACTOR = "onwatch"
 @dataclass(frozen=True, slots=True)
 class TimelineEntry:
     at: datetime
-    kind: str
+    kind: EntryKind | str
+    """An `EntryKind`; a kind this version does not know (a newer writer's) is kept as text."""
     by: str
     note: str = ""
 
@@ -112,7 +150,7 @@ class Incident:
 
     @property
     def notes(self) -> tuple[TimelineEntry, ...]:
-        return tuple(entry for entry in self.timeline if entry.kind == "note")
+        return tuple(entry for entry in self.timeline if entry.kind == EntryKind.NOTE)
 
 
 def fingerprint(source: str, check: str, metric: str) -> str:

@@ -46,8 +46,17 @@ def parse_duration(text: str) -> timedelta:
     return timedelta(seconds=seconds)
 
 
-def format_duration(delta: timedelta) -> str:
-    """Short human form: 250ms, 45s, 12m, 3h05m, 2d04h."""
+_EXACT_UNITS = (("d", 86_400_000), ("h", 3_600_000), ("m", 60_000), ("s", 1000))
+
+
+def format_duration(delta: timedelta, *, exact: bool = False) -> str:
+    """Short human form, as an age or a wait reads: 250ms, 45s, 12m, 3h05m, 2d04h.
+
+    With `exact`, the form a config file takes (and `parse_duration` reads back), for settings
+    and timeouts: the largest unit that says it exactly (500ms, 1.5s, 90s, 2m, 1h, 7d).
+    """
+    if exact:
+        return _exact(delta)
     if timedelta(0) < delta < timedelta(seconds=1):
         return f"{round(delta.total_seconds() * 1000)}ms"
     total = max(0, int(delta.total_seconds()))
@@ -61,3 +70,16 @@ def format_duration(delta: timedelta) -> str:
     if minutes:
         return f"{minutes}m{seconds:02d}s" if seconds and minutes < 10 else f"{minutes}m"
     return f"{seconds}s"
+
+
+def _exact(delta: timedelta) -> str:
+    millis = round(delta.total_seconds() * 1000)
+    if millis == 0:
+        return "0s"
+    for unit, size in _EXACT_UNITS:
+        if millis % size == 0:
+            return f"{millis // size}{unit}"
+    if abs(millis) >= 1000:
+        whole, rest = divmod(millis, 1000)
+        return f"{whole}.{rest:03d}".rstrip("0") + "s"
+    return f"{millis}ms"

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from onwatch.incidents import lifecycle
+from onwatch.incidents.decisions import Breach, Decision, Recovery, Stable
 from onwatch.incidents.errors import TransitionError
-from onwatch.incidents.model import SYSTEM_ACTOR, Incident, Mark, State
-from onwatch.incidents.rules import Breach, Decision, Recovery, Stable
+from onwatch.incidents.model import SYSTEM_ACTOR, EntryKind, Incident, Mark, State
 
 
 class Event(enum.StrEnum):
@@ -143,7 +143,7 @@ def _stable(decision: Stable, current: Incident | None) -> Change | None:
         current,
         Mark.FLAPPING,
         at=decision.at,
-        kind="stable",
+        kind=EntryKind.STABLE,
         note="stable again" if decision.healthy else "steady breach, no longer flapping",
     )
     if decision.healthy and incident.state.is_active:

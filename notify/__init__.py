@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     )
     from onwatch.notify.desktop import DesktopNotifier
     from onwatch.notify.dispatch import DEFAULT_RETRY_DELAYS, DESKTOP_KINDS, Dispatcher
-    from onwatch.notify.messages import Kind, Message
+    from onwatch.notify.messages import Kind, Message, Tone
     from onwatch.notify.redact import Redactor, url_secrets
 
 _WHERE = {
@@ -38,6 +38,7 @@ _WHERE = {
     "Kind": ".messages",
     "Message": ".messages",
     "Redactor": ".redact",
+    "Tone": ".messages",
     "url_secrets": ".redact",
     "with_timeouts": ".channels",
 }
@@ -56,6 +57,7 @@ __all__ = [
     "Kind",
     "Message",
     "Redactor",
+    "Tone",
     "url_secrets",
     "with_timeouts",
 ]

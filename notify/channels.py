@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Protocol
 from urllib.parse import parse_qsl
 
 from onwatch.incidents import Severity
+from onwatch.notify.messages import Tone
 from onwatch.notify.redact import Redactor, guard_library_logs
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ class ChannelSender(Protocol):
     @property
     def channel(self) -> Channel: ...
 
-    def deliver(self, title: str, body: str) -> Delivery: ...
+    def deliver(self, title: str, body: str, tone: Tone = Tone.INFO) -> Delivery: ...
 
 
 def with_timeouts(url: str, *, connect: float, read: float) -> str:
@@ -113,7 +114,7 @@ class AppriseSender:
     def channel(self) -> Channel:
         return self._channel
 
-    def deliver(self, title: str, body: str) -> Delivery:
+    def deliver(self, title: str, body: str, tone: Tone = Tone.INFO) -> Delivery:
         # A fresh Apprise per call: plugin objects keep per-request state (throttling clocks),
         # and deliveries to one channel may run in several threads at once.
         import apprise
@@ -123,7 +124,9 @@ class AppriseSender:
         started = time.perf_counter()
         with _warnings_of_this_thread() as warnings:
             try:
-                result = notifier.notify(title=title, body=body)
+                result = notifier.notify(
+                    title=title, body=body, notify_type=apprise.NotifyType(tone.value)
+                )
             except Exception as error:  # a plugin bug must not take the dispatcher down
                 reason = self.redactor.redact(f"{type(error).__name__}: {error}")
                 return Delivery(False, reason, time.perf_counter() - started)

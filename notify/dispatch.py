@@ -9,11 +9,10 @@ Each attempt's outcome goes to `on_outcome(incident_id, kind, text)` for the inc
 timeline: "notified oncall", "oncall failed: HTTP 503, retrying in 30s", "oncall failed:
 HTTP 503, giving up after 4 attempts". Texts name a channel by its key, never its URL.
 
-Storm control: every notification is held for a short collection delay (`hold`, 2 s by default)
-to see whether a storm is forming. When more than `storm_threshold` notifications of one kind
-(opened, resolved...) arrive within `storm_window`, each channel gets one grouped message listing
-the incidents, and the desktop one summary. While the storm lasts, later ones of that kind are
-collected into at most one grouped message per window.
+Storm control (`notify.storm`): every notification is held for a short collection delay (`hold`,
+2 s by default). When more than `storm_threshold` of one kind (opened, resolved...) arrive within
+`storm_window`, each channel gets one grouped message listing the incidents, and the desktop one
+summary. The delay and the window run on `timers`, so tests move that time by hand.
 """
 
 from __future__ import annotations
@@ -21,19 +20,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from onwatch.incidents import Incident
-from onwatch.incidents.escalation import DueStep
+from onwatch.incidents.policy import DueStep
 from onwatch.incidents.timefmt import format_duration
 from onwatch.notify import messages
 from onwatch.notify.channels import Channel, ChannelSender, Delivery
 from onwatch.notify.desktop import DesktopNotifier
 from onwatch.notify.messages import Kind, Message
+from onwatch.notify.storm import MonotonicTimers, Storms, Timers
 from onwatch.notify.threads import in_daemon_thread
 
 logger = logging.getLogger("onwatch.notify")
@@ -61,15 +61,6 @@ class _Job:
     at: datetime
 
 
-@dataclass(slots=True)
-class _Batch:
-    """Notifications of one kind waiting out the collection delay."""
-
-    first_at: float
-    last_at: float
-    jobs: list[_Job] = field(default_factory=list)
-
-
 class Dispatcher:
     def __init__(
         self,
@@ -86,15 +77,15 @@ class Dispatcher:
         per_channel: int = 2,
         delivery_timeout: timedelta = timedelta(seconds=60),
         sleep: Sleep = asyncio.sleep,
+        timers: Timers | None = None,
     ) -> None:
         """`senders` maps channel keys to senders; `hold` is the collection delay; `sleep` waits
-        between retries (tests pass short `retry_delays` instead of faking time).
+        between retries (tests pass short `retry_delays` instead of faking time); `timers` is
+        the clock the collection delay and the storm window run on (real time by default).
 
         `workers` bounds delivery threads in all, `per_channel` those of one channel, and
         `delivery_timeout` one attempt: past it the attempt counts as failed and its thread is
         abandoned, so a plugin that hangs cannot hold a channel's slots for ever."""
-        if storm_threshold < 1:
-            raise ValueError("storm_threshold must be at least 1")
         if workers < 1 or per_channel < 1:
             raise ValueError("workers and per_channel must be at least 1")
         self._senders = dict(senders)
@@ -102,17 +93,18 @@ class Dispatcher:
         self._on_outcome = on_outcome
         self._clock = clock
         self._retry_delays = tuple(retry_delays)
-        self._threshold = storm_threshold
-        self._window = storm_window.total_seconds()
-        self._hold = hold.total_seconds()
+        self._storm_window = storm_window
+        self._storms: Storms[Kind, _Job] = Storms(
+            threshold=storm_threshold,
+            window=storm_window.total_seconds(),
+            hold=hold.total_seconds(),
+        )
+        self._timers: Timers = timers or MonotonicTimers()
+        self._wake = asyncio.Event()
         self._workers = workers
         self._per_channel = per_channel
         self._delivery_timeout = delivery_timeout
         self._sleep = sleep
-        self._queue: asyncio.Queue[_Job] = asyncio.Queue()
-        self._batches: dict[Kind, _Batch] = {}
-        self._recent: dict[Kind, deque[float]] = defaultdict(deque)
-        self._grouped_at: dict[Kind, float] = {}
         self._limits: dict[str, asyncio.Semaphore] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._threads: asyncio.Semaphore | None = None
@@ -145,7 +137,8 @@ class Dispatcher:
             self._clock(),
         )
         self._idle.clear()
-        self._queue.put_nowait(job)
+        self._storms.hold(kind, job, self._timers.now())
+        self._wake.set()
 
     async def run(self) -> None:
         """The worker loop; runs until cancelled, and stops promptly when it is.
@@ -154,15 +147,18 @@ class Dispatcher:
         finishes on its own (bounded by the channel's timeouts) and, being a daemon, never
         holds the process open at exit.
         """
-        loop = asyncio.get_running_loop()
         self._threads = asyncio.Semaphore(self._workers)
         try:
             while True:
-                await self._collect(loop)
-                now = loop.time()
-                for kind in [k for k, b in self._batches.items() if self._deadline(k, b) <= now]:
-                    self._flush(kind, self._batches.pop(kind), now)
+                self._wake.clear()
+                for flush in self._storms.due(self._timers.now()):
+                    if flush.grouped:
+                        self._send_grouped(flush.kind, flush.jobs)
+                    else:
+                        for job in flush.jobs:
+                            self._send_one(job)
                 self._update_idle()
+                await self._timers.wait(self._wake, self._storms.next_deadline())
         finally:
             for task in self._tasks:
                 task.cancel()
@@ -173,58 +169,7 @@ class Dispatcher:
         """Until nothing is queued, held or being delivered (retries included)."""
         await self._idle.wait()
 
-    # --- collecting -------------------------------------------------------------------------
-
-    async def _collect(self, loop: asyncio.AbstractEventLoop) -> None:
-        """Wait for the next job or the next batch deadline, then take all that is queued."""
-        timeout = None
-        if self._batches:
-            deadline = min(self._deadline(k, b) for k, b in self._batches.items())
-            timeout = max(0.0, deadline - loop.time())
-        try:
-            job = await asyncio.wait_for(self._queue.get(), timeout)
-        except TimeoutError:
-            return
-        self._hold_job(job, loop.time())
-        while not self._queue.empty():
-            self._hold_job(self._queue.get_nowait(), loop.time())
-
-    def _hold_job(self, job: _Job, now: float) -> None:
-        batch = self._batches.setdefault(job.kind, _Batch(now, now))
-        batch.jobs.append(job)
-        batch.last_at = now
-        self._recent[job.kind].append(now)
-
-    def _recent_count(self, kind: Kind, now: float) -> int:
-        """Notifications of `kind` in the window ending at `now` (a batch's last arrival; those
-        only grow, so trimming the deque as we go loses nothing a later count needs)."""
-        recent = self._recent[kind]
-        while recent and recent[0] <= now - self._window:
-            recent.popleft()
-        return len(recent)
-
-    def _deadline(self, kind: Kind, batch: _Batch) -> float:
-        if self._recent_count(kind, batch.last_at) <= self._threshold:
-            return batch.first_at + self._hold
-        last_group = self._grouped_at.get(kind)
-        if last_group is not None and batch.first_at - last_group < self._window:
-            # The storm was announced already: at most one more summary per window.
-            return max(batch.first_at + self._hold, last_group + self._window)
-        # A storm is forming: wait until it pauses, but not longer than a window.
-        return min(batch.last_at + self._hold, batch.first_at + self._window)
-
     # --- sending ----------------------------------------------------------------------------
-
-    def _flush(self, kind: Kind, batch: _Batch, now: float) -> None:
-        # Judged as of the batch's last arrival, as its deadline was: a batch held back as part
-        # of a storm stays grouped even when the window has slid past the storm's start.
-        stormy = self._recent_count(kind, batch.last_at) > self._threshold
-        if len(batch.jobs) > 1 and stormy:
-            self._grouped_at[kind] = now
-            self._send_grouped(kind, batch.jobs)
-        else:
-            for job in batch.jobs:
-                self._send_one(job)
 
     def _send_one(self, job: _Job) -> None:
         message = messages.render(job.kind, job.incident, now=job.at, due=job.due)
@@ -242,7 +187,7 @@ class Dispatcher:
         for job in latest.values():
             for sender in self._senders_for(job):
                 receivers[sender.channel.name].append(job)
-        window = timedelta(seconds=self._window)
+        window = self._storm_window
         for name, group in receivers.items():
             if len(group) == 1:
                 self._send_one(_without_desktop(group[0], only=name))
@@ -282,7 +227,7 @@ class Dispatcher:
         self._update_idle()
 
     def _update_idle(self) -> None:
-        if self._queue.empty() and not self._batches and not self._tasks:
+        if not self._storms and not self._tasks:
             self._idle.set()
         else:
             self._idle.clear()
@@ -322,7 +267,9 @@ class Dispatcher:
         timeout = self._delivery_timeout.total_seconds()
         try:
             async with asyncio.timeout(timeout):
-                return await in_daemon_thread(sender.deliver, message.title, message.body)
+                return await in_daemon_thread(
+                    sender.deliver, message.title, message.body, message.tone
+                )
         except TimeoutError:
             return Delivery(False, f"no answer within {format_duration(self._delivery_timeout)}")
         except Exception as error:  # a sender's own bug; its message may hold a URL

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from onwatch.incidents import Incident, Severity
-from onwatch.incidents.escalation import UNACKNOWLEDGED_KIND, DueStep, episode_start
+from onwatch.incidents import EntryKind, Incident, Severity
+from onwatch.incidents.escalation import DueStep, episode_start
 from onwatch.incidents.timefmt import format_duration
 
 STORM_LIST_LIMIT = 50
@@ -30,10 +30,36 @@ class Kind(enum.StrEnum):
     RESOLVED = "resolved"
 
 
+class Tone(enum.StrEnum):
+    """How bad the news is, in the words apprise's notification types use (its `type` field
+    colours a Slack message, picks a Teams card, sets a Telegram icon)."""
+
+    INFO = "info"
+    SUCCESS = "success"
+    WARNING = "warning"
+    FAILURE = "failure"
+
+
+_SEVERITY_TONE = {
+    Severity.CRITICAL: Tone.FAILURE,
+    Severity.WARNING: Tone.WARNING,
+    Severity.INFO: Tone.INFO,
+}
+
+
+def tone(kind: Kind, incidents: Sequence[Incident]) -> Tone:
+    """A recovery is good news; anything else is as bad as the worst incident it names."""
+    if kind is Kind.RESOLVED:
+        return Tone.SUCCESS
+    worst = max((i.severity for i in incidents), key=lambda s: s.rank, default=Severity.INFO)
+    return _SEVERITY_TONE[worst]
+
+
 @dataclass(frozen=True, slots=True)
 class Message:
     title: str
     body: str
+    tone: Tone = Tone.INFO
 
 
 _PREFIX = {
@@ -64,14 +90,14 @@ def _facts(incident: Incident) -> str:
 def _triggered_at(incident: Incident) -> datetime:
     """When the current outage began: the last opened/reopened entry (not an ack timeout)."""
     for entry in reversed(incident.timeline):
-        if entry.kind in ("opened", "reopened"):
+        if entry.kind in (EntryKind.OPENED, EntryKind.REOPENED):
             return entry.at
     return incident.created_at
 
 
 def _first_ack_after(incident: Incident, start: datetime) -> datetime | None:
     for entry in incident.timeline:
-        if entry.kind == "acknowledged" and entry.at >= start:
+        if entry.kind == EntryKind.ACKNOWLEDGED and entry.at >= start:
             return entry.at
     return incident.acknowledged_at
 
@@ -82,7 +108,7 @@ def opened(incident: Incident) -> Message:
         f"{_facts(incident)}\n"
         f"opened {_when(_triggered_at(incident))}"
     )
-    return Message(headline(incident), body)
+    return Message(headline(incident), body, tone(Kind.OPENED, [incident]))
 
 
 def escalated(incident: Incident, due: DueStep | None, *, now: datetime) -> Message:
@@ -94,7 +120,9 @@ def escalated(incident: Incident, due: DueStep | None, *, now: datetime) -> Mess
     body = (
         f"#{incident.id} {incident.title}\n{_facts(incident)}\n{step}: unacknowledged for {waited}"
     )
-    return Message(_PREFIX[Kind.ESCALATED] + headline(incident), body)
+    return Message(
+        _PREFIX[Kind.ESCALATED] + headline(incident), body, tone(Kind.ESCALATED, [incident])
+    )
 
 
 def renotify(incident: Incident, *, now: datetime) -> Message:
@@ -102,20 +130,26 @@ def renotify(incident: Incident, *, now: datetime) -> Message:
     body = (
         f"#{incident.id} {incident.title}\n{_facts(incident)}\nstill unacknowledged after {waited}"
     )
-    return Message(_PREFIX[Kind.RENOTIFY] + headline(incident), body)
+    return Message(
+        _PREFIX[Kind.RENOTIFY] + headline(incident), body, tone(Kind.RENOTIFY, [incident])
+    )
 
 
 def unacknowledged(incident: Incident) -> Message:
     """After an acknowledgement timed out; the timeline's entry says how long it was held."""
     note = next(
-        (e.note for e in reversed(incident.timeline) if e.kind == "unacknowledged"),
+        (e.note for e in reversed(incident.timeline) if e.kind == EntryKind.UNACKNOWLEDGED),
         "acknowledgement timed out",
     )
     body = (
         f"#{incident.id} {incident.title}\n{_facts(incident)}\n"
         f"{note}: back to triggered, paging again"
     )
-    return Message(_PREFIX[Kind.UNACKNOWLEDGED] + headline(incident), body)
+    return Message(
+        _PREFIX[Kind.UNACKNOWLEDGED] + headline(incident),
+        body,
+        tone(Kind.UNACKNOWLEDGED, [incident]),
+    )
 
 
 def resolved(incident: Incident, *, now: datetime) -> Message:
@@ -133,7 +167,9 @@ def resolved(incident: Incident, *, now: datetime) -> Message:
         f"#{incident.id} {incident.title}\n{_facts(incident)}\n"
         f"lasted {format_duration(end - start)} ({_when(start)} to {_when(end)}), {waited}"
     )
-    return Message(_PREFIX[Kind.RESOLVED] + headline(incident), body)
+    return Message(
+        _PREFIX[Kind.RESOLVED] + headline(incident), body, tone(Kind.RESOLVED, [incident])
+    )
 
 
 def kind_for_step(incident: Incident, due: DueStep) -> Kind:
@@ -142,8 +178,8 @@ def kind_for_step(incident: Incident, due: DueStep) -> Kind:
     if due.level > 0:
         return Kind.ESCALATED
     position, _ = episode_start(incident)
-    started_by = incident.timeline[position].kind if position >= 0 else "opened"
-    return Kind.UNACKNOWLEDGED if started_by == UNACKNOWLEDGED_KIND else Kind.OPENED
+    started_by = incident.timeline[position].kind if position >= 0 else EntryKind.OPENED
+    return Kind.UNACKNOWLEDGED if started_by == EntryKind.UNACKNOWLEDGED else Kind.OPENED
 
 
 def render(kind: Kind, incident: Incident, *, now: datetime, due: DueStep | None = None) -> Message:
@@ -182,13 +218,14 @@ def storm(kind: Kind, incidents: Sequence[Incident], *, window: timedelta) -> Me
         lines.append(f"#{incident.id} {headline(incident)}: {incident.title}")
     if len(ordered) > STORM_LIST_LIMIT:
         lines.append(f"... and {len(ordered) - STORM_LIST_LIMIT} more (see onwatch incidents)")
-    return Message(title, "\n".join(lines))
+    return Message(title, "\n".join(lines), tone(kind, incidents))
 
 
 def desktop(incident: Incident, kind: Kind = Kind.OPENED) -> Message:
     """A desktop popup: `CRITICAL api` and `#12 <title> (web-01)`."""
     title = f"{_PREFIX[kind]}{incident.severity.value.upper()} {incident.check}"
-    return Message(title, f"#{incident.id} {incident.title} ({incident.source})")
+    body = f"#{incident.id} {incident.title} ({incident.source})"
+    return Message(title, body, tone(kind, [incident]))
 
 
 def desktop_storm(kind: Kind, incidents: Sequence[Incident]) -> Message:
@@ -196,4 +233,5 @@ def desktop_storm(kind: Kind, incidents: Sequence[Incident]) -> Message:
     return Message(
         f"{len(incidents)} incidents {kind.value}",
         f"{_tally(incidents)} on {_sources(incidents)}; worst #{worst.id} {headline(worst)}",
+        tone(kind, incidents),
     )

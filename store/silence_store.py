@@ -21,22 +21,19 @@ from typing import Any
 
 from onwatch.incidents.silences import Silence, new_silence, silence_from_dict, silence_to_dict
 from onwatch.store.errors import StoreError
-from onwatch.store.lock import WriteLock
-from onwatch.store.storage import (
-    DIR_MODE,
-    AtomicJSONStorage,
-    Revision,
-    file_revision,
-    read_json,
-    remove_orphaned_temp_files,
+from onwatch.store.storage import AtomicJSONStorage, read_json
+from onwatch.store.tinydb_file import (
+    TinyDBFile,
+    bump_revision,
+    open_db,
+    read_meta,
+    records_in,
+    write_meta,
 )
 from tinydb import TinyDB
 from tinydb.table import Document, Table
 
 SILENCES = "silences"
-META = "meta"
-FORMAT = 1
-_META_ID = 1
 
 
 class SilenceNotFound(StoreError, LookupError):
@@ -55,15 +52,15 @@ def _decode(path: Path, doc_id: str, record: Any) -> Silence:
 
 
 def _silences_in(path: Path, data: Mapping[str, Any] | None) -> dict[int, Silence]:
-    if data is None:
-        return {}
-    table = data.get(SILENCES)
-    if not isinstance(table, dict):
-        raise StoreError(f"{path}: not an onwatch silences file (no silences table)")
-    try:
-        return {int(doc_id): _decode(path, doc_id, record) for doc_id, record in table.items()}
-    except ValueError:
-        raise StoreError(f"{path}: not an onwatch silences file (bad silence id)") from None
+    return records_in(
+        path,
+        data,
+        SILENCES,
+        _decode,
+        what="an onwatch silences file",
+        record="silence",
+        required=True,
+    )
 
 
 @dataclass
@@ -85,8 +82,7 @@ class _Session:
         return _silences_in(self.path, self.storage.read())
 
     def meta(self) -> dict[str, Any]:
-        doc = self.db.table(META, cache_size=0).get(doc_id=_META_ID)
-        return dict(doc) if doc is not None else {}
+        return read_meta(self.db)
 
     def put(self, silence: Silence) -> None:
         self.table.upsert(Document(silence_to_dict(silence), doc_id=silence.id))
@@ -100,29 +96,16 @@ class _Session:
         return candidate
 
     def write_meta(self, **values: Any) -> None:
-        meta = self.meta() | {"format": FORMAT} | values
-        self.db.table(META, cache_size=0).upsert(Document(meta, doc_id=_META_ID))
+        write_meta(self.db, **values)
 
 
-class SilenceStore:
+class SilenceStore(TinyDBFile):
     """The silences file at `path` (e.g. `<db dir>/silences.json`)."""
 
     def __init__(self, path: str | Path) -> None:
-        self.path = Path(path).expanduser()
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
-        except OSError as exc:
-            raise StoreError(
-                f"{self.path.parent}: cannot create directory: {exc.strerror}"
-            ) from None
-        self.lock = WriteLock(self.path.with_name(self.path.name + ".lock"))
-        with self.lock:
-            remove_orphaned_temp_files(self.path)
+        super().__init__(path)
+        self.remove_orphans()
         self.list()  # refuse a file that is not ours now, before anything tries to write
-
-    def revision(self) -> Revision:
-        """Changes whenever any process commits a write; cheap enough to poll."""
-        return file_revision(self.path)
 
     # --- reads ---------------------------------------------------------------------------------
 
@@ -148,12 +131,11 @@ class SilenceStore:
     @contextlib.contextmanager
     def _session(self) -> Iterator[_Session]:
         with self.lock:
-            db = TinyDB(self.path, storage=AtomicJSONStorage)
-            session = _Session(self.path, db)
+            session = _Session(self.path, open_db(self.path))
             session.silences()  # fail here, naming the file, rather than overwrite a stranger's
             yield session  # an exception skips the commit: nothing is written
             if session.storage.dirty:
-                session.write_meta(revision=int(session.meta().get("revision", 0)) + 1)
+                bump_revision(session.db)
                 session.storage.commit()
 
     def add(

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 from onwatch.collectors import (
@@ -19,26 +20,32 @@ from onwatch.collectors import (
     TcpCheck,
     TcpCollector,
 )
-from onwatch.collectors.reasons import short_duration
 
 from onwatch import collectors
 from tests.collectors.servers import Reply
 
 
 @pytest.mark.parametrize(
-    ("probe", "kind"),
+    ("probe", "kind", "source", "name"),
     [
-        (LocalCheck(), LocalCollector),
-        (HttpCheck("api", "http://127.0.0.1/"), HttpCollector),
-        (TcpCheck("db", "127.0.0.1", 5432), TcpCollector),
-        (AgentCheck("db1", "http://127.0.0.1:9108"), AgentCollector),
-        (PrometheusCheck("node1", "http://127.0.0.1:9100/metrics"), PrometheusCollector),
+        (LocalCheck(), LocalCollector, socket.gethostname(), "local"),
+        (HttpCheck("api", "http://127.0.0.1/"), HttpCollector, "api", "api"),
+        (TcpCheck("db", "127.0.0.1", 5432), TcpCollector, "db", "db"),
+        (AgentCheck("db1", "http://127.0.0.1:9108"), AgentCollector, "db1", "db1"),
+        (
+            PrometheusCheck("node1", "http://127.0.0.1:9100/metrics"),
+            PrometheusCollector,
+            "node1",
+            "node1",
+        ),
     ],
 )
-async def test_build_picks_the_collector_for_each_probe(probe, kind, client):
+async def test_build_picks_the_collector_for_each_probe(probe, kind, source, name, client):
     built = collectors.build(probe, client)
     assert isinstance(built, kind)
-    assert probe.source and probe.name
+    assert built.spec is probe
+    # What every sample and incident of this collector will be filed under.
+    assert (built.spec.source, built.spec.name) == (source, name)
 
 
 async def test_shared_client_keeps_connections_alive(server, client):
@@ -51,14 +58,6 @@ async def test_shared_client_keeps_connections_alive(server, client):
     assert len(server.seen) == 3
     assert len(ports) == 1  # one connection, reused
     assert client.follow_redirects is False
-
-
-@pytest.mark.parametrize(
-    ("seconds", "text"),
-    [(10, "10s"), (0.5, "500ms"), (1.5, "1.5s"), (120, "2m"), (90, "90s"), (0.25, "250ms")],
-)
-def test_timeouts_are_written_as_in_a_config_file(seconds, text):
-    assert short_duration(timedelta(seconds=seconds)) == text
 
 
 def test_collectors_import_no_other_package_of_ours_nor_textual():

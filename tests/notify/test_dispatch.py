@@ -1,5 +1,8 @@
 """The delivery queue with real apprise deliveries to peers on 127.0.0.1: retries on the
-timeline, a dead peer that does not slow the loop, storms grouped, filters, no secrets."""
+timeline, a dead peer that does not slow the loop, storms grouped, filters, no secrets.
+
+The collection delay and the storm window run on `ManualTimers`: a test moves that time itself,
+so nothing here waits for them in real time."""
 
 from __future__ import annotations
 
@@ -19,9 +22,11 @@ import pytest
 from onwatch.incidents import Severity, lifecycle
 from onwatch.incidents.escalation import EscalationPolicy, Step, due_steps, record_step
 from onwatch.notify import AppriseSender, Channel, Delivery, DesktopNotifier, Dispatcher, Kind
+from onwatch.notify.messages import Tone
 
 from tests.notify.conftest import T0, Outcomes, Receiver, make_incident
 from tests.support.desktop import NotificationDaemon
+from tests.support.timers import ManualTimers
 
 
 def ms(n: float) -> timedelta:
@@ -40,10 +45,19 @@ def dispatcher(
     channels: Mapping[str, object],
     outcomes: Outcomes,
     desktop: DesktopNotifier | None = None,
+    timers: ManualTimers | None = None,
     **options,
 ) -> Dispatcher:
-    options = {"retry_delays": (ms(50), ms(50), ms(50)), "hold": ms(20), **options}
-    return Dispatcher(channels, desktop, outcomes, lambda: T0, **options)  # type: ignore[arg-type]
+    """Without a collection delay unless the test gives one (and `timers` to move past it)."""
+    options = {"retry_delays": (ms(50), ms(50), ms(50)), "hold": timedelta(0), **options}
+    return Dispatcher(
+        channels,  # type: ignore[arg-type]
+        desktop,
+        outcomes,
+        lambda: T0,
+        timers=timers or ManualTimers(),
+        **options,
+    )
 
 
 @asynccontextmanager
@@ -170,9 +184,9 @@ async def test_cancelling_the_worker_stops_it_promptly_mid_delivery(
     class Watched:
         channel = real.channel
 
-        def deliver(self, title: str, body: str) -> Delivery:
+        def deliver(self, title: str, body: str, tone: Tone = Tone.INFO) -> Delivery:
             started.set()
-            return real.deliver(title, body)
+            return real.deliver(title, body, tone)
 
     d = dispatcher({"dead": Watched()}, outcomes)
     task = asyncio.create_task(d.run())
@@ -195,9 +209,13 @@ async def test_a_storm_of_200_gives_one_grouped_message_per_channel_and_one_desk
     channels = senders(oncall=receiver.url("oncall"), lead=receiver.url("lead"))
     desktop = DesktopNotifier()
     incidents = [make_incident(i, source=f"web-{i:03d}") for i in range(1, 201)]
-    async with running(dispatcher(channels, outcomes, desktop, hold=ms(50))) as d:
+    timers = ManualTimers()
+    async with running(dispatcher(channels, outcomes, desktop, timers, hold=ms(50))) as d:
         for incident in incidents:
             d.submit(incident, Kind.OPENED, ["oncall", "lead"])
+        await timers.advance(0.049)
+        assert outcomes.seen == [] and receiver.requests == []  # still collecting
+        await timers.advance(0.001)
         await delivered(d)
 
     for path in ("oncall", "lead"):
@@ -225,14 +243,25 @@ async def test_a_few_incidents_are_not_a_storm(receiver: Receiver, outcomes: Out
 async def test_stragglers_of_a_storm_are_collected_into_one_more_summary(
     receiver: Receiver, outcomes: Outcomes
 ) -> None:
-    d = dispatcher(senders(oncall=receiver.url()), outcomes, storm_window=timedelta(seconds=1))
+    timers = ManualTimers()
+    d = dispatcher(
+        senders(oncall=receiver.url()),
+        outcomes,
+        timers=timers,
+        hold=ms(20),
+        storm_window=timedelta(seconds=1),
+    )
     async with running(d):
         for i in range(1, 21):
             d.submit(make_incident(i), Kind.OPENED, ["oncall"])
-        await asyncio.sleep(0.1)  # the first summary goes out after the collection delay
+        await timers.advance(0.1)  # the first summary goes out after the collection delay
+        await delivered(d)
         for i in range(21, 26):
             d.submit(make_incident(i), Kind.OPENED, ["oncall"])
-            await asyncio.sleep(0.05)
+            await timers.advance(0.05)
+        await timers.advance(0.7)  # 1.05 s in: the stragglers wait out the storm's window...
+        assert len(receiver.requests) == 1
+        await timers.advance(0.1)  # ...which ended at 1.1 s, one window after the first summary
         await delivered(d)
     assert [r.payload["title"] for r in receiver.requests] == [
         "20 incidents opened within 1s",
@@ -241,6 +270,30 @@ async def test_stragglers_of_a_storm_are_collected_into_one_more_summary(
 
 
 # --- who receives what ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("severity", "kind", "apprise_type"),
+    [
+        (Severity.CRITICAL, Kind.OPENED, "failure"),
+        (Severity.WARNING, Kind.OPENED, "warning"),
+        (Severity.INFO, Kind.OPENED, "info"),
+        (Severity.CRITICAL, Kind.ESCALATED, "failure"),
+        (Severity.CRITICAL, Kind.RESOLVED, "success"),
+    ],
+)
+async def test_a_channel_is_told_how_bad_it_is_through_the_apprise_notification_type(
+    receiver: Receiver, outcomes: Outcomes, severity: Severity, kind: Kind, apprise_type: str
+) -> None:
+    incident = make_incident(severity=severity)
+    if kind is Kind.RESOLVED:
+        incident = lifecycle.resolve(incident, by="onwatch", at=T0 + timedelta(minutes=5))
+    channel = Channel("oncall", receiver.url(), send_resolved=True)
+    async with running(dispatcher(senders(oncall=channel), outcomes)) as d:
+        d.submit(incident, kind, ["oncall"])
+        await delivered(d)
+    [request] = receiver.requests
+    assert request.payload["type"] == apprise_type
 
 
 async def test_min_severity_filters_per_channel(receiver: Receiver, outcomes: Outcomes) -> None:
@@ -302,7 +355,7 @@ async def test_a_failing_outcome_callback_does_not_stop_deliveries(receiver: Rec
     def broken(incident_id: int, kind: str, text: str) -> None:
         raise RuntimeError("store is locked")
 
-    d = Dispatcher(senders(oncall=receiver.url()), None, broken, hold=ms(10))
+    d = Dispatcher(senders(oncall=receiver.url()), None, broken, hold=timedelta(0))
     async with running(d):
         d.submit(make_incident(1), Kind.OPENED, ["oncall"])
         await delivered(d)

@@ -5,14 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from onwatch.incidents import Severity, lifecycle
-from onwatch.incidents.escalation import (
-    EscalationPolicy,
-    Step,
-    due_steps,
-    record_step,
-    unacknowledge,
-)
-from onwatch.notify import Kind, messages
+from onwatch.incidents.escalation import due_steps, record_step
+from onwatch.incidents.policy import EscalationPolicy, Step
+from onwatch.incidents.reminders import unacknowledge
+from onwatch.notify import Kind, Tone, messages
 
 from tests.notify.conftest import T0, make_incident
 
@@ -100,7 +96,7 @@ def test_a_storm_message_counts_tallies_and_lists_the_worst_first() -> None:
 def test_desktop_texts_are_short() -> None:
     incident = make_incident()
     assert messages.desktop(incident) == messages.Message(
-        "CRITICAL api", "#12 api latency 950ms above critical 500ms (web-01)"
+        "CRITICAL api", "#12 api latency 950ms above critical 500ms (web-01)", Tone.FAILURE
     )
     summary = messages.desktop_storm(Kind.OPENED, [incident, make_incident(13, source="web-02")])
     assert summary.title == "2 incidents opened"
@@ -120,3 +116,11 @@ def test_a_fired_step_is_announced_as_opened_escalated_or_unacknowledged() -> No
     incident = unacknowledge(lifecycle.acknowledge(incident, by="d", at=later(16)), at=later(200))
     [again] = due_steps(incident, policy, later(200))
     assert messages.kind_for_step(incident, again) is Kind.UNACKNOWLEDGED
+
+
+def test_a_storm_is_as_bad_as_its_worst_incident_and_a_recovery_is_good_news() -> None:
+    mixed = [make_incident(1, severity=Severity.WARNING), make_incident(2)]
+    assert messages.storm(Kind.OPENED, mixed, window=timedelta(minutes=1)).tone is Tone.FAILURE
+    warnings = [make_incident(3, severity=Severity.WARNING)]
+    assert messages.desktop_storm(Kind.OPENED, warnings).tone is Tone.WARNING
+    assert messages.storm(Kind.RESOLVED, mixed, window=timedelta(minutes=1)).tone is Tone.SUCCESS

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar
 
-from onwatch.incidents import Incident
+from onwatch.incidents import EntryKind, Incident
 from onwatch.incidents.timefmt import format_duration
 from onwatch.tui.messages import BackendChanged
 from onwatch.tui.screens.acting import ActingScreen
@@ -69,7 +69,7 @@ def timeline_table(incident: Incident) -> Table:
     table.add_column("who", no_wrap=True)
     table.add_column("note", ratio=1)
     for entry in incident.timeline:
-        style = "yellow" if entry.kind == "note" else ""
+        style = "yellow" if entry.kind == EntryKind.NOTE else ""
         table.add_row(_local(entry.at), entry.kind, entry.by, Text(entry.note, style=style))
     return table
 
