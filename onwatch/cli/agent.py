@@ -8,8 +8,8 @@ import contextlib
 import signal
 import sys
 
-from onwatch.context import Context
-from onwatch.errors import CliError, Exit
+from onwatch.cli.context import Context
+from onwatch.cli.errors import CliError, Exit
 
 DEFAULT_LISTEN = "127.0.0.1:9108"
 

@@ -11,7 +11,7 @@ import sys
 from datetime import timedelta
 from typing import TextIO
 
-from onwatch.context import Context
+from onwatch.cli.context import Context
 from onwatch.engine import Engine
 from onwatch.engine.events import EngineEvent, IncidentChanged, StatusChanged
 from onwatch.incidents import Change, Event
@@ -42,10 +42,11 @@ def duration_arg(text: str) -> timedelta:
 
 def run(ctx: Context) -> int:
     if not ctx.args.headless:
-        from onwatch.cmd_tui import run_console
+        from onwatch.cli.console import run_console
 
         return run_console(ctx)
-    for warning in ctx.config.warnings:
+    # Before anything is printed: an engine that would skip a check must not start at all.
+    for warning in ctx.needs().warnings:
         print(f"warning: {warning}", file=sys.stderr)
     engine = ctx.engine()
     printer = EventPrinter(sys.stdout, as_json=ctx.args.json)
