@@ -22,7 +22,7 @@ from onwatch.config.problems import (
     without_subject,
 )
 from onwatch.config.schema import Duration, Number, Text
-from onwatch.config.tables import Field, Positional, Table, TableArray
+from onwatch.config.tables import Field, Positional, Table, TableArray, default_of
 from onwatch.incidents.errors import InvalidInput
 from onwatch.incidents.escalation import MATCH_KEYS, EscalationPolicy, Step
 from onwatch.incidents.silences import check_matchers
@@ -41,7 +41,7 @@ ESCALATION = Table(
     {
         "name": Field(Text(), required=True),
         "match": Field(Table({key: Text() for key in MATCH_KEYS}), default={}),
-        "repeat": Field(Number(0, integer=True), default=0),
+        "repeat": Field(Number(0, integer=True), default=default_of(EscalationPolicy, "repeat")),
         "steps": Field(Positional(STEP, min_items=1), required=True),
     }
 )

@@ -14,7 +14,7 @@ from onwatch.config.locate import KeyPath
 from onwatch.config.model import Config, Draft, Section
 from onwatch.config.problems import Context, quote, show_duration
 from onwatch.config.schema import Choice, Flag, Kind, Number, Text
-from onwatch.config.tables import Entries, Field, Seq, Table, TableArray
+from onwatch.config.tables import Entries, Field, Seq, Table, TableArray, default_of
 from onwatch.config.thresholds import (
     CERT_DAYS,
     LATENCY,
@@ -63,13 +63,16 @@ HTTP = Table(
     {
         "name": NAME,
         "url": URL,
-        "method": Field(Choice(HTTP_METHODS), default="GET"),
+        "method": Field(Choice(HTTP_METHODS), default=default_of(HttpCheck, "method")),
         "headers": Entries(Text(allow_empty=True), validate_name=header_name),
         **SCHEDULE,
-        "status": Field(Seq(Number(100, 599, integer=True), min_items=1), default=(200,)),
+        "status": Field(
+            Seq(Number(100, 599, integer=True), min_items=1),
+            default=default_of(HttpCheck, "status"),
+        ),
         "body_contains": Text(),
         "json": JsonExpectations(),
-        "verify": Field(Flag(), default=True),
+        "verify": Field(Flag(), default=default_of(HttpCheck, "verify")),
         "latency": duration_levels(with_for=True, low_open=True),
         # 0d is meaningful here: the certificate has expired.
         "cert_expiry": duration_levels(with_for=False, low_open=False),

@@ -13,13 +13,15 @@ from onwatch.config.locate import KeyPath
 from onwatch.config.model import Config, Draft, Section
 from onwatch.config.problems import INVALID, Context, show_duration
 from onwatch.config.schema import Choice, Duration, Flag, Kind, Number, Text
-from onwatch.config.tables import Entries, Field, Table
+from onwatch.config.tables import Entries, Field, Table, default_of
 from onwatch.engine.specs import NotifySettings
 from onwatch.incidents.model import Severity
 from onwatch.notify.channels import AppriseSender, Channel, InvalidChannel
 from onwatch.notify.redact import Redactor
 
 SEVERITIES = tuple(severity.value for severity in Severity)
+_MIN_SEVERITY: Severity = default_of(Channel, "min_severity")
+_SEND_RESOLVED: bool = default_of(Channel, "send_resolved")
 _AT_LEAST_A_MINUTE = timedelta(minutes=1)
 
 
@@ -96,7 +98,7 @@ def build_notify(values: dict[str, Any], path: KeyPath, draft: Draft, ctx: Conte
     if "channels" not in values and ctx.failed_under(channels_path):
         return
     notify.channels_known = True
-    send_resolved = values.get("send_resolved", False)
+    send_resolved = values.get("send_resolved", _SEND_RESOLVED)
     for name, spec in values.get("channels", {}).items():
         url = spec.get("url")
         if url is None:
@@ -106,7 +108,7 @@ def build_notify(values: dict[str, Any], path: KeyPath, draft: Draft, ctx: Conte
         channel = Channel(
             name,
             url,
-            Severity(spec.get("min_severity", Severity.INFO.value)),
+            Severity(spec.get("min_severity", _MIN_SEVERITY.value)),
             spec.get("send_resolved", send_resolved),
         )
         wrong = _unusable(channel)
@@ -158,7 +160,7 @@ def _describe_channel(name: str, address: str, channel: Channel | None) -> str:
     if not address:
         return f"{name} (no address yet)"
     details = [address.split("://", 1)[0]]
-    if channel is not None and channel.min_severity is not Severity.INFO:
+    if channel is not None and channel.min_severity is not _MIN_SEVERITY:
         details.append(f"min_severity {channel.min_severity}")
     if channel is not None and channel.send_resolved:
         details.append("send_resolved")

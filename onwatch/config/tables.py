@@ -6,6 +6,7 @@ Like the value kinds in `schema`, each reports what is wrong to the context and 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
@@ -86,6 +87,14 @@ class Field:
     kind: Kind
     required: bool = False
     default: Any = _MISSING
+
+
+def default_of(spec: type, name: str) -> Any:
+    """The default a spec dataclass gives field `name`, so the config never restates it."""
+    (found,) = (field for field in dataclasses.fields(spec) if field.name == name)
+    if found.default is not dataclasses.MISSING:
+        return found.default
+    return found.default_factory()  # type: ignore[misc]
 
 
 class Table(Kind):
