@@ -47,9 +47,10 @@ class Context:
     @cached_property
     def db_path(self) -> Path:
         explicit = getattr(self.args, "db", None)
-        if explicit or self.env.get("ONWATCH_DB"):
-            return resolve_db_path(explicit, self.env, None)
-        return resolve_db_path(explicit, self.env, self.needs("db").db)
+        config = self.config  # read even when unused: a broken file is reported all the same
+        if not explicit and not self.env.get("ONWATCH_DB"):
+            config = self.needs("db")
+        return resolve_db_path(explicit, self.env, config.db)
 
     @cached_property
     def store(self) -> IncidentStore:
