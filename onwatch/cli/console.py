@@ -6,11 +6,12 @@ from onwatch.cli.context import Context
 
 
 def run_console(ctx: Context) -> int:
+    # The console runs the checks: every variable of the config must be set, and a refusal
+    # comes before the terminal is taken over.
+    config = ctx.needs()
     from onwatch.tui.app import OnwatchApp
     from onwatch.tui.settings import default_settings_path
 
-    # The console runs the checks: every variable of the config must be set.
-    config = ctx.needs()
     demo_server = None
     extra = ()
     if getattr(ctx.args, "demo", False):

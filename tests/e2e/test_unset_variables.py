@@ -102,3 +102,13 @@ def test_an_unset_variable_in_what_the_command_uses_still_stops_it(
     # Given another way, the store needs nothing from the file.
     given = onwatch("--config", str(path), "--db", str(tmp_path / "x.json"), "incidents", "list")
     assert given.code == 0, given.err
+
+
+@pytest.mark.parametrize("command", [(), ("run",)], ids=["default", "run"])
+def test_the_console_refuses_to_start_without_them(
+    onwatch: Run, config: Path, command: tuple[str, ...]
+) -> None:
+    result = onwatch("--config", str(config), *command)
+    assert result.code == 2
+    assert f"{config}:8: {TOKEN_LINE}" in result.err.splitlines()
+    assert "Traceback" not in result.err
