@@ -23,7 +23,6 @@ from onwatch.collectors.specs import LocalCheck
 
 log = logging.getLogger(__name__)
 
-DEFAULT_LISTEN = "127.0.0.1:9108"
 MAX_CONNECTIONS = 64
 IDLE_SECONDS = 30.0
 """How long a connection may sit without sending a complete request (slow clients included)."""

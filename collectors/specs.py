@@ -9,6 +9,9 @@ from datetime import timedelta
 from typing import Any
 
 DEFAULT_TIMEOUT = timedelta(seconds=10)
+"""How long a network check waits unless its config says otherwise."""
+AGENT_LISTEN = "127.0.0.1:9108"
+"""Where `onwatch agent` listens unless told otherwise: loopback, so no token is needed."""
 
 
 @dataclass(frozen=True, slots=True)

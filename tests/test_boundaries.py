@@ -49,5 +49,5 @@ def test_nothing_below_the_console_loads_textual(module: str) -> None:
 
 
 def test_listing_incidents_does_not_load_the_engines_network_stack() -> None:
-    loaded = modules_after("onwatch.cli", "onwatch.cmd_incidents")
+    loaded = modules_after("onwatch.cli", "onwatch.cli.incidents")
     assert not loaded & {"textual", "httpx", "apprise"}

@@ -7,7 +7,7 @@ from textwrap import dedent
 import pytest
 from onwatch.collectors.specs import HttpCheck, LocalCheck
 
-from onwatch.config import parse_config
+from onwatch.config import ConfigError, parse_config
 from tests.config.conftest import problems
 
 
@@ -71,3 +71,56 @@ def test_substituted_value_is_validated_afterwards() -> None:
     assert problems(text, {"URL": "ftp://files.example"}) == [
         'onwatch.toml:3: http[0].url: expected an http:// or https:// URL, got "ftp://"'
     ]
+
+
+def test_an_unset_variable_leaves_out_what_it_belongs_to_and_is_kept_for_later() -> None:
+    text = dedent(
+        """
+        operator = "dana"
+
+        [[agent]]
+        name = "db1"
+        url = "http://10.0.0.5:9108"
+        token = "${AGENT_TOKEN}"
+
+        [[tcp]]
+        name = "db"
+        host = "10.0.0.5"
+        port = 5432
+        """
+    )
+    config = parse_config(text, "onwatch.toml", {})
+    assert [watch.name for watch in config.watches] == ["local", "db"]
+    assert [str(problem) for problem in config.unresolved] == [
+        "onwatch.toml:7: agent[0].token: environment variable AGENT_TOKEN is not set"
+    ]
+    assert config.unresolved[0].variable == "AGENT_TOKEN"
+    # A command that needs only the operator and the store goes on; one that runs checks not.
+    assert config.resolved("operator", "db") is config
+    with pytest.raises(ConfigError) as caught:
+        config.resolved()
+    assert caught.value.problems == list(config.unresolved)
+
+
+def test_unset_variables_are_listed_with_the_other_errors_in_file_order() -> None:
+    text = 'operator = "${WHO}"\n[[tcp]]\nname = "db"\nhost = "h"\nport = 0\n'
+    assert problems(text) == [
+        "onwatch.toml:1: operator: environment variable WHO is not set",
+        "onwatch.toml:5: tcp[0].port: must be between 1 and 65535, got 0",
+    ]
+
+
+def test_an_escalation_step_naming_a_channel_with_an_unset_url_is_no_error() -> None:
+    text = dedent(
+        """
+        [notify]
+        channels = { oncall = "slack://${HOOK}/#oncall" }
+
+        [[escalation]]
+        name = "all"
+        steps = [{ after = "0m", notify = ["oncall"] }]
+        """
+    )
+    config = parse_config(text, "onwatch.toml", {})
+    assert [policy.name for policy in config.notify.policies] == ["all"]
+    assert [problem.variable for problem in config.unresolved] == ["HOOK"]

@@ -6,7 +6,7 @@ from textwrap import dedent
 
 import pytest
 
-from onwatch.config_locate import locate_json, locate_toml
+from onwatch.config.locate import locate_json, locate_toml
 
 TOML = dedent(
     """\

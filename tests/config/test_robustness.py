@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from onwatch.config import Config, ConfigError, parse_config
-from onwatch.config_locate import locate_json, locate_toml
+from onwatch.config.locate import locate_json, locate_toml
 
 # Lines worth mixing: valid ones, near misses and plain garbage, so generated files hit
 # table headers, arrays of tables, inline tables, wrong types and syntax errors alike.

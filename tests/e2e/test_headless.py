@@ -133,3 +133,21 @@ def test_bad_duration_is_a_usage_error(onwatch: Run) -> None:
     result = onwatch("run", "--headless", "--duration", "soon")
     assert result.code == 2
     assert "not a duration" in result.err
+
+
+@pytest.mark.parametrize("bus", ["", "disabled:"], ids=["no-session", "disabled-session"])
+def test_missing_desktop_notifications_are_reported_once(
+    onwatch: Run, tmp_path: Path, bus: str
+) -> None:
+    config = write_config(
+        tmp_path, f'[[tcp]]\nname = "db"\nhost = "127.0.0.1"\nport = {closed_port()}\n'
+    )
+    no_tools = tmp_path / "bin"
+    no_tools.mkdir()
+    env = {"DBUS_SESSION_BUS_ADDRESS": bus, "PATH": str(no_tools)}
+    result = onwatch("--config", str(config), "run", "--headless", "--once", extra_env=env)
+    assert result.code == 0, result.err
+    said = [line for line in result.err.splitlines() if "notifications unavailable" in line]
+    assert len(said) == 1, result.err
+    assert said[0].startswith("desktop notifications unavailable: ")
+    assert "opened" in result.out

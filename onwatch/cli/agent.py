@@ -8,10 +8,9 @@ import contextlib
 import signal
 import sys
 
-from onwatch.context import Context
-from onwatch.errors import CliError, Exit
-
-DEFAULT_LISTEN = "127.0.0.1:9108"
+from onwatch.cli.context import Context
+from onwatch.cli.errors import CliError, Exit
+from onwatch.collectors.specs import AGENT_LISTEN
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -20,9 +19,9 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     )
     parser.add_argument(
         "--listen",
-        default=DEFAULT_LISTEN,
+        default=AGENT_LISTEN,
         metavar="HOST:PORT",
-        help=f"address to listen on (default {DEFAULT_LISTEN})",
+        help=f"address to listen on (default {AGENT_LISTEN})",
     )
     parser.add_argument(
         "--token-env",

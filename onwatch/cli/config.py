@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
+from onwatch.cli.context import Context
+from onwatch.cli.errors import Exit
 from onwatch.config import ConfigError, load_config, summarize
-from onwatch.context import Context
-from onwatch.errors import Exit
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -21,7 +21,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 def check_config(ctx: Context) -> int:
     explicit = ctx.args.path or getattr(ctx.args, "config", None)
     try:
-        config = load_config(explicit, ctx.env)
+        # Unset variables are reported too: they would stop `run` and the console.
+        config = load_config(explicit, ctx.env).resolved()
     except ConfigError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)

@@ -1,6 +1,8 @@
 """`${VAR}` in config strings, filled in from the environment before anything is validated.
 
 Secrets (webhook URLs, tokens in headers) then stay out of the file. `$${` is a literal `${`.
+A variable this environment does not set is recorded as unset, not as an error: the thing it
+belongs to is left out, and only a command that needs it refuses (`Config.resolved`).
 """
 
 from __future__ import annotations
@@ -9,8 +11,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from onwatch.config_locate import KeyPath
-from onwatch.config_problems import INVALID, Context
+from onwatch.config.locate import KeyPath
+from onwatch.config.problems import INVALID, Context
 
 _TOKEN = re.compile(r"\$\$\{|\$\{(?P<name>[^}]*)\}|\$\{")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -47,7 +49,7 @@ def _expand(text: str, path: KeyPath, env: Mapping[str, str], ctx: Context) -> A
             ctx.error(path, f"{quote_name(name)} is not an environment variable name")
             failed = True
         elif name not in env:
-            ctx.error(path, f"environment variable {name} is not set")
+            ctx.unresolved(path, name)
             failed = True
         else:
             out.append(env[name])

@@ -8,11 +8,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from onwatch.cli.errors import CliError, Exit
+from onwatch.cli.paths import resolve_db_path
 from onwatch.config import Config, ConfigError, load_config
 from onwatch.engine.clock import Clock, utc_now
 from onwatch.engine.specs import EngineSettings, NotifySettings, Watch
-from onwatch.errors import CliError, Exit
-from onwatch.paths import resolve_db_path
 from onwatch.store import IncidentStore, SilenceStore, StoreError
 
 if TYPE_CHECKING:
@@ -30,15 +30,27 @@ class Context:
 
     @cached_property
     def config(self) -> Config:
+        """The config as loaded: what an unset `${VAR}` belongs to is left out of it."""
         try:
             return load_config(getattr(self.args, "config", None), self.env)
         except ConfigError as exc:
-            lines = [str(problem) for problem in exc.problems]
-            raise CliError("\n".join(lines), Exit.USAGE) from None
+            raise _usage(exc) from None
+
+    def needs(self, *sections: str) -> Config:
+        """The config, or exit 2 naming each unset variable under `sections` (under any section
+        when none are named): a command resolves only what it uses."""
+        try:
+            return self.config.resolved(*sections)
+        except ConfigError as exc:
+            raise _usage(exc) from None
 
     @cached_property
     def db_path(self) -> Path:
-        return resolve_db_path(getattr(self.args, "db", None), self.env, self.config.db)
+        explicit = getattr(self.args, "db", None)
+        config = self.config  # read even when unused: a broken file is reported all the same
+        if not explicit and not self.env.get("ONWATCH_DB"):
+            config = self.needs("db")
+        return resolve_db_path(explicit, self.env, config.db)
 
     @cached_property
     def store(self) -> IncidentStore:
@@ -58,10 +70,11 @@ class Context:
         from onwatch.engine.operations import Operations
         from onwatch.engine.paging import Pager
 
+        config = self.needs("operator", "escalation")
         return Operations(
             self.store,
             clock=self.clock,
-            operator=self.config.operator,
+            operator=config.operator,
             policy_for=Pager(self.notify_settings).policy,
             silences=self.silences,
         )
@@ -77,14 +90,20 @@ class Context:
         # Imported here: the engine pulls in httpx and apprise, which listing incidents never needs.
         from onwatch.engine.core import Engine, EngineOptions
 
+        # Checks and channels whose variables are unset were left out: never run without them.
+        config = self.needs()
         settings = EngineSettings(
-            watches=(*self.config.watches, *extra_watches), notify=self.notify_settings
+            watches=(*config.watches, *extra_watches), notify=self.notify_settings
         )
         return Engine(
             settings,
             self.store,
-            operator=self.config.operator,
+            operator=config.operator,
             clock=self.clock,
             options=EngineOptions(**options),
             silences=self.silences,
         )
+
+
+def _usage(exc: ConfigError) -> CliError:
+    return CliError("\n".join(str(problem) for problem in exc.problems), Exit.USAGE)

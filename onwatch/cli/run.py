@@ -6,12 +6,13 @@ import argparse
 import asyncio
 import contextlib
 import json
+import logging
 import signal
 import sys
 from datetime import timedelta
 from typing import TextIO
 
-from onwatch.context import Context
+from onwatch.cli.context import Context
 from onwatch.engine import Engine
 from onwatch.engine.events import EngineEvent, IncidentChanged, StatusChanged
 from onwatch.incidents import Change, Event
@@ -42,14 +43,21 @@ def duration_arg(text: str) -> timedelta:
 
 def run(ctx: Context) -> int:
     if not ctx.args.headless:
-        from onwatch.cmd_tui import run_console
+        from onwatch.cli.console import run_console
 
         return run_console(ctx)
-    for warning in ctx.config.warnings:
+    # Before anything is printed: an engine that would skip a check must not start at all.
+    for warning in ctx.needs().warnings:
         print(f"warning: {warning}", file=sys.stderr)
     engine = ctx.engine()
-    printer = EventPrinter(sys.stdout, as_json=ctx.args.json)
-    return asyncio.run(_run(engine, printer, ctx.args.once, ctx.args.duration))
+    stderr = StderrLines(sys.stderr)
+    printer = EventPrinter(sys.stdout, as_json=ctx.args.json, stderr=stderr)
+    logger = logging.getLogger("onwatch")
+    logger.addHandler(stderr)
+    try:
+        return asyncio.run(_run(engine, printer, ctx.args.once, ctx.args.duration))
+    finally:
+        logger.removeHandler(stderr)
 
 
 async def _run(
@@ -73,17 +81,43 @@ async def _run(
     return 0
 
 
+class StderrLines(logging.Handler):
+    """The headless run's stderr: onwatch's warnings as Python would print them unconfigured,
+    and engine status lines, except a status that only repeats a warning just logged (the
+    desktop notifier logs why it is unavailable, and the engine then reports it as status)."""
+
+    def __init__(self, err: TextIO) -> None:
+        super().__init__(logging.WARNING)
+        self.err = err
+        self._logged: set[str] = set()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self._logged.add(record.getMessage())
+            self.err.write(self.format(record) + "\n")
+            self.err.flush()
+        except Exception:
+            self.handleError(record)
+
+    def status(self, key: str, text: str | None) -> None:
+        if text is not None and text in self._logged:
+            return
+        self.err.write(f"status: {key}: {text or 'ok'}\n")
+        self.err.flush()
+
+
 class EventPrinter:
-    def __init__(self, out: TextIO, *, as_json: bool) -> None:
+    def __init__(self, out: TextIO, *, as_json: bool, stderr: StderrLines) -> None:
         self.out = out
         self.as_json = as_json
+        self.stderr = stderr
 
     def __call__(self, event: EngineEvent) -> None:
         if isinstance(event, IncidentChanged) and event.change.event not in QUIET_EVENTS:
             self.out.write(self._line(event.change) + "\n")
             self.out.flush()
         elif isinstance(event, StatusChanged):
-            print(f"status: {event.key}: {event.text or 'ok'}", file=sys.stderr)
+            self.stderr.status(event.key, event.text)
 
     def _line(self, change: Change) -> str:
         incident = change.incident

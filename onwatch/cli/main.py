@@ -8,10 +8,11 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import NoReturn
 
-from onwatch import cmd_agent, cmd_config, cmd_incidents, cmd_run, cmd_silence
-from onwatch.context import Context
+from onwatch.cli import agent, incidents, run, silence
+from onwatch.cli import config as check_config
+from onwatch.cli.context import Context
+from onwatch.cli.errors import CliError, Exit
 from onwatch.engine.clock import Clock, utc_now
-from onwatch.errors import CliError, Exit
 from onwatch.incidents import IncidentError, InvalidInput, TransitionError
 from onwatch.store import NotFound, StoreError
 
@@ -50,11 +51,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--demo", action="store_true", help="add demo endpoints that fail and recover"
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    cmd_incidents.register(subparsers, common)
-    cmd_config.register(subparsers, common)
-    cmd_run.register(subparsers, common)
-    cmd_agent.register(subparsers, common)
-    cmd_silence.register(subparsers, common)
+    incidents.register(subparsers, common)
+    check_config.register(subparsers, common)
+    run.register(subparsers, common)
+    agent.register(subparsers, common)
+    silence.register(subparsers, common)
     return parser
 
 
@@ -68,7 +69,7 @@ def main(
     handler = getattr(args, "handler", None)
     try:
         if handler is None:
-            from onwatch.cmd_tui import run_console  # textual loads only when the TUI starts
+            from onwatch.cli.console import run_console  # textual loads only when the TUI starts
 
             return run_console(ctx)
         return int(handler(ctx))

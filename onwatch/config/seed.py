@@ -14,12 +14,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from onwatch.config_locate import KeyPath
-from onwatch.config_notify import seed_policy
-from onwatch.config_problems import Context, format_key
-from onwatch.config_schema import Number, Seq, Table, Text
-from onwatch.config_sections import LOCAL_METRICS, Draft, build_document
-from onwatch.config_thresholds import build_threshold
+from onwatch.config.document import build_document
+from onwatch.config.escalation import seed_policy
+from onwatch.config.local import LOCAL_METRICS
+from onwatch.config.locate import KeyPath
+from onwatch.config.model import Draft
+from onwatch.config.problems import Context, format_key
+from onwatch.config.schema import Number, Text
+from onwatch.config.tables import Seq, Table
+from onwatch.config.thresholds import build_threshold
 from onwatch.engine.specs import Watch
 
 _THRESHOLDS = {"cpuThreshold": "cpu", "memoryThreshold": "memory"}

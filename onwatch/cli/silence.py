@@ -26,8 +26,9 @@ from __future__ import annotations
 import argparse
 from datetime import datetime, timedelta
 
-from onwatch.context import Context
-from onwatch.errors import CliError, Exit
+from onwatch.cli.context import Context
+from onwatch.cli.errors import CliError, Exit
+from onwatch.cli.render import columns, print_json
 from onwatch.incidents import InvalidInput
 from onwatch.incidents.silences import (
     MAX_SILENCE,
@@ -38,7 +39,6 @@ from onwatch.incidents.silences import (
     silence_to_dict,
 )
 from onwatch.incidents.timefmt import parse_duration, to_iso
-from onwatch.render import columns, print_json
 from onwatch.store import SilenceNotFound
 
 MAX_DURATION = MAX_SILENCE

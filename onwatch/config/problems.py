@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import math
 import re
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 from typing import Any, Final
 
-from onwatch.config_locate import KeyPath, Locator
+from onwatch.config.locate import KeyPath, Locator
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
@@ -27,6 +28,17 @@ class Problem:
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
         return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Unresolved(Problem):
+    """A `${VAR}` this environment does not set: fatal only to a command that needs its key."""
+
+    path: KeyPath = ()
+    variable: str = ""
+
+    def under(self, section: str) -> bool:
+        return bool(self.path) and self.path[0] == section
 
 
 class ConfigError(Exception):
@@ -81,6 +93,20 @@ def show_duration(delta: timedelta) -> str:
     return f"{millis}ms"
 
 
+def closest(name: str, known: Iterable[str]) -> str | None:
+    """The known name `name` most likely misspells, case aside."""
+    by_case = {choice.lower(): choice for choice in sorted(known)}
+    close = difflib.get_close_matches(name.lower(), list(by_case), n=1, cutoff=0.6)
+    return by_case[close[0]] if close else None
+
+
+def without_subject(message: str, subject: str) -> str:
+    """A domain message without the object it names: the problem's key already does."""
+    if message.startswith(subject):
+        return message[len(subject) :].lstrip(": ")
+    return message
+
+
 class Context:
     """Collects errors and warnings while a file is checked; knows where keys are."""
 
@@ -98,17 +124,34 @@ class Context:
     def error(self, path: KeyPath, message: str, key: str | None = None) -> None:
         self._errors.append((path, self.problem(path, message, key)))
 
+    def unresolved(self, path: KeyPath, variable: str) -> None:
+        message = f"environment variable {variable} is not set"
+        line = self.locator.line(path)
+        unset = Unresolved(self.file, line, format_key(path), message, path, variable)
+        self._errors.append((path, unset))
+
     def warn(self, path: KeyPath, message: str, key: str | None = None) -> None:
         self.warnings.append(self.problem(path, message, key))
 
     @property
-    def errors(self) -> list[Problem]:
-        # File order reads best; the sort is stable, so one line's problems keep their order.
+    def problems(self) -> list[Problem]:
+        """Errors and unset variables, in file order."""
+        # The sort is stable, so one line's problems keep the order they were found in.
         problems = [problem for _, problem in self._errors]
         return sorted(problems, key=lambda p: p.line if p.line is not None else math.inf)
 
+    @property
+    def errors(self) -> list[Problem]:
+        """What makes the file unusable whatever the environment."""
+        return [problem for problem in self.problems if not isinstance(problem, Unresolved)]
+
+    @property
+    def unset(self) -> list[Unresolved]:
+        return [problem for problem in self.problems if isinstance(problem, Unresolved)]
+
     def failed_under(self, path: KeyPath) -> bool:
-        """Whether anything at or below `path` was wrong (then building from it is pointless)."""
+        """Whether anything at or below `path` was wrong or unset (then building from it is
+        pointless: the thing it describes is left out)."""
         return any(found[: len(path)] == path for found, _ in self._errors)
 
     def describe(self, value: Any) -> str:

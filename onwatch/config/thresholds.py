@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from onwatch.config_locate import KeyPath
-from onwatch.config_problems import Context, show_duration, show_number
-from onwatch.config_schema import Duration, Number, Table
+from onwatch.config.locate import KeyPath
+from onwatch.config.problems import Context, show_duration, show_number
+from onwatch.config.schema import Duration, Number
+from onwatch.config.tables import Table
 from onwatch.incidents.model import Category
 from onwatch.incidents.rules import Threshold
 

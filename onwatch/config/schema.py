@@ -1,5 +1,5 @@
-"""Small declarative value kinds config validation is written in (`Table`, `Number`,
-`Duration`...): each checks a value and converts it.
+"""The kinds of value a config key can hold (`Text`, `Number`, `Duration`, `Instant`...):
+each checks a value and converts it. Tables and arrays of them are in `tables`.
 
 A kind's `check` returns the converted value or `INVALID`; it reports what is wrong to the
 context instead of raising, so one pass finds every problem in a file.
@@ -7,16 +7,17 @@ context instead of raising, so one pass finds every problem in a file.
 
 from __future__ import annotations
 
-import difflib
 import math
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from datetime import timedelta
-from typing import Any, Final
+import zoneinfo
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, time, timedelta
+from typing import Any
 
-from onwatch.config_locate import KeyPath
-from onwatch.config_problems import INVALID, Context, format_key, quote, show_duration, show_number
+from onwatch.config.locate import KeyPath
+from onwatch.config.problems import INVALID, Context, closest, quote, show_duration, show_number
 from onwatch.incidents.timefmt import parse_duration
+
+_EXAMPLE_INSTANT = "2026-12-01T02:00:00Z"
 
 
 class Kind:
@@ -176,145 +177,74 @@ class Choice(Kind):
         return INVALID
 
 
-class Seq(Kind):
-    """An array whose items are all of one kind; returns the valid items as a tuple."""
+class Instant(Kind):
+    """A moment: a TOML date-time with an offset, or an ISO-8601 string with a timezone."""
 
-    expected = "an array"
-
-    def __init__(self, item: Kind, *, min_items: int = 0) -> None:
-        self.item = item
-        self.min_items = min_items
+    expected = f"a date-time with a timezone like {quote(_EXAMPLE_INSTANT)}"
 
     def accepts(self, value: Any) -> bool:
-        return isinstance(value, list)
+        return isinstance(value, str | date)
 
-    def convert(self, value: list[Any], path: KeyPath, ctx: Context) -> Any:
-        if len(value) < self.min_items:
+    def convert(self, value: str | date, path: KeyPath, ctx: Context) -> Any:
+        if isinstance(value, str):
+            try:
+                moment = datetime.fromisoformat(value.strip())
+            except ValueError:
+                ctx.error(path, f"expected {self.expected}, got {quote(value)}")
+                return INVALID
+        elif isinstance(value, datetime):
+            moment = value
+        else:
+            ctx.error(path, f"expected {self.expected}, got date {value.isoformat()}")
+            return INVALID
+        if moment.tzinfo is None:
+            # A wall-clock time is ambiguous across zones and DST; guessing would be worse.
             ctx.error(
                 path,
-                "must not be empty"
-                if self.min_items == 1
-                else f"needs at least {self.min_items} items",
+                f"{moment.isoformat()} has no timezone; end it with Z (UTC) "
+                "or an offset such as +01:00",
             )
             return INVALID
-        items = (self.item.check(item, (*path, index), ctx) for index, item in enumerate(value))
-        return tuple(item for item in items if item is not INVALID)
+        return moment
 
 
-class Entries(Kind):
-    """A table of free-form names (headers, channels) to values of one kind."""
+class ClockTime(Kind):
+    """A wall-clock time of day: "02:00", "02:00:30" or a TOML local time."""
 
-    def __init__(self, value: Kind, *, validate_name: Validator | None = None) -> None:
-        self.value = value
-        self.validate_name = validate_name
+    expected = 'a time of day like "02:00"'
 
     def accepts(self, value: Any) -> bool:
-        return isinstance(value, dict)
+        return isinstance(value, str | time)
 
-    def expected_in(self, ctx: Context) -> str:
-        return "an object" if ctx.json else "a table"
-
-    def convert(self, value: dict[str, Any], path: KeyPath, ctx: Context) -> Any:
-        out: dict[str, Any] = {}
-        for name, item in value.items():
-            wrong = self.validate_name(name) if self.validate_name else None
-            if wrong:
-                ctx.error((*path, name), wrong)
-                continue
-            checked = self.value.check(item, (*path, name), ctx)
-            if checked is not INVALID:
-                out[name] = checked
-        return out
+    def convert(self, value: str | time, path: KeyPath, ctx: Context) -> Any:
+        if isinstance(value, time):
+            return value
+        try:
+            clock = time.fromisoformat(value.strip())
+        except ValueError:
+            ctx.error(path, f"expected {self.expected}, got {quote(value)}")
+            return INVALID
+        if clock.tzinfo is not None:
+            ctx.error(path, "give the time without an offset and the zone as timezone")
+            return INVALID
+        return clock
 
 
-_MISSING: Final = object()
+class Zone(Kind):
+    """An IANA time zone name such as "Europe/Berlin", converted to a ZoneInfo."""
 
-
-@dataclass(frozen=True)
-class Field:
-    kind: Kind
-    required: bool = False
-    default: Any = _MISSING
-
-
-class Table(Kind):
-    """Known keys only: unknown ones are reported with the nearest known key as a hint.
-
-    Returns a dict of the keys that checked out (defaults filled in); keys with errors are left
-    out, and `Context.failed_under` tells a builder whether to go on.
-    """
-
-    def __init__(self, fields: Mapping[str, Field | Kind]) -> None:
-        self.fields = {
-            name: spec if isinstance(spec, Field) else Field(spec) for name, spec in fields.items()
-        }
+    expected = 'a time zone name like "Europe/Berlin"'
 
     def accepts(self, value: Any) -> bool:
-        return isinstance(value, dict)
+        return isinstance(value, str)
 
-    def expected_in(self, ctx: Context) -> str:
-        return "an object" if ctx.json else "a table"
-
-    def convert(self, value: dict[str, Any], path: KeyPath, ctx: Context) -> Any:
-        out: dict[str, Any] = {}
-        for name, item in value.items():
-            field = self.fields.get(name)
-            if field is None:
-                ctx.error((*path, name), unknown_key_message(name, self.fields))
-                continue
-            checked = field.kind.check(item, (*path, name), ctx)
-            if checked is not INVALID:
-                out[name] = checked
-        for name, field in self.fields.items():
-            if name in value:
-                continue
-            if field.required:
-                ctx.error((*path, name), "required key is missing")
-            elif field.default is not _MISSING:
-                out[name] = field.default
-        return out
-
-
-def unknown_key_message(name: str, known: Iterable[str]) -> str:
-    choices = sorted(known)
-    by_case = {choice.lower(): choice for choice in choices}
-    close = difflib.get_close_matches(name.lower(), list(by_case), n=1, cutoff=0.6)
-    if close:
-        return f"unknown key; did you mean {quote(by_case[close[0]])}?"
-    if not choices:
-        return "unknown key"
-    return "unknown key; known keys are " + ", ".join(choices)
-
-
-class TableArray(Kind):
-    """`[[name]]` entries: an array of tables, each checked against one Table."""
-
-    def __init__(self, table: Table) -> None:
-        self.table = table
-
-    def check(self, value: Any, path: KeyPath, ctx: Context) -> Any:
-        if value is INVALID:
-            return INVALID
-        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            name = format_key(path)
-            wanted = "an array of objects" if ctx.json else f"an array of tables ([[{name}]])"
-            ctx.error(path, f"expected {wanted}, got {ctx.describe(value)}")
-            return INVALID
-        return tuple(self.table.check(entry, (*path, i), ctx) for i, entry in enumerate(value))
-
-
-class Switchable(Kind):
-    """A table that can also be `false` (off) or `true` (on with the built-in settings)."""
-
-    def __init__(self, table: Table) -> None:
-        self.table = table
-
-    def check(self, value: Any, path: KeyPath, ctx: Context) -> Any:
-        if value is INVALID:
-            return INVALID
-        if isinstance(value, bool):
-            return {} if value else False
-        if not isinstance(value, dict):
-            ctx.error(path, f"expected a table or false, got {ctx.describe(value)}")
-            return INVALID
-        return self.table.check(value, path, ctx)
+    def convert(self, value: str, path: KeyPath, ctx: Context) -> Any:
+        name = value.strip()
+        try:
+            return zoneinfo.ZoneInfo(name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+            pass
+        message = f"unknown time zone {quote(value)}"
+        close = closest(name, zoneinfo.available_timezones())
+        ctx.error(path, f"{message}; did you mean {quote(close)}?" if close else message)
+        return INVALID

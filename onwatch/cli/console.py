@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from onwatch.context import Context
+from onwatch.cli.context import Context
 
 
 def run_console(ctx: Context) -> int:
+    # The console runs the checks: every variable of the config must be set, and a refusal
+    # comes before the terminal is taken over.
+    config = ctx.needs()
     from onwatch.engine.local_backend import LocalBackend
     from onwatch.tui.app import OnwatchApp
     from onwatch.tui.settings import default_settings_path
 
-    config = ctx.config
     demo_server = None
     extra = ()
     if getattr(ctx.args, "demo", False):
-        from onwatch.demo import start_demo
+        from onwatch.cli.demo import start_demo
 
         demo_server, extra = start_demo()
     # Opened now: a file that is not ours stops onwatch with its name, before the console.

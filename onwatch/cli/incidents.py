@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from onwatch.context import Context
+from onwatch.cli.context import Context
+from onwatch.cli.render import incident_detail, incident_table, print_json
 from onwatch.incidents import Change, Incident, State
 from onwatch.incidents.codec import incident_to_dict
-from onwatch.render import incident_detail, incident_table, print_json
 
 STATE_CHOICES = ("triggered", "acknowledged", "resolved", "closed", "open", "all")
 
