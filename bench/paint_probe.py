@@ -10,9 +10,10 @@ from pathlib import Path
 
 
 def main() -> None:
+    from textual import events
+
     from onwatch.tui.app import OnwatchApp
     from onwatch.tui.widgets.incident_list import IncidentList
-    from textual import events
 
     marker = Path(os.environ["ONWATCH_BENCH_PAINTED"])
     filled = marker.with_name("filled")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from onwatch._lazy import exports
 from onwatch.collectors.specs import (
     AgentCheck,
     HttpCheck,
@@ -18,10 +19,9 @@ from onwatch.collectors.specs import (
     TcpCheck,
 )
 
-from onwatch._lazy import exports
-
 if TYPE_CHECKING:
     import httpx
+
     from onwatch.collectors.base import Collector
 
 # The collectors pull in httpx, psutil and prometheus_client; a CLI command that only reads

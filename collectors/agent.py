@@ -6,6 +6,7 @@ from datetime import datetime
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
+
 from onwatch.collectors.agent_payload import PATH, decode
 from onwatch.collectors.base import BadData, bad_data, clean_data, reports_crashes
 from onwatch.collectors.fetch import fetch_document

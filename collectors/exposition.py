@@ -11,11 +11,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from prometheus_client.parser import text_string_to_metric_families
+
 from onwatch.collectors.base import BadData
 from onwatch.collectors.mounts import PSEUDO_FSTYPES, Mount, real_mounts
 from onwatch.collectors.names import METRIC_NAME, shown
 from onwatch.collectors.specs import PromRule
-from prometheus_client.parser import text_string_to_metric_families
 
 Labels = Mapping[str, str]
 Series = dict[str, list[tuple[Labels, float]]]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import httpx
+
 from onwatch.collectors.base import UP, bad_data
 from onwatch.collectors.bodies import (
     MAX_BODY,

@@ -6,6 +6,7 @@ import json
 from datetime import datetime
 
 import httpx
+
 from onwatch.collectors.base import UP, reports_crashes
 from onwatch.collectors.bodies import MAX_BODY, MAX_BODY_TEXT
 from onwatch.collectors.fetch import Fetched, FetchFailed, fetch

@@ -9,13 +9,14 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import psutil
+
 from onwatch.collectors.base import reports_crashes
 from onwatch.collectors.mounts import Mount, real_mounts
 from onwatch.collectors.offload import Offloader, StillBlocked
 from onwatch.collectors.rates import BusyShare, CounterRate
 from onwatch.collectors.specs import LocalCheck
 from onwatch.incidents.sample import Sample
-from onwatch.incidents.timefmt import format_duration
+from onwatch.incidents.timefmt import exact_duration
 
 BLOCKING_WAIT = timedelta(seconds=5)
 """How long a check waits on a disk or the process table before reporting it as stuck."""
@@ -126,7 +127,7 @@ class LocalCollector:
         if isinstance(exc, StillBlocked):
             return f"{what} still blocked since an earlier check"
         if isinstance(exc, TimeoutError):
-            return f"{what} timed out after {format_duration(BLOCKING_WAIT, exact=True)}"
+            return f"{what} timed out after {exact_duration(BLOCKING_WAIT)}"
         return f"cannot read {what}: {type(exc).__name__}"
 
     async def _disks(self, now: datetime) -> list[Sample]:

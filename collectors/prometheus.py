@@ -7,6 +7,7 @@ import time
 from datetime import datetime
 
 import httpx
+
 from onwatch.collectors.base import BadData, bad_data, clean_data, reports_crashes
 from onwatch.collectors.exposition import Figures, read_page
 from onwatch.collectors.fetch import fetch_document

@@ -13,14 +13,15 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import httpx
-from onwatch.incidents.timefmt import format_duration
+
+from onwatch.incidents.timefmt import exact_duration
 
 REFUSED = "connection refused"
 
 
 def timed_out(timeout: timedelta) -> str:
     # Written as in the config file, so the reader finds the setting to change.
-    return f"timeout after {format_duration(timeout, exact=True)}"
+    return f"timeout after {exact_duration(timeout)}"
 
 
 def _causes(exc: BaseException) -> Iterator[BaseException]:

@@ -49,14 +49,8 @@ def parse_duration(text: str) -> timedelta:
 _EXACT_UNITS = (("d", 86_400_000), ("h", 3_600_000), ("m", 60_000), ("s", 1000))
 
 
-def format_duration(delta: timedelta, *, exact: bool = False) -> str:
-    """Short human form, as an age or a wait reads: 250ms, 45s, 12m, 3h05m, 2d04h.
-
-    With `exact`, the form a config file takes (and `parse_duration` reads back), for settings
-    and timeouts: the largest unit that says it exactly (500ms, 1.5s, 90s, 2m, 1h, 7d).
-    """
-    if exact:
-        return _exact(delta)
+def format_duration(delta: timedelta) -> str:
+    """Short human form, as an age or a wait reads: 250ms, 45s, 12m, 3h05m, 2d04h."""
     if timedelta(0) < delta < timedelta(seconds=1):
         return f"{round(delta.total_seconds() * 1000)}ms"
     total = max(0, int(delta.total_seconds()))
@@ -72,7 +66,9 @@ def format_duration(delta: timedelta, *, exact: bool = False) -> str:
     return f"{seconds}s"
 
 
-def _exact(delta: timedelta) -> str:
+def exact_duration(delta: timedelta) -> str:
+    """The form a config file takes (and `parse_duration` reads back), for settings and
+    timeouts: the largest unit that says it exactly (500ms, 1.5s, 90s, 2m, 1h, 7d)."""
     millis = round(delta.total_seconds() * 1000)
     if millis == 0:
         return "0s"

@@ -19,6 +19,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from tinydb import TinyDB
+from tinydb.table import Document, Table
+
 from onwatch.incidents.silences import Silence, new_silence, silence_from_dict, silence_to_dict
 from onwatch.store.errors import StoreError
 from onwatch.store.storage import AtomicJSONStorage, read_json
@@ -30,8 +33,6 @@ from onwatch.store.tinydb_file import (
     records_in,
     write_meta,
 )
-from tinydb import TinyDB
-from tinydb.table import Document, Table
 
 SILENCES = "silences"
 

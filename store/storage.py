@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from onwatch.store.errors import StoreError
 from tinydb.storages import Storage
+
+from onwatch.store.errors import StoreError
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700

@@ -13,6 +13,9 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
+from tinydb import TinyDB
+from tinydb.table import Document
+
 from onwatch.store.errors import StoreError
 from onwatch.store.lock import WriteLock
 from onwatch.store.storage import (
@@ -22,8 +25,6 @@ from onwatch.store.storage import (
     file_revision,
     remove_orphaned_temp_files,
 )
-from tinydb import TinyDB
-from tinydb.table import Document
 
 META = "meta"
 FORMAT = 1

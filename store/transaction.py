@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tinydb import TinyDB
+from tinydb.table import Document, Table
+
 from onwatch.incidents import Incident, State
 from onwatch.incidents.codec import incident_from_dict, incident_to_dict
 from onwatch.store.errors import NotFound, StoreError
 from onwatch.store.storage import AtomicJSONStorage, Revision, write_json_atomic
 from onwatch.store.tinydb_file import bump_revision, open_db, read_meta, write_meta
-from tinydb import TinyDB
-from tinydb.table import Document, Table
 
 if TYPE_CHECKING:
     from onwatch.store.incident_store import IncidentStore

@@ -12,6 +12,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar
 
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+
 from onwatch.engine.api import (
     BackendEvent,
     ConsoleBackend,
@@ -30,9 +34,6 @@ from onwatch.tui.screens.incident import IncidentScreen
 from onwatch.tui.screens.main import MainScreen
 from onwatch.tui.screens.wall import WallScreen
 from onwatch.tui.settings import ConsoleSettings, load_settings, save_settings
-from textual import work
-from textual.app import App
-from textual.binding import Binding
 
 SOURCES_REFRESH_SECONDS = 0.5
 PAGING_EVENTS = frozenset({Event.OPENED, Event.REOPENED, Event.ESCALATED, Event.UPGRADED})

@@ -10,12 +10,13 @@ from urllib.parse import urlsplit, urlunsplit
 from onwatch.collectors.specs import Probe
 from onwatch.config.locate import KeyPath
 from onwatch.config.model import Draft
-from onwatch.config.problems import Context, show_duration
+from onwatch.config.problems import Context
 from onwatch.config.schema import Duration, Text
 from onwatch.config.tables import Field
 from onwatch.config.thresholds import describe_threshold
 from onwatch.engine.specs import Watch
 from onwatch.incidents.rules import Threshold
+from onwatch.incidents.timefmt import exact_duration
 
 INTERVAL = Duration(timedelta(seconds=1), timedelta(days=1))
 TIMEOUT = Duration(timedelta(0), timedelta(minutes=5), low_open=True)
@@ -65,7 +66,7 @@ def add_watch(
 
 
 def every(watch: Watch) -> str:
-    return f"every {show_duration(watch.interval)}"
+    return f"every {exact_duration(watch.interval)}"
 
 
 def describe_rules(watch: Watch) -> str:

@@ -18,7 +18,6 @@ from onwatch.config.problems import (
     closest,
     format_key,
     quote,
-    show_duration,
     without_subject,
 )
 from onwatch.config.schema import Duration, Number, Text
@@ -26,6 +25,7 @@ from onwatch.config.tables import Field, Positional, Table, TableArray, default_
 from onwatch.incidents.errors import InvalidInput
 from onwatch.incidents.escalation import MATCH_KEYS, EscalationPolicy, Step
 from onwatch.incidents.silences import check_matchers
+from onwatch.incidents.timefmt import exact_duration
 
 SEED_POLICY = "seed escalation"
 SEED_STEP_SPACING = timedelta(minutes=15)
@@ -175,7 +175,7 @@ def _describe_policy(policy: EscalationPolicy) -> str:
 
 def _show_after(after: timedelta) -> str:
     # Steps are written in minutes, so "0m" reads as the config does; show_duration says "0s".
-    return "0m" if after == timedelta(0) else show_duration(after)
+    return "0m" if after == timedelta(0) else exact_duration(after)
 
 
 # After [notify]: steps name its channels.

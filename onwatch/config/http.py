@@ -12,7 +12,7 @@ from onwatch.collectors.specs import HttpCheck
 from onwatch.config.checks import NAME, SCHEDULE, URL, add_watch, claim, every, without_password
 from onwatch.config.locate import KeyPath
 from onwatch.config.model import Config, Draft, Section
-from onwatch.config.problems import Context, quote, show_duration
+from onwatch.config.problems import Context, quote
 from onwatch.config.schema import Choice, Flag, Kind, Number, Text
 from onwatch.config.tables import Entries, Field, Seq, Table, TableArray, default_of
 from onwatch.config.thresholds import (
@@ -25,6 +25,7 @@ from onwatch.config.thresholds import (
 )
 from onwatch.engine.specs import Watch
 from onwatch.incidents.rules import Threshold
+from onwatch.incidents.timefmt import exact_duration
 
 HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH")
 
@@ -127,7 +128,7 @@ def describe_http(watch: Watch, config: Config) -> str:
     parts = [f"http {probe.name}: {probe.method} {without_password(probe.url)} {every(watch)}"]
     parts.append("status " + "/".join(str(code) for code in probe.status))
     if probe.timeout != config.timeout:
-        parts.append(f"timeout {show_duration(probe.timeout)}")
+        parts.append(f"timeout {exact_duration(probe.timeout)}")
     if probe.body_contains is not None:
         parts.append(f"body contains {quote(probe.body_contains)}")
     parts.extend(

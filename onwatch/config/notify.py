@@ -11,11 +11,12 @@ from typing import Any
 
 from onwatch.config.locate import KeyPath
 from onwatch.config.model import Config, Draft, Section
-from onwatch.config.problems import INVALID, Context, show_duration
+from onwatch.config.problems import INVALID, Context
 from onwatch.config.schema import Choice, Duration, Flag, Kind, Number, Text
 from onwatch.config.tables import Entries, Field, Table, default_of
 from onwatch.engine.specs import NotifySettings
 from onwatch.incidents.model import Severity
+from onwatch.incidents.timefmt import exact_duration
 from onwatch.notify.channels import AppriseSender, Channel, InvalidChannel
 from onwatch.notify.redact import Redactor
 
@@ -176,14 +177,14 @@ def _describe_timers(notify: NotifySettings) -> str:
     if notify.renotify is None:
         parts.append("no renotify")
     else:
-        every = f"renotify every {show_duration(notify.renotify)}"
+        every = f"renotify every {exact_duration(notify.renotify)}"
         if notify.renotify_backoff != 1.0:
             every += f" (backoff x{notify.renotify_backoff:g})"
         parts.append(every)
     if notify.ack_timeout is None:
         parts.append("no ack timeout")
     else:
-        parts.append(f"ack timeout {show_duration(notify.ack_timeout)}")
+        parts.append(f"ack timeout {exact_duration(notify.ack_timeout)}")
     parts.append(f"storm threshold {notify.storm_threshold}")
     return "notify: " + ", ".join(parts)
 

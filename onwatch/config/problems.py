@@ -8,7 +8,7 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, time
 from typing import Any, Final
 
 from onwatch.config.locate import KeyPath, Locator
@@ -80,17 +80,6 @@ def quote(text: str, limit: int = 40) -> str:
 
 def show_number(value: float) -> str:
     return f"{value:g}"
-
-
-def show_duration(delta: timedelta) -> str:
-    """The shortest exact spelling in the units people write: 500ms, 30s, 5m, 1h, 7d."""
-    millis = round(delta.total_seconds() * 1000)
-    if millis == 0:
-        return "0s"
-    for unit, size in (("d", 86_400_000), ("h", 3_600_000), ("m", 60_000), ("s", 1000)):
-        if millis % size == 0:
-            return f"{millis // size}{unit}"
-    return f"{millis}ms"
 
 
 def closest(name: str, known: Iterable[str]) -> str | None:

@@ -14,8 +14,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from onwatch.config.locate import KeyPath
-from onwatch.config.problems import INVALID, Context, closest, quote, show_duration, show_number
-from onwatch.incidents.timefmt import parse_duration
+from onwatch.config.problems import INVALID, Context, closest, quote, show_number
+from onwatch.incidents.timefmt import exact_duration, parse_duration
 
 _EXAMPLE_INSTANT = "2026-12-01T02:00:00Z"
 
@@ -153,7 +153,7 @@ class Duration(Kind):
         )
         too_high = self.high is not None and delta > self.high
         if too_low or too_high:
-            limits = _range_text(self.low, self.high, self.low_open, show_duration)
+            limits = _range_text(self.low, self.high, self.low_open, exact_duration)
             ctx.error(path, f"must be {limits}, got {quote(value)}")
             return INVALID
         return delta

@@ -15,11 +15,12 @@ from datetime import timedelta
 from typing import Any
 
 from onwatch.config.locate import KeyPath
-from onwatch.config.problems import Context, show_duration, show_number
+from onwatch.config.problems import Context, show_number
 from onwatch.config.schema import Duration, Number
 from onwatch.config.tables import Table
 from onwatch.incidents.model import Category
 from onwatch.incidents.rules import Threshold
+from onwatch.incidents.timefmt import exact_duration
 
 FOR = Duration(timedelta(0), timedelta(days=1))
 
@@ -36,9 +37,9 @@ class Measure:
 
     def show(self, value: float) -> str:
         if self.unit == "s":
-            return show_duration(timedelta(seconds=value))
+            return exact_duration(timedelta(seconds=value))
         if self.unit == "d":
-            return show_duration(timedelta(days=value))
+            return exact_duration(timedelta(days=value))
         return f"{show_number(value)}{self.unit}"
 
 
@@ -155,7 +156,7 @@ def describe_threshold(rule: Threshold) -> str:
         if level is not None
     ]
     if rule.for_:
-        parts.append(f"for {show_duration(rule.for_)}")
+        parts.append(f"for {exact_duration(rule.for_)}")
     if rule.clear is not None:
         parts.append(f"clear {measure.show(rule.clear)}")
     return " ".join(parts)

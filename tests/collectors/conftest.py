@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 import trustme
+
 from onwatch.collectors import make_client
 from onwatch.incidents.sample import Sample
-
 from tests.collectors.servers import HttpServer
 
 

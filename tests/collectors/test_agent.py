@@ -9,9 +9,9 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+
 from onwatch.collectors import AgentCheck, AgentCollector
 from onwatch.collectors.agent_server import serve
-
 from tests.collectors.conftest import by_metric
 from tests.collectors.servers import closed_port
 

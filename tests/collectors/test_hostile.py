@@ -7,6 +7,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+
 from onwatch.collectors import (
     AgentCheck,
     AgentCollector,
@@ -14,7 +15,6 @@ from onwatch.collectors import (
     PrometheusCollector,
     PromRule,
 )
-
 from tests.collectors.conftest import by_metric
 from tests.collectors.servers import Reply
 

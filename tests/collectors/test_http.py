@@ -13,8 +13,8 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 import trustme
-from onwatch.collectors import HttpCheck, HttpCollector
 
+from onwatch.collectors import HttpCheck, HttpCollector
 from tests.collectors.conftest import by_metric
 from tests.collectors.servers import HttpServer, Reply, Silent, closed_port, slow, trickle
 

@@ -9,11 +9,11 @@ from datetime import UTC, datetime, timedelta
 
 import psutil
 import pytest
+
 from onwatch.collectors import LocalCheck, LocalCollector
 from onwatch.collectors.mounts import Mount, real_mounts
 from onwatch.collectors.offload import Offloader, StillBlocked
 from onwatch.collectors.rates import BusyShare, CounterRate
-
 from tests.collectors.conftest import by_metric
 
 PERCENT_METRICS = ("cpu", "memory", "swap")

@@ -8,6 +8,8 @@ import sys
 from datetime import UTC, datetime
 
 import pytest
+
+from onwatch import collectors
 from onwatch.collectors import (
     AgentCheck,
     AgentCollector,
@@ -20,8 +22,6 @@ from onwatch.collectors import (
     TcpCheck,
     TcpCollector,
 )
-
-from onwatch import collectors
 from tests.collectors.servers import Reply
 
 

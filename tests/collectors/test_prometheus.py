@@ -11,9 +11,9 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
+
 from onwatch.collectors import PrometheusCheck, PrometheusCollector, PromRule
 from onwatch.collectors.exposition import read_page
-
 from tests.collectors.conftest import by_metric
 from tests.collectors.servers import Reply, closed_port
 

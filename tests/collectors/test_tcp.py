@@ -6,7 +6,6 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from onwatch.collectors import TcpCheck, TcpCollector
-
 from tests.collectors.conftest import by_metric
 from tests.collectors.servers import FullBacklog, Silent, closed_port
 

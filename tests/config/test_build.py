@@ -10,12 +10,12 @@ from pathlib import Path
 from textwrap import dedent
 
 import pytest
+
 from onwatch.collectors.specs import HttpCheck, LocalCheck, TcpCheck
+from onwatch.config import Config, default_config, parse_config
 from onwatch.engine.specs import Watch
 from onwatch.incidents.model import Category
 from onwatch.incidents.rules import Threshold
-
-from onwatch.config import Config, default_config, parse_config
 
 SECONDS_30 = timedelta(seconds=30)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from textwrap import dedent
 
 import pytest
-from onwatch.collectors.specs import HttpCheck, LocalCheck
 
+from onwatch.collectors.specs import HttpCheck, LocalCheck
 from onwatch.config import ConfigError, parse_config
 from tests.config.conftest import problems
 

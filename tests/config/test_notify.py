@@ -7,13 +7,13 @@ from textwrap import dedent
 from zoneinfo import ZoneInfo
 
 import pytest
+
+from onwatch.config import Config, ConfigError, default_config, parse_config, summarize
 from onwatch.engine.specs import NotifySettings
 from onwatch.incidents import Severity
 from onwatch.incidents.escalation import EscalationPolicy, Step
 from onwatch.incidents.silences import Maintenance, WeeklyWindow
 from onwatch.notify.channels import Channel
-
-from onwatch.config import Config, ConfigError, default_config, parse_config, summarize
 from tests.config.conftest import FILE, SEED, problems
 
 FULL = """

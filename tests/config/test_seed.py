@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from onwatch.incidents.rules import Threshold
 
 from onwatch.config import Config, default_config, load_config, parse_config
+from onwatch.incidents.rules import Threshold
 from tests.config.conftest import SEED
 
 SHARED_SEED = Path("/work/shared/examples/seed-config.json")

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+
 from onwatch.engine.recorder import record
 from onwatch.incidents import Breach, Category, Severity
 from onwatch.store import IncidentStore
-
 from tests.e2e.conftest import Run
 
 FIELDS = {

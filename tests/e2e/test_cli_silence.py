@@ -8,8 +8,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from onwatch.incidents.timefmt import from_iso
 
+from onwatch.incidents.timefmt import from_iso
 from tests.e2e.conftest import Run
 
 FIELDS = {"id", "matchers", "starts_at", "ends_at", "reason", "created_by", "expired_at"}

@@ -13,9 +13,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
 from onwatch.incidents import State
 from onwatch.store import IncidentStore
-
 from tests.e2e.conftest import ROOT
 
 

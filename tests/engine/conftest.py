@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+
 from onwatch.collectors.specs import HttpCheck
 from onwatch.engine import Engine, EngineOptions, EngineSettings, Watch, utc_now
 from onwatch.engine.local_backend import LocalBackend

@@ -6,7 +6,6 @@ from onwatch.engine import IncidentChanged, IncidentsReloaded
 from onwatch.engine.operations import Operations
 from onwatch.incidents import Event, State
 from onwatch.store import IncidentStore
-
 from tests.engine.conftest import Scripted, console, make_engine, wait_for, watch
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+
 from onwatch.engine.operations import Operations
 from onwatch.engine.recorder import record
 from onwatch.incidents import (

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+
 from onwatch.engine import Engine, EngineOptions, EngineSettings
 from onwatch.engine.notifying import Notifications
 from onwatch.engine.specs import NotifySettings
@@ -18,7 +19,6 @@ from onwatch.incidents import EntryKind, Mark, Severity, State
 from onwatch.incidents.escalation import EscalationPolicy, Step
 from onwatch.notify import Channel, DesktopNotifier
 from onwatch.store import IncidentStore, SilenceStore
-
 from tests.engine.conftest import Scripted, console, watch
 from tests.support.desktop import NotificationDaemon
 from tests.support.receiver import Receiver

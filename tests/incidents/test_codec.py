@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from onwatch.incidents import EntryKind, Mark, lifecycle
 from onwatch.incidents.codec import incident_from_dict, incident_to_dict
-
 from tests.incidents.conftest import T0
 from tests.incidents.test_lifecycle import new_incident
 

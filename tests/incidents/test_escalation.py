@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from onwatch.incidents import (
     Category,
     Incident,
@@ -30,7 +31,6 @@ from onwatch.incidents.escalation import (
 )
 from onwatch.incidents.reminders import unacknowledge
 from onwatch.incidents.silences import Silence, apply_silences
-
 from tests.incidents.conftest import T0, FakeClock
 
 

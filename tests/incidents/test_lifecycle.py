@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+
 from onwatch.incidents import (
     Category,
     Incident,
@@ -13,7 +14,6 @@ from onwatch.incidents import (
     TransitionError,
     lifecycle,
 )
-
 from tests.incidents.conftest import T0
 
 

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
+
 from onwatch.incidents import InvalidInput
 from onwatch.incidents.maintenance import Maintenance, WeeklyWindow
-
 from tests.incidents.test_silences import SATURDAY, at, new_incident
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from onwatch.incidents import InvalidInput
 from onwatch.incidents.matching import (
     MATCH_KEYS,
@@ -12,7 +13,6 @@ from onwatch.incidents.matching import (
     glob_match,
     incident_fields,
 )
-
 from tests.incidents.test_silences import new_incident
 
 

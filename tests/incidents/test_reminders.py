@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+
 from onwatch.incidents import InvalidInput, Mark, State, TransitionError, lifecycle
 from onwatch.incidents.escalation import due_steps, next_due_at
 from onwatch.incidents.reminders import ack_expired, renotify_due, unacknowledge
-
 from tests.incidents.conftest import T0
 from tests.incidents.test_escalation import CHAIN, at, fire, minutes, new_incident
 

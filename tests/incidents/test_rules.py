@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+
 from onwatch.incidents import (
     Breach,
     Evaluator,
@@ -14,7 +15,6 @@ from onwatch.incidents import (
     Threshold,
 )
 from onwatch.incidents.rules import NO_DATA_METRIC
-
 from tests.incidents.conftest import T0
 
 CPU = Threshold(warning=70, critical=80, for_=timedelta(seconds=30), unit="%")

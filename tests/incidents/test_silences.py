@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
+
 from onwatch.incidents import Category, Incident, InvalidInput, Mark, Severity, lifecycle
 from onwatch.incidents.silences import (
     Maintenance,
@@ -16,7 +17,6 @@ from onwatch.incidents.silences import (
     silence_to_dict,
     silenced_by,
 )
-
 from tests.incidents.conftest import T0
 
 # T0 is Friday 2026-11-27 03:00 UTC.

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from onwatch.incidents.timefmt import format_duration, parse_duration
+
+from onwatch.incidents.timefmt import exact_duration, format_duration, parse_duration
 
 
 @pytest.mark.parametrize(
@@ -40,5 +41,5 @@ def test_an_age_reads_in_its_two_largest_units(seconds: float, text: str) -> Non
 )
 def test_timeouts_and_settings_are_written_as_in_a_config_file(seconds: float, text: str) -> None:
     delta = timedelta(seconds=seconds)
-    assert format_duration(delta, exact=True) == text
+    assert exact_duration(delta) == text
     assert parse_duration(text) == delta

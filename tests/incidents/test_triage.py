@@ -15,7 +15,6 @@ from onwatch.incidents import (
     apply,
     lifecycle,
 )
-
 from tests.incidents.conftest import T0
 
 ids = count(1)

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import pytest
-from onwatch.incidents import Category, Incident, Severity, lifecycle
 
+from onwatch.incidents import Category, Incident, Severity, lifecycle
 from tests.support.receiver import Receiver
 
 T0 = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)

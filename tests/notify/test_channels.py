@@ -7,9 +7,9 @@ import time
 
 import apprise
 import pytest
+
 from onwatch.incidents import Severity
 from onwatch.notify import AppriseSender, Channel, InvalidChannel, messages, with_timeouts
-
 from tests.notify.conftest import Receiver, make_incident
 
 

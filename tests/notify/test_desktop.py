@@ -8,8 +8,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from onwatch.notify import DesktopNotifier, messages
 
+from onwatch.notify import DesktopNotifier, messages
 from tests.notify.conftest import make_incident
 from tests.support.desktop import NotificationDaemon
 

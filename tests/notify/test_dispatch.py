@@ -19,11 +19,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+
 from onwatch.incidents import Severity, lifecycle
 from onwatch.incidents.escalation import EscalationPolicy, Step, due_steps, record_step
 from onwatch.notify import AppriseSender, Channel, Delivery, DesktopNotifier, Dispatcher, Kind
 from onwatch.notify.messages import Tone
-
 from tests.notify.conftest import T0, Outcomes, Receiver, make_incident
 from tests.support.desktop import NotificationDaemon
 from tests.support.timers import ManualTimers

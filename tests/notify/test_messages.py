@@ -9,7 +9,6 @@ from onwatch.incidents.escalation import due_steps, record_step
 from onwatch.incidents.policy import EscalationPolicy, Step
 from onwatch.incidents.reminders import unacknowledge
 from onwatch.notify import Kind, Tone, messages
-
 from tests.notify.conftest import T0, make_incident
 
 

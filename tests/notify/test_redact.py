@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 import pytest
+
 from onwatch.notify import Channel, Redactor, url_secrets
 from onwatch.notify.redact import RedactingFilter
 

@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+
 from onwatch.incidents import Category, Severity, State, lifecycle
 from onwatch.store import IncidentStore, NotFound, StoreError
 

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+
 from onwatch.incidents import InvalidInput
 from onwatch.store import SilenceNotFound, SilenceStore, StoreError
 from onwatch.store.storage import temp_prefix

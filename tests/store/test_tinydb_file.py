@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+
 from onwatch.store import IncidentStore, SilenceStore, StoreError
 from onwatch.store.storage import temp_prefix
 

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+
 from onwatch.collectors.specs import HttpCheck, LocalCheck
 from onwatch.engine import Engine, EngineOptions, EngineSettings, Watch
 from onwatch.engine.local_backend import LocalBackend

@@ -12,7 +12,6 @@ from onwatch.tui.app import OnwatchApp
 from onwatch.tui.screens.incident import IncidentScreen
 from onwatch.tui.screens.wall import WallScreen
 from onwatch.tui.widgets.incident_list import IncidentList
-
 from tests.tui.conftest import FixedClock, build_app
 
 SIZE = (120, 40)

@@ -6,8 +6,8 @@ import time
 from pathlib import Path
 
 import pytest
-from onwatch.store import IncidentStore
 
+from onwatch.store import IncidentStore
 from tests.tui.conftest import build_app
 
 SIZES = [(80, 24), (160, 48)]

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from onwatch.incidents import Incident, Priority, State
-from onwatch.tui.screens.dialogs import CloseDialog, PriorityDialog, SilenceDialog, TextDialog
 from textual.binding import Binding
 from textual.screen import Screen
+
+from onwatch.incidents import Incident, Priority, State
+from onwatch.tui.screens.dialogs import CloseDialog, PriorityDialog, SilenceDialog, TextDialog
 
 if TYPE_CHECKING:
     from onwatch.tui.app import OnwatchApp

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from onwatch.incidents import Priority
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
+
+from onwatch.incidents import Priority
 
 
 class CloseDialog(ModalScreen[str | None]):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from onwatch.tui.commands import commands_for, key_of
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -10,6 +9,8 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
+
+from onwatch.tui.commands import commands_for, key_of
 
 MOVING = (
     ("↑ ↓ pgup pgdn", "select an incident"),

@@ -5,11 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar
 
-from onwatch.incidents import EntryKind, Incident
-from onwatch.incidents.timefmt import format_duration
-from onwatch.tui.messages import BackendChanged
-from onwatch.tui.screens.acting import ActingScreen
-from onwatch.tui.view import SEVERITY_LABELS, STATE_LABELS
 from rich.table import Table
 from rich.text import Text
 from textual import on
@@ -17,6 +12,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
+
+from onwatch.incidents import EntryKind, Incident
+from onwatch.incidents.timefmt import format_duration
+from onwatch.tui.messages import BackendChanged
+from onwatch.tui.screens.acting import ActingScreen
+from onwatch.tui.view import SEVERITY_LABELS, STATE_LABELS
 
 CLOCK_SECONDS = 1.0
 

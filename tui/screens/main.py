@@ -5,6 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar
 
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Footer, Static
+
 from onwatch.engine.api import Unavailable
 from onwatch.incidents import Incident, State
 from onwatch.incidents.timefmt import format_duration
@@ -24,11 +30,6 @@ from onwatch.tui.view import (
 from onwatch.tui.widgets.incident_list import IncidentList, header_text
 from onwatch.tui.widgets.status_bar import StatusBar
 from onwatch.tui.widgets.tables import SourcesTable
-from textual import on, work
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Vertical
-from textual.widgets import Footer, Static
 
 CLOCK_SECONDS = 1.0
 FLASH_SECONDS = 2.0

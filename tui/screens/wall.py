@@ -5,9 +5,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from onwatch.incidents import Severity
-from onwatch.tui.messages import BackendChanged
-from onwatch.tui.view import SourceRow, Summary, source_rows, summarize
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -15,6 +12,10 @@ from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Digits, Static
+
+from onwatch.incidents import Severity
+from onwatch.tui.messages import BackendChanged
+from onwatch.tui.view import SourceRow, Summary, source_rows, summarize
 
 if TYPE_CHECKING:
     from onwatch.tui.app import OnwatchApp

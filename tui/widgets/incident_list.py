@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from onwatch.incidents import Severity, State
-from onwatch.tui.view import INCIDENT_COLUMNS, IncidentRow
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -21,6 +19,9 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+from onwatch.incidents import Severity, State
+from onwatch.tui.view import INCIDENT_COLUMNS, IncidentRow
 
 WIDTHS = (5, 3, 6, 13, 3, 6, 16)
 """Every column but the title, which takes the rest of the line."""

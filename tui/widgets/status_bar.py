@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from onwatch.incidents import Severity
-from onwatch.tui.view import SEVERITY_LABELS, Summary
 from rich.text import Text
 from textual.widgets import Static
+
+from onwatch.incidents import Severity
+from onwatch.tui.view import SEVERITY_LABELS, Summary
 
 SEVERITY_STYLES = {
     Severity.CRITICAL: "bold red",

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.text import Text
+
 from onwatch.tui.view import SourceRow, Status
 from onwatch.tui.widgets.keyed_table import KeyedTable
-from rich.text import Text
 
 STATUS_STYLES = {
     Status.DOWN: "bold white on red",
