@@ -14,6 +14,7 @@ from onwatch.config import Config, ConfigError, load_config
 from onwatch.engine.clock import Clock, utc_now
 from onwatch.engine.specs import EngineSettings, NotifySettings, Watch
 from onwatch.store import IncidentStore, SilenceStore, StoreError
+from onwatch.store.lease import EngineLease
 
 if TYPE_CHECKING:
     from onwatch.engine.core import Engine
@@ -27,6 +28,16 @@ class Context:
         self.args = args
         self.env = env
         self.clock = clock
+
+    def engine_lease(self) -> EngineLease:
+        """Hold this store's engine lease for the life of the process, or exit 1 naming the
+        process that holds it: two engines on one store would page everybody twice."""
+        lease = EngineLease(self.store.path)  # the store first: it makes its private folder
+        if not lease.acquire(self.clock()):
+            holder = lease.holder()
+            who = holder.describe() if holder is not None else "another process"
+            raise CliError(f"another onwatch runs the engine on {self.db_path}: {who}")
+        return lease
 
     @cached_property
     def config(self) -> Config:

@@ -49,6 +49,14 @@ def run(ctx: Context) -> int:
     # Before anything is printed: an engine that would skip a check must not start at all.
     for warning in ctx.needs().warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    lease = ctx.engine_lease()
+    try:
+        return _run_headless(ctx)
+    finally:
+        lease.release()
+
+
+def _run_headless(ctx: Context) -> int:
     engine = ctx.engine()
     stderr = StderrLines(sys.stderr)
     printer = EventPrinter(sys.stdout, as_json=ctx.args.json, stderr=stderr)
