@@ -16,9 +16,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from onwatch.incidents import Event, Incident, Priority, Sample
+from onwatch.incidents.codec import sample_from_dict, sample_to_dict
 from onwatch.incidents.silences import Silence
 
 __all__ = [
@@ -33,6 +34,8 @@ __all__ = [
     "StatusUpdate",
     "Unavailable",
     "headline_metric",
+    "source_from_dict",
+    "source_to_dict",
 ]
 
 
@@ -54,6 +57,30 @@ class SourceView:
     samples: Mapping[str, Sample] = field(default_factory=dict)
     trend: tuple[float, ...] = ()
     """Recent values of `headline_metric(kind)`, oldest first."""
+
+
+def source_to_dict(source: SourceView) -> dict[str, Any]:
+    """A source as the HTTP API carries it (`GET /v1/sources`)."""
+    return {
+        "name": source.name,
+        "kind": source.kind,
+        "samples": {metric: sample_to_dict(s) for metric, s in source.samples.items()},
+        "trend": list(source.trend),
+    }
+
+
+def source_from_dict(data: dict[str, Any]) -> SourceView:
+    """The inverse of `source_to_dict`; raises KeyError/ValueError/TypeError on a bad record."""
+    samples = data.get("samples") or {}
+    trend = data.get("trend") or []
+    if not isinstance(samples, dict) or not isinstance(trend, list):
+        raise TypeError("samples must be an object and trend a list")
+    return SourceView(
+        name=str(data["name"]),
+        kind=str(data["kind"]),
+        samples={str(m): sample_from_dict(s) for m, s in samples.items()},
+        trend=tuple(float(v) for v in trend),
+    )
 
 
 def headline_metric(kind: str) -> str:
@@ -112,6 +139,12 @@ class ConsoleBackend(Protocol):
     @property
     def last_poll(self) -> datetime | None:
         """When a check last reported."""
+        ...
+
+    @property
+    def engine_holder(self) -> str | None:
+        """Who runs the checks when it is not this console, for the header ("engine: pid 4321
+        on noc-1, since 10:02", "server: http://noc:8765"); None when this console runs them."""
         ...
 
     async def start(self) -> None:

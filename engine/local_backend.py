@@ -61,6 +61,10 @@ class LocalBackend:
     def last_poll(self) -> datetime | None:
         return None if self.engine is None else self.engine.last_poll
 
+    @property
+    def engine_holder(self) -> str | None:
+        return None
+
     # --- life cycle ----------------------------------------------------------------------------
 
     async def start(self) -> None:

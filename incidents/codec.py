@@ -14,6 +14,7 @@ from onwatch.incidents.model import (
     State,
     TimelineEntry,
 )
+from onwatch.incidents.sample import Sample
 from onwatch.incidents.timefmt import from_iso, to_iso
 
 _TIMES = ("created_at", "last_seen_at", "acknowledged_at", "resolved_at", "closed_at")
@@ -96,3 +97,33 @@ def _parse_time(value: Any) -> Any:
 
 def _optional_float(value: Any) -> float | None:
     return None if value is None else float(value)
+
+
+def sample_to_dict(sample: Sample) -> dict[str, Any]:
+    """A sample as the HTTP API and its event stream carry it."""
+    return {
+        "source": sample.source,
+        "check": sample.check,
+        "metric": sample.metric,
+        "value": sample.value,
+        "error": sample.error,
+        "at": to_iso(sample.at),
+        "labels": dict(sample.labels),
+    }
+
+
+def sample_from_dict(data: dict[str, Any]) -> Sample:
+    """The inverse of `sample_to_dict`; raises KeyError/ValueError/TypeError on a bad record."""
+    labels = data.get("labels") or {}
+    if not isinstance(labels, dict):
+        raise TypeError("labels must be an object")
+    error = data.get("error")
+    return Sample(
+        source=str(data["source"]),
+        check=str(data["check"]),
+        metric=str(data["metric"]),
+        value=_optional_float(data.get("value")),
+        at=from_iso(str(data["at"])),
+        error=None if error is None else str(error),
+        labels={str(k): str(v) for k, v in labels.items()},
+    )

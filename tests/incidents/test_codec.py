@@ -37,3 +37,17 @@ def test_a_kind_from_a_newer_version_is_kept_as_text() -> None:
 
 def test_every_mark_has_the_entry_kind_that_records_it() -> None:
     assert {EntryKind.of_mark(m).value for m in Mark} == {m.value for m in Mark}
+
+
+def test_a_sample_survives_its_json_form() -> None:
+    from datetime import UTC, datetime
+
+    from onwatch.incidents import Sample
+    from onwatch.incidents.codec import sample_from_dict, sample_to_dict
+
+    at = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+    for sample in (
+        Sample("web-01", "local", "disk:/", 91.5, at, labels={"mount": "/"}),
+        Sample.failed("api", "api", "up", "connection refused", at),
+    ):
+        assert sample_from_dict(sample_to_dict(sample)) == sample
