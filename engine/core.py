@@ -153,6 +153,21 @@ class Engine:
             self._tasks.append(asyncio.create_task(extra(self)))
         self._scheduler.start(self._collectors)
 
+    async def follow(self) -> None:
+        """Follow the store without being the engine: read what others write, write what this
+        process's operator does, run no check and fire no timer (the lease holder does both)."""
+        if not self._loaded:
+            await self.reload()
+        await self.load_silences()
+        self._tasks = [
+            asyncio.create_task(self._writer.run(), name="writer"),
+            asyncio.create_task(self.notifications.dispatcher.run(), name="dispatcher"),
+            asyncio.create_task(
+                run_every(self.options.store_poll_seconds, self.poll_store, self.set_status),
+                name="store poll",
+            ),
+        ]
+
     async def run_checks(self) -> None:
         """Run every check once now (the engine must be started)."""
         await run_all_once(self._scheduler, self._collectors)

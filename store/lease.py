@@ -30,7 +30,14 @@ class Holder:
     def describe(self) -> str:
         if self.since is None:
             return "a process whose lease record cannot be read"
-        return f"pid {self.pid} on {self.host}, since {self.since.astimezone():%Y-%m-%d %H:%M}"
+        since = self.since.astimezone()
+        when = (
+            f"{since:%H:%M}"
+            if since.date() == datetime.now().astimezone().date()
+            else f"{since:%Y-%m-%d %H:%M}"
+        )
+        where = "" if self.host == socket.gethostname() else f" on {self.host}"
+        return f"pid {self.pid}{where}, since {when}"
 
 
 UNKNOWN = Holder(pid=0, host="", since=None)

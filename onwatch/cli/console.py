@@ -6,10 +6,8 @@ from onwatch.cli.context import Context
 
 
 def run_console(ctx: Context) -> int:
-    # The console runs the checks: every variable of the config must be set, and a refusal
-    # comes before the terminal is taken over.
-    config = ctx.needs()
     from onwatch.engine.local_backend import LocalBackend
+    from onwatch.store.lease import EngineLease
     from onwatch.tui.app import OnwatchApp
     from onwatch.tui.settings import default_settings_path
 
@@ -22,8 +20,18 @@ def run_console(ctx: Context) -> int:
     # Opened now: a file that is not ours stops onwatch with its name, before the console.
     ctx.store  # noqa: B018
     ctx.silences  # noqa: B018
+    lease = EngineLease(ctx.store.path)
+    # The first console on a store runs the engine: every variable of the config must be set,
+    # and a refusal comes before the terminal is taken over. A console beside another engine
+    # reads and acts only, and needs none of the checks' or channels' secrets.
+    config = ctx.needs() if lease.acquire(ctx.clock()) else ctx.needs("operator", "escalation")
     backend = LocalBackend(
-        lambda: ctx.engine(extra), operator=config.operator, runbooks=config.runbooks
+        lambda: ctx.engine(extra),
+        operator=config.operator,
+        runbooks=config.runbooks,
+        lease=lease,
+        standby=ctx.standby_engine,
+        clock=ctx.clock,
     )
     app = OnwatchApp(
         backend,

@@ -115,6 +115,22 @@ class Context:
             silences=self.silences,
         )
 
+    def standby_engine(self) -> Engine:
+        """An engine for a console while another process holds the engine: it follows the store
+        and records this operator's actions, with the escalation policies so that `e` names the
+        right step, but no check and no channel, so it needs none of their secrets."""
+        from onwatch.engine.core import Engine
+
+        config = self.needs("operator", "escalation")
+        notify = NotifySettings(policies=self.notify_settings.policies, desktop=False)
+        return Engine(
+            EngineSettings(notify=notify),
+            self.store,
+            operator=config.operator,
+            clock=self.clock,
+            silences=self.silences,
+        )
+
 
 def _usage(exc: ConfigError) -> CliError:
     return CliError("\n".join(str(problem) for problem in exc.problems), Exit.USAGE)

@@ -98,3 +98,45 @@ def test_console_shows_an_incident_and_acknowledges_it_in_a_real_terminal(termin
     assert incident.timeline[-1].by == "dana"
     term.keys("q")
     term.wait_for(lambda: not term.alive(), within=20)
+
+
+def test_a_console_beside_a_running_engine_needs_none_of_its_secrets(tmp_path: Path) -> None:
+    """The engine runs with the hook's secret; a second console in a shell without it opens,
+    says who runs the engine, and acknowledges."""
+    config = tmp_path / "onwatch.toml"
+    config.write_text(
+        "[local]\nenabled = false\n[notify]\ndesktop = false\n"
+        '[notify.channels]\noncall = "json://127.0.0.1:9/${HOOK_SECRET}"\n'
+        f'[[tcp]]\nname = "db"\nhost = "127.0.0.1"\nport = {closed_port()}\ninterval = "1s"\n'
+    )
+    db = tmp_path / "incidents.json"
+    base = [sys.executable, "-m", "onwatch", "--config", str(config), "--db", str(db)]
+    engine = subprocess.Popen(
+        [*base, "run", "--headless"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "HOOK_SECRET": "s3cr3t"},
+    )
+    session = f"onwatch-test-{uuid.uuid4().hex[:8]}"
+    try:
+        assert engine.stdout is not None and "opened" in engine.stdout.readline()
+        command = " ".join(shlex.quote(part) for part in base)
+        env = [f"PYTHONPATH={ROOT}", f"XDG_STATE_HOME={tmp_path / 'state'}", "USER=lee"]
+        subprocess.run(
+            ["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "32",
+             *[f"-e{e}" for e in env], "-eTERM=xterm-256color", command],
+            check=True, cwd=ROOT,
+        )  # fmt: skip
+        term = Terminal(session)
+        term.wait_for(lambda: f"engine: pid {engine.pid}" in term.screen())
+        term.wait_for(lambda: "db: conn" in term.screen())
+        term.keys("a")
+        term.wait_for(lambda: IncidentStore(db).get(1).state is State.ACKNOWLEDGED)
+        assert IncidentStore(db).get(1).timeline[-1].by == "lee"
+        assert "s3cr3t" not in term.screen()
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+        engine.terminate()
+        engine.wait(timeout=20)

@@ -47,7 +47,7 @@ def test_the_holder_is_named_and_a_second_taker_refused(tmp_path: Path) -> None:
         holder = mine.holder()
         assert holder is not None
         assert holder.pid == process.pid
-        assert f"pid {process.pid} on " in holder.describe()
+        assert f"pid {process.pid}, since " in holder.describe()
     finally:
         process.kill()
         process.wait()
@@ -97,5 +97,5 @@ def test_a_second_headless_engine_on_a_store_exits_1_naming_the_first(tmp_path: 
         first.wait(timeout=30)
     assert second.returncode == 1
     (line,) = second.stderr.strip().splitlines()
-    assert "another onwatch runs the engine" in line and f"pid {first.pid} on " in line
+    assert "another onwatch runs the engine" in line and f"pid {first.pid}, since " in line
     assert first.returncode == 0

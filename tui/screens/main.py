@@ -106,7 +106,9 @@ class MainScreen(ActingScreen):
         if sources or not self.rows:
             self.rows = source_rows(backend.sources(), open_incidents)
         summary = summarize(open_incidents, (r.status for r in self.rows), backend.last_poll, now)
-        status_bar.show(summary, backend.operator, now, list(backend.statuses()))
+        status_bar.show(
+            summary, backend.operator, now, list(backend.statuses()), backend.engine_holder
+        )
         with self.app.batch_update():
             if sources:
                 self.query_one(SourcesTable).show(self.rows)
