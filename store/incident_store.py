@@ -56,7 +56,7 @@ class IncidentStore(TinyDBFile):
         # The live file as this process last read or wrote it, with its revision: while the
         # file is unchanged, transactions and reads skip re-reading and re-parsing it.
         self._known: Known | None = None
-        self.remove_orphans(self.archive_paths())
+        self.remove_orphans(self._archives_being_written())
         self.unclosed()  # refuse to start on a file that is not ours, before anything writes
 
     # --- files ---------------------------------------------------------------------------------
@@ -68,6 +68,14 @@ class IncidentStore(TinyDBFile):
         """Archive files, newest month first."""
         found = [p for p in self.path.parent.iterdir() if self._archive_re.match(p.name)]
         return sorted(found, key=lambda p: p.name, reverse=True)
+
+    def _archives_being_written(self) -> list[Path]:
+        """Every archive, and those a killed writer was creating: a kill during the first write
+        of a month leaves a temporary file beside an archive that does not exist yet."""
+        named = {p.name for p in self.archive_paths()}
+        for temp in self.path.parent.glob(f".{self.path.stem}-archive-*.tmp-*"):
+            named.add(temp.name[1:].split(".tmp-", 1)[0])
+        return [self.path.with_name(name) for name in sorted(named) if self._archive_re.match(name)]
 
     # --- reads ---------------------------------------------------------------------------------
 

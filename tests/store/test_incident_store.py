@@ -128,3 +128,12 @@ def test_revision_changes_on_every_commit(store: IncidentStore) -> None:
     middle = store.revision()
     store.update(1, lambda i: lifecycle.add_note(i, by="dana", at=T0, note="x"))
     assert len({before, middle, store.revision()}) == 3
+
+
+def test_a_temp_file_of_an_archive_never_created_is_cleaned_at_start(tmp_path: Path) -> None:
+    # A kill during the first write of a month's archive leaves no archive, only its temp file.
+    path = tmp_path / "incidents.json"
+    orphan = tmp_path / ".incidents-archive-2026-12.json.tmp-4659-f88064fb"
+    orphan.write_text("half a write")
+    IncidentStore(path)
+    assert not orphan.exists()
