@@ -191,7 +191,7 @@ def _raw_request(live: Live, head: bytes, body_chunks: list[bytes]) -> bytes:
         except (BrokenPipeError, ConnectionResetError):
             pass  # the server answered and closed before the rest: what we want
         answer = b""
-        while b"\r\n\r\n" not in answer:
+        while b"\r\n\r\n" not in answer or not answer.rstrip().endswith(b"}"):
             part = sock.recv(65536)
             if not part:
                 break
