@@ -1,0 +1,123 @@
+"""The OpenAPI components: the shapes of what the API carries, as the codecs write them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from onwatch.incidents import Category, Priority, Severity, State
+from onwatch.incidents.silences import SILENCE_KEYS
+from onwatch.serve.routes_silences import MAX_REASON
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+_TIME = {"type": "string", "format": "date-time"}
+_NULL_TIME = {**_TIME, "nullable": True}
+_NULL_NUMBER = {"type": "number", "nullable": True}
+_STRINGS = {"type": "object", "additionalProperties": {"type": "string"}}
+
+SCHEMAS: dict[str, Any] = {
+    "Error": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {"error": {"type": "string"}},
+    },
+    "Health": {
+        "type": "object",
+        "required": ["status", "version"],
+        "properties": {"status": {"type": "string", "enum": ["ok"]}, "version": {"type": "string"}},
+    },
+    "TimelineEntry": {
+        "type": "object",
+        "required": ["at", "kind", "by", "note"],
+        "properties": {
+            "at": _TIME,
+            "kind": {"type": "string"},
+            "by": {"type": "string"},
+            "note": {"type": "string"},
+        },
+    },
+    "Incident": {
+        "type": "object",
+        "required": ["id", "fingerprint", "title", "source", "check", "metric", "severity"],
+        "properties": {
+            "id": {"type": "integer", "minimum": 1},
+            "fingerprint": {"type": "string"},
+            "title": {"type": "string"},
+            "source": {"type": "string"},
+            "check": {"type": "string"},
+            "metric": {"type": "string"},
+            "value": _NULL_NUMBER,
+            "threshold": _NULL_NUMBER,
+            "severity": {"type": "string", "enum": [s.value for s in Severity]},
+            "priority": {"type": "string", "enum": [p.value for p in Priority]},
+            "category": {"type": "string", "enum": [c.value for c in Category]},
+            "state": {"type": "string", "enum": [s.value for s in State]},
+            "escalation_level": {"type": "integer", "minimum": 0},
+            "count": {"type": "integer", "minimum": 0},
+            "created_at": _TIME,
+            "last_seen_at": _TIME,
+            "acknowledged_at": _NULL_TIME,
+            "resolved_at": _NULL_TIME,
+            "closed_at": _NULL_TIME,
+            "marks": {"type": "array", "items": {"type": "string"}},
+            "labels": _STRINGS,
+            "timeline": {"type": "array", "items": _ref("TimelineEntry")},
+        },
+    },
+    "Sample": {
+        "type": "object",
+        "required": ["source", "check", "metric", "value", "error", "at"],
+        "properties": {
+            "source": {"type": "string"},
+            "check": {"type": "string"},
+            "metric": {"type": "string"},
+            "value": _NULL_NUMBER,
+            "error": {"type": "string", "nullable": True},
+            "at": _TIME,
+            "labels": _STRINGS,
+        },
+    },
+    "Source": {
+        "type": "object",
+        "required": ["name", "kind", "samples", "trend"],
+        "properties": {
+            "name": {"type": "string"},
+            "kind": {"type": "string"},
+            "samples": {"type": "object", "additionalProperties": _ref("Sample")},
+            "trend": {"type": "array", "items": {"type": "number"}},
+        },
+    },
+    "Silence": {
+        "type": "object",
+        "required": ["id", "matchers", "starts_at", "ends_at", "reason", "created_by"],
+        "properties": {
+            "id": {"type": "integer", "minimum": 1},
+            "matchers": _STRINGS,
+            "starts_at": _TIME,
+            "ends_at": _TIME,
+            "reason": {"type": "string"},
+            "created_by": {"type": "string"},
+            "expired_at": _NULL_TIME,
+        },
+    },
+    "NewSilence": {
+        "type": "object",
+        "required": ["match", "for", "reason"],
+        "additionalProperties": False,
+        "properties": {
+            "match": {
+                "type": "object",
+                "minProperties": 1,
+                "properties": {
+                    key: {"type": "string", "minLength": 1} for key in sorted(SILENCE_KEYS)
+                },
+                "additionalProperties": False,
+            },
+            "for": {"type": "string", "description": 'a duration from 1s to 90d, e.g. "2h"'},
+            "reason": {"type": "string", "minLength": 1, "maxLength": MAX_REASON},
+        },
+    },
+}
