@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
-import ipaddress
 import logging
 import socket
 import time
@@ -18,6 +17,7 @@ from datetime import UTC, datetime
 
 from onwatch.collectors.agent_http import MAX_LINE, HttpError, Request, read_request, response
 from onwatch.collectors.agent_payload import PATH, encode
+from onwatch.collectors.listen import is_loopback, parse_listen
 from onwatch.collectors.local import LocalCollector
 from onwatch.collectors.specs import LocalCheck
 
@@ -31,26 +31,7 @@ FRESH_SECONDS = 1.0
 
 _JSON = "application/json"
 
-
-def parse_listen(listen: str) -> tuple[str, int]:
-    """'127.0.0.1:9108', '[::1]:9108', 'localhost:9108' -> (host, port)."""
-    host, colon, port_text = listen.rpartition(":")
-    if not colon or not port_text.isdigit() or int(port_text) > 65535:
-        raise ValueError(f"--listen expects HOST:PORT, got {listen!r}")
-    if host.startswith("[") and host.endswith("]"):
-        host = host[1:-1]
-    if not host:
-        raise ValueError(f"--listen needs a host (e.g. 127.0.0.1:{port_text}), got {listen!r}")
-    return host, int(port_text)
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False  # a host name could resolve anywhere
+__all__ = ["is_loopback", "parse_listen", "serve"]
 
 
 def _digest(secret: bytes) -> bytes:

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import NoReturn
 
-from onwatch.cli import agent, incidents, run, silence
+from onwatch.cli import agent, incidents, run, serve, silence
 from onwatch.cli import config as check_config
 from onwatch.cli.context import Context
 from onwatch.cli.errors import CliError, Exit
@@ -69,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.register(subparsers, common)
     agent.register(subparsers, common)
     silence.register(subparsers, common)
+    serve.register(subparsers, common)
     return parser
 
 

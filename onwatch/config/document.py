@@ -18,6 +18,7 @@ from onwatch.config import (
     maintenance,
     notify,
     prometheus,
+    serve,
     tcp,
 )
 from onwatch.config.checks import every
@@ -39,6 +40,7 @@ SECTIONS: tuple[Section, ...] = (
     notify.SECTION,
     escalation.SECTION,
     maintenance.SECTION,
+    serve.SECTION,
 )
 
 DOCUMENT = Table({section.key: section.kind for section in SECTIONS})
@@ -65,6 +67,7 @@ def summarize(config: Config) -> list[str]:
         escalation.summarize_escalation,
         maintenance.summarize_maintenance,
         notify.summarize_bell,
+        serve.summarize_serve,
     ):
         lines.extend(part(config))
     return lines

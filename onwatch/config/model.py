@@ -26,6 +26,26 @@ LOCAL_NAME = LocalCheck().name
 
 
 @dataclass(frozen=True)
+class ApiToken:
+    """`[[serve.tokens]]`: who holds a token for `onwatch serve` and what it may do."""
+
+    name: str
+    """Who the timeline names for actions taken with this token."""
+    role: str
+    """operator (read and act) or viewer (read only)."""
+    token: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class ServeSettings:
+    """`[serve]`: where `onwatch serve` listens and who may use it."""
+
+    listen: str | None = None
+    """HOST:PORT; None leaves it to `--listen` or the built-in default."""
+    tokens: tuple[ApiToken, ...] = ()
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything onwatch needs to start, already validated."""
 
@@ -56,6 +76,8 @@ class Config:
 
     Seed channels without an address are in `channels` only; the seed policy still names them.
     """
+    serve: ServeSettings = field(default_factory=ServeSettings)
+    """`[serve]`: the HTTP API's listen address and tokens."""
     unresolved: tuple[Unresolved, ...] = ()
     """`${VAR}`s this environment does not set; what they belong to is left out above."""
 
@@ -113,6 +135,7 @@ class Draft:
     bell: bool = False
     notify: NotifyDraft = field(default_factory=NotifyDraft)
     names: dict[str, KeyPath] = field(default_factory=dict)
+    serve: ServeSettings = field(default_factory=ServeSettings)
 
     def __post_init__(self) -> None:
         # The `operator` key, when present, overrides this.
@@ -145,6 +168,7 @@ class Draft:
             runbooks=MappingProxyType(dict(self.runbooks)),
             bell=self.bell,
             notify=self.notify.freeze(),
+            serve=self.serve,
             unresolved=tuple(ctx.unset),
         )
 

@@ -1,0 +1,124 @@
+"""Request bodies and query parameters: read within limits, every field checked.
+
+The body is read only after the token was checked, at most `MAX_BODY` bytes of it: a larger
+one is refused as soon as its length (declared or counted so far) passes the limit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any
+
+import orjson
+from starlette.requests import Request
+
+from onwatch.incidents.timefmt import parse_duration
+from onwatch.serve.errors import ApiError
+
+MAX_BODY = 64 * 1024
+BODY_SECONDS = 10.0
+"""A client that takes longer to send 64 KiB is stalling, not slow."""
+MAX_NOTE = 4000
+MAX_GLOB = 200
+MIN_SILENCE = timedelta(seconds=1)
+MAX_SILENCE = timedelta(days=90)
+
+
+async def read_object(request: Request, allowed: Iterable[str]) -> dict[str, Any]:
+    """The body as a JSON object (an empty body is `{}`); 400 for unknown keys."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > MAX_BODY:
+        raise ApiError(413, f"the body is over {MAX_BODY // 1024} KiB")
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        async with asyncio.timeout(BODY_SECONDS):
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > MAX_BODY:
+                    raise ApiError(413, f"the body is over {MAX_BODY // 1024} KiB")
+                chunks.append(chunk)
+    except TimeoutError:
+        raise ApiError(408, "the body did not arrive in time") from None
+    raw = b"".join(chunks)
+    if not raw.strip():
+        return {}
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        raise ApiError(400, "the body is not valid JSON") from None
+    if not isinstance(value, dict):
+        raise ApiError(400, "the body must be a JSON object")
+    known = set(allowed)
+    unknown = sorted(set(value) - known)
+    if unknown:
+        accepted = ", ".join(sorted(known)) or "none"
+        raise ApiError(400, f"unknown key {unknown[0]!r}; accepted: {accepted}")
+    return value
+
+
+def text_field(
+    body: dict[str, Any], key: str, *, required: bool = False, limit: int = MAX_NOTE
+) -> str:
+    value = body.get(key)
+    if value is None:
+        if required:
+            raise ApiError(400, f"{key} is required")
+        return ""
+    if not isinstance(value, str):
+        raise ApiError(400, f"{key} must be a string")
+    if len(value) > limit:
+        raise ApiError(400, f"{key} is longer than {limit} characters")
+    if required and not value.strip():
+        raise ApiError(400, f"{key} must not be empty")
+    return value
+
+
+def priority_field(body: dict[str, Any]) -> str:
+    value = body.get("priority")
+    if not isinstance(value, str) or value.strip().upper() not in {f"P{n}" for n in range(1, 6)}:
+        raise ApiError(400, "priority must be one of P1, P2, P3, P4, P5")
+    return value.strip().upper()
+
+
+def match_field(body: dict[str, Any]) -> dict[str, str]:
+    value = body.get("match")
+    if not isinstance(value, dict) or not value:
+        raise ApiError(400, "match must be a non-empty object of key -> glob")
+    for key, pattern in value.items():
+        if not isinstance(pattern, str) or len(pattern) > MAX_GLOB:
+            raise ApiError(400, f"match.{key} must be a string of at most {MAX_GLOB} characters")
+    return value
+
+
+def duration_field(body: dict[str, Any], key: str) -> timedelta:
+    value = body.get(key)
+    if not isinstance(value, str) or len(value) > 40:
+        raise ApiError(400, f'{key} must be a duration such as "2h"')
+    try:
+        duration = parse_duration(value)
+    except (ValueError, OverflowError):
+        raise ApiError(400, f'{key} must be a duration such as "2h"') from None
+    if not MIN_SILENCE <= duration <= MAX_SILENCE:
+        raise ApiError(400, f"{key} must be between 1s and 90d")
+    return duration
+
+
+def int_param(request: Request, key: str, default: int, low: int, high: int) -> int:
+    text = request.query_params.get(key)
+    if text is None:
+        return default
+    text = text.strip()
+    if not text.isdigit() or len(text) > 10 or not low <= int(text) <= high:
+        raise ApiError(400, f"{key} must be an integer from {low} to {high}")
+    return int(text)
+
+
+def choice_param(request: Request, key: str, default: str, options: Iterable[str]) -> str:
+    text = request.query_params.get(key, default)
+    options = tuple(options)
+    if text not in options:
+        raise ApiError(400, f"{key} must be one of {', '.join(options)}")
+    return text

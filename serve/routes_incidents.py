@@ -1,0 +1,115 @@
+"""`/v1/incidents`: list and read from the store; act through the engine's operations API."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from onwatch.incidents import Change, Incident, State
+from onwatch.incidents.codec import incident_to_dict
+from onwatch.serve.auth import principal_of
+from onwatch.serve.bodies import (
+    choice_param,
+    int_param,
+    priority_field,
+    read_object,
+    text_field,
+)
+from onwatch.serve.errors import ApiError, blocking
+from onwatch.serve.state import state_of
+
+STATES = ("open", "triggered", "acknowledged", "resolved", "closed", "all")
+MAX_LIMIT = 1000
+MAX_OFFSET = 10**9
+
+
+def states_for(choice: str) -> set[State]:
+    """The same sets as `onwatch incidents list --state`."""
+    if choice == "all":
+        return set(State)
+    if choice == "open":
+        return {s for s in State if s.is_open}
+    return {State(choice)}
+
+
+def incident_id(request: Request) -> int:
+    value = request.path_params["id"]
+    if value < 1:
+        raise ApiError(404, f"no incident {value}")
+    return value
+
+
+async def list_incidents(request: Request) -> Response:
+    state = choice_param(request, "state", "open", STATES)
+    limit = int_param(request, "limit", 100, 1, MAX_LIMIT)
+    offset = int_param(request, "offset", 0, 0, MAX_OFFSET)
+    store = state_of(request).engine.store
+    found = await blocking(store.list, states_for(state))
+    return JSONResponse([incident_to_dict(i) for i in found[offset : offset + limit]])
+
+
+async def get_incident(request: Request) -> Response:
+    store = state_of(request).engine.store
+    incident = await blocking(store.get, incident_id(request))
+    return JSONResponse(incident_to_dict(incident))
+
+
+Action = Callable[[Any, int, str, dict[str, Any]], Change]
+"""(operations, id, actor, body) -> the change, run in a thread."""
+
+NOTE_ONLY = ("note",)
+ACTIONS: dict[str, tuple[tuple[str, ...], Action]] = {
+    "ack": (NOTE_ONLY, lambda ops, i, by, b: ops.acknowledge(i, by=by, note=b["note"])),
+    "escalate": (NOTE_ONLY, lambda ops, i, by, b: ops.escalate(i, by=by, note=b["note"])),
+    "close": (NOTE_ONLY, lambda ops, i, by, b: ops.close(i, by=by, note=b["note"])),
+    "reopen": (NOTE_ONLY, lambda ops, i, by, b: ops.reopen(i, by=by, note=b["note"])),
+    "note": (("text",), lambda ops, i, by, b: ops.note(i, b["text"], by=by)),
+    "priority": (
+        ("priority", "note"),
+        lambda ops, i, by, b: ops.set_priority(i, b["priority"], by=by, note=b["note"]),
+    ),
+}
+
+
+def _checked(verb: str, body: dict[str, Any]) -> dict[str, Any]:
+    if verb == "note":
+        return {"text": text_field(body, "text", required=True)}
+    checked = {"note": text_field(body, "note")}
+    if verb == "priority":
+        checked["priority"] = priority_field(body)
+    return checked
+
+
+def action_endpoint(verb: str) -> Callable[[Request], Any]:
+    keys, act = ACTIONS[verb]
+
+    async def endpoint(request: Request) -> Response:
+        target = incident_id(request)
+        body = _checked(verb, await read_object(request, keys))
+        actor = principal_of(request.scope).name
+        engine = state_of(request).engine
+        change = await blocking(act, engine.operations, target, actor, body)
+        # Tracked, notified and streamed like any action in the console.
+        engine.publish_change(change)
+        return JSONResponse(incident_to_dict(change.incident))
+
+    endpoint.__name__ = f"incident_{verb}"
+    return endpoint
+
+
+def incident_json(incident: Incident) -> dict[str, Any]:
+    return incident_to_dict(incident)
+
+
+ROUTES = [
+    Route("/v1/incidents", list_incidents, methods=["GET"]),
+    Route("/v1/incidents/{id:int}", get_incident, methods=["GET"]),
+    *(
+        Route(f"/v1/incidents/{{id:int}}/{verb}", action_endpoint(verb), methods=["POST"])
+        for verb in ACTIONS
+    ),
+]

@@ -1,0 +1,29 @@
+"""What the routes share: the engine, its read model, the tokens, the metrics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from starlette.requests import Request
+
+from onwatch.engine.core import Engine
+from onwatch.engine.local_backend import LocalBackend
+from onwatch.serve.auth import Tokens
+from onwatch.serve.metrics import Metrics
+
+
+@dataclass
+class ServeState:
+    engine: Engine
+    backend: LocalBackend
+    """The in-process console backend, used for its read model (sources) only."""
+    tokens: Tokens
+    metrics: Metrics
+    engine_holder: str
+    """Who runs the engine, for the event stream's hello ("pid 4321 on noc-1, since ...")."""
+    ping_seconds: float = 15.0
+    max_behind: int = 1000
+
+
+def state_of(request: Request) -> ServeState:
+    return request.app.state.onwatch
