@@ -5,21 +5,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.remote.standin import StandIn
+from onwatch.store import IncidentStore
+from tests.remote.server import Server
 from tests.tui.conftest import seed
-
-OPERATOR_TOKEN = "op-7f3a9c-secret"
-VIEWER_TOKEN = "view-51b2e0-secret"
-TOKENS = {OPERATOR_TOKEN: ("dana", "operator"), VIEWER_TOKEN: ("vic", "viewer")}
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[StandIn]:
-    """The API on 127.0.0.1 over a store seeded with three open incidents (1, 2, 3)."""
-    db = tmp_path / "server" / "incidents.json"
-    db.parent.mkdir()
-    running = StandIn(db, TOKENS)
-    seed(running.store)
+def server(tmp_path: Path) -> Iterator[Server]:
+    """`onwatch serve` on 127.0.0.1 over a store seeded with three open incidents (1, 2, 3)."""
+    running = Server(tmp_path / "server")
+    seed(IncidentStore(running.db))
     running.start()
     yield running
     running.stop()
