@@ -23,11 +23,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         metavar="HOST:PORT",
         help=f"address to listen on (default {AGENT_LISTEN})",
     )
-    parser.add_argument(
-        "--token-env",
-        metavar="VAR",
-        help="require `Authorization: Bearer <token>`, the token read from this variable",
-    )
+    # --token-env VAR (a global option, shared with --connect): require `Authorization: Bearer
+    # <token>`, the token read from VAR. Without it the agent asks for no token.
     parser.set_defaults(handler=run_agent)
 
 
@@ -35,10 +32,11 @@ def run_agent(ctx: Context) -> int:
     from onwatch.collectors.agent_server import serve
 
     token = None
-    if ctx.args.token_env:
-        token = ctx.env.get(ctx.args.token_env)
+    variable = getattr(ctx.args, "token_env", None)
+    if variable:
+        token = ctx.env.get(variable)
         if not token:
-            raise CliError(f"environment variable {ctx.args.token_env} is not set", Exit.USAGE)
+            raise CliError(f"environment variable {variable} is not set", Exit.USAGE)
 
     def ready(address: str) -> None:
         # The token itself is never printed.

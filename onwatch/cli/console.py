@@ -6,6 +6,8 @@ from onwatch.cli.context import Context
 
 
 def run_console(ctx: Context) -> int:
+    if getattr(ctx.args, "connect", None) is not None:
+        return _run_remote_console(ctx)
     from onwatch.engine.local_backend import LocalBackend
     from onwatch.store.lease import EngineLease
     from onwatch.tui.app import OnwatchApp
@@ -45,4 +47,23 @@ def run_console(ctx: Context) -> int:
     finally:
         if demo_server is not None:
             demo_server.shutdown()
+    return app.return_code or 0
+
+
+def _run_remote_console(ctx: Context) -> int:
+    """The console on `onwatch serve`'s API: no config file and no local store."""
+    from onwatch.cli.remote import check_url, token_from
+    from onwatch.remote import RemoteBackend
+    from onwatch.tui.app import OnwatchApp
+    from onwatch.tui.settings import default_settings_path
+
+    url = check_url(ctx.args.connect)
+    backend = RemoteBackend(url, token_from(ctx), clock=ctx.clock)
+    app = OnwatchApp(
+        backend,
+        clock=ctx.clock,
+        settings_path=default_settings_path(),
+        wall=bool(getattr(ctx.args, "wall", False)),
+    )
+    app.run()
     return app.return_code or 0

@@ -11,6 +11,8 @@ class Exit(enum.IntEnum):
     USAGE = 2
     NOT_FOUND = 3
     NOT_ALLOWED = 4
+    DENIED = 5
+    """The server refused the token (401) or its role may not do that (403)."""
 
 
 class CliError(Exception):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 
+from onwatch.cli.backends import incidents_for
 from onwatch.cli.context import Context
 from onwatch.cli.render import incident_detail, incident_table, print_json
-from onwatch.incidents import Change, Incident, State
+from onwatch.incidents import Incident
 from onwatch.incidents.codec import incident_to_dict
 
 STATE_CHOICES = ("triggered", "acknowledged", "resolved", "closed", "open", "all")
@@ -38,7 +38,9 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         action = actions.add_parser(name, help=help_text, parents=[common])
         action.add_argument("id", type=incident_id)
         action.add_argument("--note", default="", help="a note for the timeline")
-        action.add_argument("--by", help="who acts (default: the configured operator)")
+        action.add_argument(
+            "--by", help="who acts (default: the configured operator; not with --connect)"
+        )
         action.add_argument("--json", action="store_true")
         action.set_defaults(handler=act, verb=name)
 
@@ -70,16 +72,8 @@ def incident_id(text: str) -> int:
     return value
 
 
-def _states(choice: str) -> set[State]:
-    if choice == "all":
-        return set(State)
-    if choice == "open":
-        return {s for s in State if s.is_open}
-    return {State(choice)}
-
-
 def list_incidents(ctx: Context) -> int:
-    found = ctx.store.list(_states(ctx.args.state))
+    found = incidents_for(ctx).list_incidents(ctx.args.state)
     if ctx.args.json:
         print_json([incident_to_dict(i) for i in found])
     else:
@@ -88,22 +82,19 @@ def list_incidents(ctx: Context) -> int:
 
 
 def show_incident(ctx: Context) -> int:
-    _print_incident(ctx, ctx.store.get(ctx.args.id))
+    _print_incident(ctx, incidents_for(ctx).show(ctx.args.id))
     return 0
 
 
 def act(ctx: Context) -> int:
-    ops = ctx.operations
     args = ctx.args
-    verbs: dict[str, Callable[[], Change]] = {
-        "ack": lambda: ops.acknowledge(args.id, by=args.by, note=args.note),
-        "escalate": lambda: ops.escalate(args.id, by=args.by, note=args.note),
-        "close": lambda: ops.close(args.id, by=args.by, note=args.note),
-        "reopen": lambda: ops.reopen(args.id, by=args.by, note=args.note),
-        "note": lambda: ops.note(args.id, args.text, by=args.by),
-        "priority": lambda: ops.set_priority(args.id, args.priority, by=args.by, note=args.note),
-    }
-    incident = verbs[args.verb]().incident
+    incident = incidents_for(ctx).act(
+        args.verb,
+        args.id,
+        note=getattr(args, "note", ""),
+        text=getattr(args, "text", ""),
+        priority=getattr(args, "priority", ""),
+    )
     if args.json:
         _print_incident(ctx, incident)
     else:

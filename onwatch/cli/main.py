@@ -41,6 +41,19 @@ def build_parser() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help="incident database (default: $ONWATCH_DB, the config's db, the user data dir)",
     )
+    common.add_argument(
+        "--connect",
+        metavar="URL",
+        default=argparse.SUPPRESS,
+        help="act through the onwatch server at URL (onwatch serve) instead of a local store",
+    )
+    common.add_argument(
+        "--token-env",
+        metavar="VAR",
+        default=argparse.SUPPRESS,
+        help="the variable holding the token: for --connect (default ONWATCH_TOKEN),"
+        " and the one `agent` requires",
+    )
     parser = _Parser(
         prog=PROG,
         description="An incident console: watch hosts and services, raise incidents, act on them.",

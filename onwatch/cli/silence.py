@@ -18,7 +18,8 @@ Silences are kept in `silences.json` beside the incidents database. With `--json
       "expired_at": null                          # or when it was ended early by `expire`
     }
 
-Exit codes: 0 done, 2 bad arguments, 3 no such silence, 4 the silence has already ended.
+Exit codes: 0 done, 2 bad arguments, 3 no such silence, 4 the silence has already ended; with
+`--connect URL` also 5 the server refused the token, 1 the server could not be reached.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from __future__ import annotations
 import argparse
 from datetime import datetime, timedelta
 
+from onwatch.cli.backends import silences_for
 from onwatch.cli.context import Context
 from onwatch.cli.errors import CliError, Exit
 from onwatch.cli.render import columns, print_json
@@ -39,7 +41,6 @@ from onwatch.incidents.silences import (
     silence_to_dict,
 )
 from onwatch.incidents.timefmt import parse_duration, to_iso
-from onwatch.store import SilenceNotFound
 
 MAX_DURATION = MAX_SILENCE
 """The longest silence: anything longer is a config change (maintenance), not a silence."""
@@ -144,9 +145,7 @@ def add_silence(ctx: Context) -> int:
         if key in matchers:
             raise CliError(f"--match {key} given twice", Exit.USAGE)
         matchers[key] = pattern
-    silence = ctx.operations.silence(
-        matchers, duration=ctx.args.duration, reason=ctx.args.reason, by=ctx.args.by
-    )
+    silence = silences_for(ctx).add(matchers, duration=ctx.args.duration, reason=ctx.args.reason)
     if ctx.args.json:
         print_json(silence_to_dict(silence))
     else:
@@ -155,9 +154,8 @@ def add_silence(ctx: Context) -> int:
 
 
 def list_silences(ctx: Context) -> int:
-    store = ctx.silences
     now = ctx.clock()
-    found = store.list() if ctx.args.all else store.active(now)
+    found = silences_for(ctx).list_silences(everything=ctx.args.all, now=now)
     if ctx.args.json:
         print_json([silence_to_dict(s) for s in found])
     else:
@@ -166,13 +164,7 @@ def list_silences(ctx: Context) -> int:
 
 
 def expire_silence(ctx: Context) -> int:
-    try:
-        silence = ctx.operations.expire_silence(ctx.args.id)
-    except SilenceNotFound as exc:
-        raise CliError(str(exc), Exit.NOT_FOUND) from None
-    except InvalidInput as exc:
-        # The store raises InvalidInput here only when the silence has already ended.
-        raise CliError(str(exc), Exit.NOT_ALLOWED) from None
+    silence = silences_for(ctx).expire(ctx.args.id)
     if ctx.args.json:
         print_json(silence_to_dict(silence))
     else:

@@ -1,0 +1,126 @@
+"""Where a script's incidents and silences come from: the local store or an onwatch server.
+
+Each command has one code path: it asks an `Incidents` or `Silences` for what it shows and
+renders the answer the same way, whichever implementation is behind it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Protocol
+
+from onwatch.cli.context import Context
+from onwatch.cli.errors import CliError, Exit
+from onwatch.incidents import Incident, InvalidInput, State
+from onwatch.incidents.silences import Silence
+from onwatch.store import SilenceNotFound
+
+if TYPE_CHECKING:
+    from onwatch.cli.remote import RemoteClient
+
+
+class Incidents(Protocol):
+    def list_incidents(self, state: str) -> list[Incident]:
+        """`state` as `incidents list --state` takes it: open, all, or one state's name."""
+        ...
+
+    def show(self, incident_id: int) -> Incident: ...
+
+    def act(
+        self, verb: str, incident_id: int, *, note: str = "", text: str = "", priority: str = ""
+    ) -> Incident:
+        """`verb`: ack, escalate, close, reopen, note (with `text`), priority."""
+        ...
+
+
+class Silences(Protocol):
+    def add(self, matchers: dict[str, str], *, duration: timedelta, reason: str) -> Silence: ...
+
+    def list_silences(self, *, everything: bool, now: datetime) -> list[Silence]: ...
+
+    def expire(self, silence_id: int) -> Silence: ...
+
+
+def incidents_for(ctx: Context) -> Incidents:
+    remote = _remote(ctx)
+    return LocalIncidents(ctx) if remote is None else remote
+
+
+def silences_for(ctx: Context) -> Silences:
+    remote = _remote(ctx)
+    return LocalSilences(ctx) if remote is None else remote
+
+
+def _remote(ctx: Context) -> RemoteClient | None:
+    url = getattr(ctx.args, "connect", None)
+    if url is None:
+        return None
+    if getattr(ctx.args, "by", None):
+        raise CliError(
+            "--by cannot be used with --connect: the server records the token's name as who acted",
+            Exit.USAGE,
+        )
+    # Imported only with --connect: listing local incidents never loads httpx.
+    from onwatch.cli.remote import RemoteClient, token_from
+
+    return RemoteClient(url, token_from(ctx))
+
+
+def states(choice: str) -> set[State]:
+    if choice == "all":
+        return set(State)
+    if choice == "open":
+        return {s for s in State if s.is_open}
+    return {State(choice)}
+
+
+class LocalIncidents:
+    """The store and the operations API of this machine."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def list_incidents(self, state: str) -> list[Incident]:
+        return self.ctx.store.list(states(state))
+
+    def show(self, incident_id: int) -> Incident:
+        return self.ctx.store.get(incident_id)
+
+    def act(
+        self, verb: str, incident_id: int, *, note: str = "", text: str = "", priority: str = ""
+    ) -> Incident:
+        ops = self.ctx.operations
+        by = getattr(self.ctx.args, "by", None)
+        if verb == "note":
+            return ops.note(incident_id, text, by=by).incident
+        if verb == "priority":
+            return ops.set_priority(incident_id, priority, by=by, note=note).incident
+        method = {
+            "ack": ops.acknowledge,
+            "escalate": ops.escalate,
+            "close": ops.close,
+            "reopen": ops.reopen,
+        }[verb]
+        return method(incident_id, by=by, note=note).incident
+
+
+class LocalSilences:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def add(self, matchers: dict[str, str], *, duration: timedelta, reason: str) -> Silence:
+        by = getattr(self.ctx.args, "by", None)
+        return self.ctx.operations.silence(matchers, duration=duration, reason=reason, by=by)
+
+    def list_silences(self, *, everything: bool, now: datetime) -> list[Silence]:
+        store = self.ctx.silences
+        return store.list() if everything else store.active(now)
+
+    def expire(self, silence_id: int) -> Silence:
+        try:
+            return self.ctx.operations.expire_silence(silence_id)
+        except SilenceNotFound as exc:
+            raise CliError(str(exc), Exit.NOT_FOUND) from None
+        except InvalidInput as exc:
+            # The store raises InvalidInput here only when the silence has already ended.
+            raise CliError(str(exc), Exit.NOT_ALLOWED) from None

@@ -1,0 +1,121 @@
+"""The scripts over the HTTP API (`--connect URL`): a small synchronous client.
+
+Answers become the same incidents and silences the local store gives, so the commands render
+them the same way; failures become one line and the exit code the API's status calls for.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from onwatch.cli.context import Context
+from onwatch.cli.errors import CliError, Exit
+from onwatch.incidents import Incident
+from onwatch.incidents.silences import Silence
+from onwatch.remote import wire
+
+DEFAULT_TOKEN_ENV = "ONWATCH_TOKEN"
+TIMEOUT = 10.0
+PAGE = 1000
+
+_EXITS = {400: Exit.USAGE, 413: Exit.USAGE, 404: Exit.NOT_FOUND, 409: Exit.NOT_ALLOWED}
+_ACTIONS = {"ack", "escalate", "close", "reopen", "note", "priority"}
+
+
+def check_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise CliError(f"--connect takes an http:// or https:// URL, got {url!r}", Exit.USAGE)
+    return url.rstrip("/")
+
+
+def token_from(ctx: Context) -> str:
+    """The token for --connect from the variable --token-env names, or exit 2 naming it."""
+    variable = getattr(ctx.args, "token_env", None) or DEFAULT_TOKEN_ENV
+    token = ctx.env.get(variable, "").strip()
+    if not token:
+        raise CliError(f"{variable} is not set: it holds the token for --connect", Exit.USAGE)
+    return token
+
+
+class RemoteClient:
+    """`Incidents` and `Silences` (onwatch.cli.backends) over `onwatch serve`'s API."""
+
+    def __init__(self, url: str, token: str) -> None:
+        self.url = check_url(url)
+        self._token = token
+        self._http = httpx.Client(
+            base_url=self.url,
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=TIMEOUT,
+            trust_env=False,  # a proxy from the environment would see the token
+        )
+
+    # --- Incidents -----------------------------------------------------------------------------
+
+    def list_incidents(self, state: str) -> list[Incident]:
+        found: list[Incident] = []
+        while True:
+            page = self._call("GET", "/v1/incidents", state=state, limit=PAGE, offset=len(found))
+            found.extend(self._read(wire.incidents, page))
+            if len(page) < PAGE:
+                return found
+
+    def show(self, incident_id: int) -> Incident:
+        return self._read(wire.incident, self._call("GET", f"/v1/incidents/{incident_id}"))
+
+    def act(
+        self, verb: str, incident_id: int, *, note: str = "", text: str = "", priority: str = ""
+    ) -> Incident:
+        assert verb in _ACTIONS, verb
+        body: dict[str, str] = {"note": note} if note else {}
+        if verb == "note":
+            body = {"text": text}
+        elif verb == "priority":
+            body["priority"] = priority
+        answer = self._call("POST", f"/v1/incidents/{incident_id}/{verb}", body=body)
+        return self._read(wire.incident, answer)
+
+    # --- Silences ------------------------------------------------------------------------------
+
+    def add(self, matchers: dict[str, str], *, duration: timedelta, reason: str) -> Silence:
+        body = {"match": matchers, "for": f"{duration.total_seconds():g}s", "reason": reason}
+        return self._read(wire.silence, self._call("POST", "/v1/silences", body=body))
+
+    def list_silences(self, *, everything: bool, now: datetime) -> list[Silence]:
+        answer = self._call("GET", "/v1/silences", all="true" if everything else "false")
+        return self._read(wire.silences, answer)
+
+    def expire(self, silence_id: int) -> Silence:
+        return self._read(wire.silence, self._call("DELETE", f"/v1/silences/{silence_id}"))
+
+    # --- the wire ------------------------------------------------------------------------------
+
+    def _call(self, method: str, path: str, *, body: Any = None, **params: Any) -> Any:
+        try:
+            response = self._http.request(method, path, json=body, params=params or None)
+        except httpx.TimeoutException:
+            raise CliError(f"server {self.url} did not answer within {TIMEOUT:g}s") from None
+        except httpx.HTTPError as exc:
+            detail = " ".join(str(exc).split()) or type(exc).__name__
+            raise CliError(f"server {self.url} unreachable: {detail}") from None
+        status = response.status_code
+        if status >= 400:
+            message = wire.error_text(response.content, self._token) or f"HTTP {status}"
+            if status in (401, 403):
+                raise CliError(f"server {self.url} refused: {message}", Exit.DENIED)
+            raise CliError(message, _EXITS.get(status, Exit.FAILURE))
+        try:
+            return wire.decode(response.text)
+        except ValueError as exc:
+            raise CliError(f"server {self.url} sent a bad answer: {exc}") from None
+
+    def _read(self, read: Any, data: Any) -> Any:
+        try:
+            return read(data)
+        except ValueError as exc:
+            raise CliError(f"server {self.url} sent a bad answer: {exc}") from None

@@ -1,0 +1,136 @@
+"""What the server sends, checked before it is believed: every reader raises `ValueError` on a
+record that is not what the API promises (it is remote data; a bad one is skipped, not trusted)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+
+from onwatch.engine.api import SourceView, Unavailable, source_from_dict
+from onwatch.incidents import Event, Incident, Sample
+from onwatch.incidents.codec import incident_from_dict, sample_from_dict
+from onwatch.incidents.silences import Silence, silence_from_dict
+from onwatch.incidents.timefmt import from_iso
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Hello:
+    name: str
+    role: str
+    statuses: tuple[str, ...]
+    last_poll: datetime | None
+    engine: str | None
+
+
+def decode(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not JSON: {exc}") from None
+
+
+def _checked(read: Any, data: Any, what: str) -> Any:
+    """`read(data)`, with the codec's KeyError/TypeError turned into one ValueError."""
+    if not isinstance(data, dict):
+        raise ValueError(f"{what} is not an object")
+    try:
+        return read(data)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ValueError(f"bad {what}: {type(exc).__name__}: {exc}") from None
+
+
+def incident(data: Any) -> Incident:
+    return _checked(incident_from_dict, data, "incident")
+
+
+def incidents(data: Any) -> list[Incident]:
+    if not isinstance(data, list):
+        raise ValueError("incidents are not a list")
+    return [incident(item) for item in data]
+
+
+def silence(data: Any) -> Silence:
+    return _checked(silence_from_dict, data, "silence")
+
+
+def silences(data: Any) -> list[Silence]:
+    if not isinstance(data, list):
+        raise ValueError("silences are not a list")
+    return [silence(item) for item in data]
+
+
+def sources(data: Any) -> list[SourceView]:
+    if not isinstance(data, list):
+        raise ValueError("sources are not a list")
+    return [_checked(source_from_dict, item, "source") for item in data]
+
+
+def incident_event(data: Any) -> tuple[Event, Incident]:
+    if not isinstance(data, dict):
+        raise ValueError("incident event is not an object")
+    try:
+        event = Event(data.get("event"))
+    except ValueError:
+        raise ValueError(f"unknown incident event {data.get('event')!r}") from None
+    return event, incident(data.get("incident"))
+
+
+def samples_event(data: Any) -> tuple[str, list[Sample]]:
+    if not isinstance(data, dict) or not isinstance(data.get("source"), str):
+        raise ValueError("samples event needs a source name")
+    items = data.get("samples")
+    if not isinstance(items, list):
+        raise ValueError("samples are not a list")
+    return data["source"], [_checked(sample_from_dict, item, "sample") for item in items]
+
+
+def status_event(data: Any) -> tuple[str, str | None]:
+    if not isinstance(data, dict) or not isinstance(data.get("key"), str):
+        raise ValueError("status event needs a key")
+    text = data.get("text")
+    if text is not None and not isinstance(text, str):
+        raise ValueError("status text is not a string")
+    return data["key"], text
+
+
+def hello(data: Any) -> Hello:
+    if not isinstance(data, dict):
+        raise ValueError("hello is not an object")
+    name, role, engine = data.get("name"), data.get("role"), data.get("engine")
+    statuses, last_poll = data.get("statuses") or [], data.get("last_poll")
+    if not isinstance(name, str) or not name or not isinstance(role, str):
+        raise ValueError("hello needs a name and a role")
+    if not isinstance(statuses, list) or not all(isinstance(s, str) for s in statuses):
+        raise ValueError("hello statuses are not a list of strings")
+    if engine is not None and not isinstance(engine, str):
+        raise ValueError("hello engine is not a string")
+    if last_poll is not None:
+        if not isinstance(last_poll, str):
+            raise ValueError("hello last_poll is not a time")
+        last_poll = from_iso(last_poll)
+    return Hello(name, role, tuple(statuses), last_poll, engine)
+
+
+def error_text(response_body: bytes, token: str) -> str:
+    """The server's `{"error": ...}` as one short line, never carrying the token."""
+    try:
+        message = json.loads(response_body).get("error")
+    except (ValueError, AttributeError):
+        message = None
+    if not isinstance(message, str) or not message.strip():
+        return ""
+    line = " ".join(message.split())[:300]
+    return line.replace(token, "***") if token else line
+
+
+def answer(read: Callable[[Any], T], data: Any, url: str) -> T:
+    """`read(data)` for an answer to a request: a bad one means nothing can be relied on."""
+    try:
+        return read(data)
+    except ValueError as exc:
+        raise Unavailable(f"server {url} sent a bad answer: {exc}") from None
