@@ -165,11 +165,35 @@ def main(window: float = 30.0) -> dict:
             finally:
                 server.terminate()
                 server.wait(timeout=30)
+            result["engine_alone_cpu_percent"] = engine_alone_cpu(config, Path(tmp), env, window)
         finally:
             target.terminate()
             target.wait()
     print(json.dumps(result), flush=True)
     return result
+
+
+def engine_alone_cpu(config: Path, tmp: Path, env: dict[str, str], window: float) -> float:
+    """The same checks under `run --headless`, no server and no clients: the floor that the
+    server's CPU is compared with, measured in the same run."""
+    db = tmp / "alone.json"
+    command = ["--config", str(config), "--db", str(db), "run", "--headless"]
+    engine = subprocess.Popen(
+        [sys.executable, "-m", "onwatch", *command], stdout=subprocess.PIPE, text=True, env=env
+    )
+    try:
+        if "opened" not in engine.stdout.readline():  # type: ignore[union-attr]
+            raise RuntimeError("run --headless raised no incident")
+        process = psutil.Process(engine.pid)
+        time.sleep(5)  # past the start-up, as the server was when it was measured
+        before = sum(process.cpu_times()[:2])
+        started = time.perf_counter()
+        time.sleep(window)
+        cpu = sum(process.cpu_times()[:2]) - before
+        return round(100 * cpu / (time.perf_counter() - started), 1)
+    finally:
+        engine.terminate()
+        engine.wait(timeout=30)
 
 
 def _wait_for_incident(url: str) -> None:
