@@ -81,7 +81,13 @@ class Engine:
         self.notifications = notifications or Notifications(settings.notify, clock)
         self.pager = self.notifications.pager
         self.operations = Operations(
-            store, clock=clock, operator=operator, policy_for=self.pager.policy, silences=silences
+            store,
+            clock=clock,
+            operator=operator,
+            policy_for=self.pager.policy,
+            silences=silences,
+            roles=[role.name for role in settings.notify.roles],
+            resolution_required=settings.resolution_required,
         )
         self.silences = silences
         self._silence_revision: object = None

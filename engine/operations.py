@@ -7,11 +7,23 @@ each other's changes. Actions block on file I/O: async callers run them in a thr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import timedelta
 
 from onwatch.engine.clock import Clock
-from onwatch.incidents import Change, Event, Incident, InvalidInput, Priority, lifecycle, triage
+from onwatch.incidents import (
+    Category,
+    Change,
+    Event,
+    Incident,
+    InvalidInput,
+    Priority,
+    Severity,
+    fingerprint,
+    lifecycle,
+    people,
+    triage,
+)
 from onwatch.incidents.escalation import EscalationPolicy, next_manual_step, record_step
 from onwatch.incidents.silences import Silence
 from onwatch.store import IncidentStore, SilenceStore
@@ -26,14 +38,19 @@ class Operations:
         operator: str,
         policy_for: Callable[[Incident], EscalationPolicy] | None = None,
         silences: SilenceStore | None = None,
+        roles: Collection[str] = (),
+        resolution_required: bool = False,
     ) -> None:
         """`policy_for` names the escalation policy of an incident; with it, an escalate fires
-        the policy's next step (and says which on the timeline) instead of a bare level + 1."""
+        the policy's next step (and says which on the timeline) instead of a bare level + 1.
+        `roles` are the names an incident may be handed over to."""
         self.store = store
         self.clock = clock
         self.operator = operator
         self.policy_for = policy_for
         self.silences = silences
+        self.roles = frozenset(roles)
+        self.resolution_required = resolution_required
 
     def _apply(
         self, incident_id: int, event: Event, change: Callable[[Incident], Incident]
@@ -69,6 +86,8 @@ class Operations:
         return self._apply(incident_id, Event.ESCALATED, fire_next_step)
 
     def close(self, incident_id: int, *, by: str | None = None, note: str = "") -> Change:
+        if self.resolution_required and not note.strip():
+            raise InvalidInput("closing needs a resolution: say what fixed it (--note)")
         actor, at = by or self.operator, self.clock()
         return self._apply(
             incident_id, Event.CLOSED, lambda i: lifecycle.close(i, by=actor, at=at, note=note)
@@ -97,6 +116,88 @@ class Operations:
             incident_id,
             Event.PRIORITY,
             lambda i: lifecycle.set_priority(i, priority, by=actor, at=at, note=note),
+        )
+
+    # --- people ------------------------------------------------------------------------------
+
+    def open_report(
+        self,
+        title: str,
+        *,
+        severity: Severity = Severity.WARNING,
+        category: Category = Category.REPORTED,
+        source: str = people.REPORTED_SOURCE,
+        description: str = "",
+        reporter: str | None = None,
+        by: str | None = None,
+    ) -> Change:
+        """A person reports something broken. A second report of the same source and title
+        while the first is being handled adds to it; one that has resolved comes back."""
+        actor, at = by or self.operator, self.clock()
+        title = people.check_title(title)
+        with self.store.transaction() as txn:
+            key = fingerprint(source.strip(), people.REPORT_CHECK, people.report_metric(title))
+            current = txn.unclosed_by_fingerprint().get(key)
+            if current is not None and current.state.is_active:
+                updated = people.add_report(current, reporter=reporter, by=actor, at=at)
+                event = Event.REPORTED
+            elif current is not None:
+                again = triage.reopen(current, unclosed=current, by=actor, at=at, note=title)
+                updated = people.add_report(again, reporter=reporter, by=actor, at=at)
+                event = Event.REOPENED
+            else:
+                updated = people.open_report(
+                    incident_id=txn.next_id(),
+                    title=title,
+                    severity=severity,
+                    category=category,
+                    source=source,
+                    description=description,
+                    reporter=reporter,
+                    by=actor,
+                    at=at,
+                )
+                event = Event.OPENED
+            txn.put(updated)
+        return Change(updated, event)
+
+    def assign(
+        self,
+        incident_id: int,
+        name: str,
+        *,
+        as_: people.Assignment = people.Assignment.OWNER,
+        by: str | None = None,
+    ) -> Change:
+        actor, at = by or self.operator, self.clock()
+        return self._apply(
+            incident_id,
+            Event.ASSIGNED,
+            lambda i: people.assign(i, name, as_=as_, by=actor, at=at),
+        )
+
+    def hand_over(
+        self, incident_id: int, role: str, *, by: str | None = None, note: str = ""
+    ) -> Change:
+        """Pass the incident to a role; the engine's notifier tells the role's channels."""
+        if role not in self.roles:
+            known = ", ".join(sorted(self.roles)) or "none configured"
+            raise InvalidInput(f"no role {role!r} (roles: {known})")
+        actor, at = by or self.operator, self.clock()
+        return self._apply(
+            incident_id,
+            Event.HANDED_OVER,
+            lambda i: people.hand_over(i, role, by=actor, at=at, note=note),
+        )
+
+    def feedback(
+        self, incident_id: int, rating: int, *, comment: str = "", by: str | None = None
+    ) -> Change:
+        actor, at = by or self.operator, self.clock()
+        return self._apply(
+            incident_id,
+            Event.FEEDBACK,
+            lambda i: people.give_feedback(i, rating=rating, comment=comment, by=actor, at=at),
         )
 
     # --- silences ------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from onwatch.collectors.specs import LocalCheck, Probe
 from onwatch.incidents.escalation import EscalationPolicy
+from onwatch.incidents.people import Role
 from onwatch.incidents.rules import FlapPolicy, Threshold
 from onwatch.incidents.silences import Maintenance
 from onwatch.notify.channels import Channel
@@ -66,6 +67,8 @@ class NotifySettings:
     renotify_backoff: float = 1.0
     ack_timeout: timedelta | None = None
     storm_threshold: int = 10
+    roles: tuple[Role, ...] = ()
+    """Who can be handed an incident or named by an escalation step, and how they are told."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,3 +76,5 @@ class EngineSettings:
     watches: tuple[Watch, ...] = ()
     flap: FlapPolicy = field(default_factory=FlapPolicy)
     notify: NotifySettings = field(default_factory=NotifySettings)
+    resolution_required: bool = False
+    """Closing needs a resolution text (`[lifecycle] resolution_required`)."""

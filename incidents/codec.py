@@ -7,6 +7,7 @@ from typing import Any
 from onwatch.incidents.model import (
     Category,
     EntryKind,
+    Feedback,
     Incident,
     Mark,
     Priority,
@@ -40,6 +41,15 @@ def incident_to_dict(incident: Incident) -> dict[str, Any]:
         **{name: _time(getattr(incident, name)) for name in _TIMES},
         "marks": sorted(mark.value for mark in incident.marks),
         "labels": dict(incident.labels),
+        "owner": incident.owner,
+        "incident_manager": incident.incident_manager,
+        "reporter": incident.reporter,
+        "reports": incident.reports,
+        "description": incident.description,
+        "feedback": [
+            {"rating": f.rating, "comment": f.comment, "by": f.by, "at": to_iso(f.at)}
+            for f in incident.feedback
+        ],
         "timeline": [
             {"at": to_iso(e.at), "kind": str(e.kind), "by": e.by, "note": e.note}
             for e in incident.timeline
@@ -77,7 +87,20 @@ def incident_from_dict(data: dict[str, Any]) -> Incident:
         ),
         marks=frozenset(Mark(m) for m in data.get("marks", ())),
         labels=tuple(sorted((str(k), str(v)) for k, v in data.get("labels", {}).items())),
+        owner=_optional_text(data.get("owner")),
+        incident_manager=_optional_text(data.get("incident_manager")),
+        reporter=_optional_text(data.get("reporter")),
+        reports=int(data.get("reports", 0)),
+        description=str(data.get("description", "")),
+        feedback=tuple(
+            Feedback(int(f["rating"]), str(f.get("comment", "")), str(f["by"]), from_iso(f["at"]))
+            for f in data.get("feedback", ())
+        ),
     )
+
+
+def _optional_text(value: Any) -> str | None:
+    return None if value is None else str(value)
 
 
 def _entry_kind(text: str) -> EntryKind | str:

@@ -69,7 +69,7 @@ def open_incident(
     )
 
 
-def _append(
+def append_entry(
     incident: Incident, at: datetime, kind: EntryKind, by: str, note: str = "", **changes
 ) -> Incident:
     require_aware(at)
@@ -77,7 +77,7 @@ def _append(
     return dataclasses.replace(incident, timeline=(*incident.timeline, entry), **changes)
 
 
-def _check_note(note: str) -> str:
+def check_note(note: str) -> str:
     if len(note) > MAX_NOTE_LENGTH:
         raise InvalidInput(f"a note is at most {MAX_NOTE_LENGTH} characters, got {len(note)}")
     return note.strip()
@@ -86,12 +86,12 @@ def _check_note(note: str) -> str:
 def acknowledge(incident: Incident, *, by: str, at: datetime, note: str = "") -> Incident:
     if incident.state is not State.TRIGGERED:
         raise TransitionError(incident.id, "acknowledge", incident.state)
-    return _append(
+    return append_entry(
         incident,
         at,
         EntryKind.ACKNOWLEDGED,
         by,
-        _check_note(note),
+        check_note(note),
         state=State.ACKNOWLEDGED,
         acknowledged_at=at,
     )
@@ -101,12 +101,12 @@ def escalate(incident: Incident, *, by: str, at: datetime, note: str = "") -> In
     if not incident.state.is_active:
         raise TransitionError(incident.id, "escalate", incident.state)
     level = incident.escalation_level + 1
-    return _append(
+    return append_entry(
         incident,
         at,
         EntryKind.ESCALATED,
         by,
-        _check_note(note) or f"escalation level {level}",
+        check_note(note) or f"escalation level {level}",
         escalation_level=level,
     )
 
@@ -114,12 +114,12 @@ def escalate(incident: Incident, *, by: str, at: datetime, note: str = "") -> In
 def resolve(incident: Incident, *, by: str, at: datetime, note: str = "") -> Incident:
     if not incident.state.is_active:
         raise TransitionError(incident.id, "resolve", incident.state)
-    return _append(
+    return append_entry(
         incident,
         at,
         EntryKind.RESOLVED,
         by,
-        _check_note(note),
+        check_note(note),
         state=State.RESOLVED,
         resolved_at=at,
         marks=incident.marks - {Mark.FLAPPING},
@@ -129,12 +129,12 @@ def resolve(incident: Incident, *, by: str, at: datetime, note: str = "") -> Inc
 def close(incident: Incident, *, by: str, at: datetime, note: str = "") -> Incident:
     if incident.state is State.CLOSED:
         raise TransitionError(incident.id, "close", incident.state)
-    return _append(
+    return append_entry(
         incident,
         at,
         EntryKind.CLOSED,
         by,
-        _check_note(note),
+        check_note(note),
         state=State.CLOSED,
         closed_at=at,
         resolved_at=incident.resolved_at or at,
@@ -145,12 +145,12 @@ def reopen(incident: Incident, *, by: str, at: datetime, note: str = "") -> Inci
     """Back to triggered: a new episode, so acknowledgement and escalation start again."""
     if incident.state not in (State.RESOLVED, State.CLOSED):
         raise TransitionError(incident.id, "reopen", incident.state)
-    return _append(
+    return append_entry(
         incident,
         at,
         EntryKind.REOPENED,
         by,
-        _check_note(note),
+        check_note(note),
         state=State.TRIGGERED,
         acknowledged_at=None,
         resolved_at=None,
@@ -160,10 +160,10 @@ def reopen(incident: Incident, *, by: str, at: datetime, note: str = "") -> Inci
 
 
 def add_note(incident: Incident, *, by: str, at: datetime, note: str) -> Incident:
-    text = _check_note(note)
+    text = check_note(note)
     if not text:
         raise InvalidInput("a note needs some text")
-    return _append(incident, at, EntryKind.NOTE, by, text)
+    return append_entry(incident, at, EntryKind.NOTE, by, text)
 
 
 def set_priority(
@@ -175,8 +175,8 @@ def set_priority(
         raise InvalidInput(f"priority must be one of P1..P5, got {priority!r}") from None
     if new is incident.priority:
         raise TransitionError(incident.id, "reprioritise", incident.state, f"it is already {new}")
-    text = _check_note(note) or f"{incident.priority} -> {new}"
-    return _append(incident, at, EntryKind.PRIORITY, by, text, priority=new)
+    text = check_note(note) or f"{incident.priority} -> {new}"
+    return append_entry(incident, at, EntryKind.PRIORITY, by, text, priority=new)
 
 
 def observe(incident: Incident, *, value: float | None, at: datetime) -> Incident:
@@ -208,7 +208,7 @@ def upgrade(
             incident.id, "upgrade", incident.state, f"it is already {incident.severity}"
         )
     derived = derive_priority(severity, incident.category)
-    return _append(
+    return append_entry(
         observe(incident, value=value, at=at),
         at,
         EntryKind.UPGRADED,
@@ -249,7 +249,9 @@ def mark(
 ) -> Incident:
     if flag in incident.marks:
         return incident
-    return _append(incident, at, EntryKind.of_mark(flag), by, note, marks=incident.marks | {flag})
+    return append_entry(
+        incident, at, EntryKind.of_mark(flag), by, note, marks=incident.marks | {flag}
+    )
 
 
 def unmark(
@@ -263,7 +265,7 @@ def unmark(
 ) -> Incident:
     if flag not in incident.marks:
         return incident
-    return _append(incident, at, kind, by, note, marks=incident.marks - {flag})
+    return append_entry(incident, at, kind, by, note, marks=incident.marks - {flag})
 
 
 def _urgency(priority: Priority) -> int:

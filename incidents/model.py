@@ -46,6 +46,8 @@ class Category(enum.StrEnum):
     FORECAST = "forecast"
     ANOMALY = "anomaly"
     EXTERNAL = "external"
+    REPORTED = "reported"
+    """Told by a person rather than raised by a check."""
 
 
 class Priority(enum.StrEnum):
@@ -90,6 +92,12 @@ class EntryKind(enum.StrEnum):
     SILENCED = "silenced"
     UNSILENCED = "unsilenced"
     NO_DATA = "no_data"
+    REPORTED = "reported"
+    """Another person reported the same thing: the reports count went up."""
+    ASSIGNED = "assigned"
+    HANDED_OVER = "handed_over"
+    """Passed to a role (service desk, IT support, ...): its channels are told."""
+    FEEDBACK = "feedback"
 
     @classmethod
     def of_mark(cls, mark: Mark) -> EntryKind:
@@ -112,6 +120,16 @@ class TimelineEntry:
     """An `EntryKind`; a kind this version does not know (a newer writer's) is kept as text."""
     by: str
     note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Feedback:
+    """How the person affected rated the fix, 1 (bad) to 5 (good)."""
+
+    rating: int
+    comment: str
+    by: str
+    at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +158,14 @@ class Incident:
     timeline: tuple[TimelineEntry, ...] = ()
     marks: frozenset[Mark] = field(default_factory=frozenset)
     labels: tuple[tuple[str, str], ...] = ()
+    owner: str | None = None
+    incident_manager: str | None = None
+    reporter: str | None = None
+    """Who reported it: a name, or an apprise URL (mailto://, json://...) that is told on closure."""
+    reports: int = 0
+    """How many people reported it (0 for an incident raised by a check)."""
+    description: str = ""
+    feedback: tuple[Feedback, ...] = ()
 
     @property
     def is_open(self) -> bool:

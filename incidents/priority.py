@@ -2,7 +2,7 @@
 
 The table, P1 most urgent:
 
-| severity \\ category | availability | latency, resource, certificate, external | forecast, anomaly |
+| severity \\ category | availability, reported | latency, resource, certificate, external | forecast, anomaly |
 |----------------------|--------------|------------------------------------------|-------------------|
 | critical             | P1           | P2                                       | P3                |
 | warning              | P2           | P3                                       | P4                |
@@ -28,7 +28,7 @@ _TABLE: dict[Severity, tuple[Priority, Priority, Priority]] = {
 
 def derive_priority(severity: Severity, category: Category) -> Priority:
     availability, observed, predictive = _TABLE[severity]
-    if category is Category.AVAILABILITY:
+    if category in (Category.AVAILABILITY, Category.REPORTED):
         return availability
     if category in _PREDICTIVE:
         return predictive

@@ -39,6 +39,10 @@ class Event(enum.StrEnum):
     SILENCED = "silenced"
     UNSILENCED = "unsilenced"
     NOTIFIED = "notified"
+    REPORTED = "reported"
+    ASSIGNED = "assigned"
+    HANDED_OVER = "handed_over"
+    FEEDBACK = "feedback"
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,6 +36,12 @@ FIELDS = {
     "timeline",
     "marks",
     "labels",
+    "owner",
+    "incident_manager",
+    "reporter",
+    "reports",
+    "description",
+    "feedback",
 }
 
 
