@@ -18,7 +18,12 @@ def find(document: Any, path: str) -> Any:
             if part not in current:
                 return _MISSING
             current = current[part]
-        elif isinstance(current, list) and part.isdigit() and int(part) < len(current):
+        elif (
+            isinstance(current, list)
+            and part.isascii()
+            and part.isdigit()
+            and int(part) < len(current)
+        ):
             current = current[int(part)]
         else:
             return _MISSING

@@ -9,7 +9,7 @@ import ipaddress
 def parse_listen(listen: str) -> tuple[str, int]:
     """'127.0.0.1:9108', '[::1]:9108', 'localhost:9108' -> (host, port)."""
     host, colon, port_text = listen.rpartition(":")
-    if not colon or not port_text.isdigit() or int(port_text) > 65535:
+    if not colon or not (port_text.isascii() and port_text.isdigit()) or int(port_text) > 65535:
         raise ValueError(f"--listen expects HOST:PORT, got {listen!r}")
     if host.startswith("[") and host.endswith("]"):
         host = host[1:-1]

@@ -53,7 +53,7 @@ class RemoteBackend:
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self._api = ApiClient(url, token, transport=transport)
-        self.url = self._api.url
+        self.url = self._api.shown
         self.clock = clock
         self.dead_after = dead_after
         self.backoff_first = backoff_first
@@ -214,7 +214,7 @@ class RemoteBackend:
     def _handle(self, event: SseEvent) -> None:
         try:
             translated = self._model.apply(event)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             log.warning("skipped a malformed %r event from %s: %s", event.event, self.url, exc)
             return
         if translated is not None:

@@ -15,6 +15,7 @@ import httpx
 
 from onwatch.engine.api import NotFound, Unavailable
 from onwatch.incidents import InvalidInput, TransitionError
+from onwatch.remote import wire
 from onwatch.remote.sse import SseEvent, SseParser
 from onwatch.remote.wire import decode, error_text
 
@@ -38,6 +39,7 @@ class ApiClient:
         self, url: str, token: str, *, transport: httpx.AsyncBaseTransport | None = None
     ) -> None:
         self.url = url.rstrip("/")
+        self.shown = wire.shown_url(self.url)
         self._token = token
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         self.http = httpx.AsyncClient(
@@ -74,7 +76,7 @@ class ApiClient:
         try:
             return decode(response.text)
         except ValueError as exc:
-            raise Unavailable(f"server {self.url} sent a bad answer: {exc}") from None
+            raise Unavailable(f"server {self.shown} sent a bad answer: {exc}") from None
 
     async def open_events(self, dead_after: float) -> EventStream:
         """The event stream, where no byte for `dead_after` seconds raises `httpx.ReadTimeout`."""
@@ -92,17 +94,22 @@ class ApiClient:
             try:
                 self.raise_for(response)
             except (NotFound, InvalidInput, TransitionError) as exc:
-                raise Unavailable(f"server {self.url}: {exc}") from None
+                raise Unavailable(f"server {self.shown}: {exc}") from None
         return EventStream(response, response.aiter_bytes(), SseParser())
 
     async def all_incidents(self, state: str) -> list[Any]:
         """Every page of `GET /v1/incidents?state=...`."""
         found: list[Any] = []
+        seen: set[int] = set()
         while True:
             page = await self.get("/v1/incidents", state=state, limit=PAGE, offset=len(found))
             if not isinstance(page, list):
-                raise Unavailable(f"server {self.url} sent a bad answer: incidents not a list")
+                raise Unavailable(f"server {self.shown} sent a bad answer: incidents not a list")
             found.extend(page)
+            try:
+                wire.check_progress(seen, page, len(found))
+            except ValueError as exc:
+                raise Unavailable(f"server {self.shown} sent a bad answer: {exc}") from None
             if len(page) < PAGE:
                 return found
 
@@ -118,14 +125,14 @@ class ApiClient:
         if status in (400, 413, 422):
             raise InvalidInput(message)
         if status == 401:
-            raise Unavailable(f"server {self.url} refused the token: {message}")
+            raise Unavailable(f"server {self.shown} refused the token: {message}")
         if status == 403:
             raise Unavailable(f"not allowed: {message}")
-        raise Unavailable(f"server {self.url}: {message}")
+        raise Unavailable(f"server {self.shown}: {message}")
 
     def unreachable(self, exc: Exception) -> str:
         if isinstance(exc, httpx.TimeoutException):
-            return f"server {self.url} did not answer in time"
+            return f"server {self.shown} did not answer in time"
         # httpx's messages name the address and the OS error, never a request header.
         detail = " ".join(str(exc).split()) or type(exc).__name__
-        return f"server {self.url} unreachable: {detail}"
+        return f"server {self.shown} unreachable: {detail}"

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
+from urllib.parse import urlsplit, urlunsplit
 
 from onwatch.engine.api import SourceView, Unavailable, source_from_dict
 from onwatch.incidents import Event, Incident, Sample
@@ -16,6 +17,10 @@ from onwatch.incidents.silences import Silence, silence_from_dict
 from onwatch.incidents.timefmt import from_iso
 
 T = TypeVar("T")
+
+
+MAX_INCIDENTS = 200_000
+"""The most incidents one listing may bring; a server sending more is broken or hostile."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +37,28 @@ def decode(text: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise ValueError(f"not JSON: {exc}") from None
+    except RecursionError:
+        # A hostile server's `[[[[...` must cost a clear error, not the console.
+        raise ValueError("JSON nested too deeply") from None
+
+
+def shown_url(url: str) -> str:
+    """A server's address as messages and the console show it: without any user or password
+    written into it."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
+
+
+def check_progress(seen: set[int], page: list[Any], total: int) -> None:
+    """Refuse a server whose pages never end: a repeated page, or more than anyone keeps."""
+    ids = {item.get("id") for item in page if isinstance(item, dict)}
+    if page and ids <= seen:
+        raise ValueError("the server sent the same page of incidents again")
+    if total > MAX_INCIDENTS:
+        raise ValueError(f"more than {MAX_INCIDENTS} incidents in one answer")
+    seen.update(i for i in ids if isinstance(i, int))
 
 
 def _checked(read: Any, data: Any, what: str) -> Any:
@@ -40,7 +67,7 @@ def _checked(read: Any, data: Any, what: str) -> Any:
         raise ValueError(f"{what} is not an object")
     try:
         return read(data)
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
         raise ValueError(f"bad {what}: {type(exc).__name__}: {exc}") from None
 
 

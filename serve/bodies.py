@@ -29,7 +29,11 @@ MAX_SILENCE = timedelta(days=90)
 async def read_object(request: Request, allowed: Iterable[str]) -> dict[str, Any]:
     """The body as a JSON object (an empty body is `{}`); 400 for unknown keys."""
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > MAX_BODY:
+    if (
+        declared is not None
+        and (declared.isascii() and declared.isdigit())
+        and int(declared) > MAX_BODY
+    ):
         raise ApiError(413, f"the body is over {MAX_BODY // 1024} KiB")
     chunks: list[bytes] = []
     size = 0
@@ -111,7 +115,7 @@ def int_param(request: Request, key: str, default: int, low: int, high: int) -> 
     if text is None:
         return default
     text = text.strip()
-    if not text.isdigit() or len(text) > 10 or not low <= int(text) <= high:
+    if not (text.isascii() and text.isdigit()) or len(text) > 10 or not low <= int(text) <= high:
         raise ApiError(400, f"{key} must be an integer from {low} to {high}")
     return int(text)
 

@@ -82,10 +82,15 @@ class Subscription:
             self.queue.put_nowait(encode_event(event))
         except asyncio.QueueFull:
             self.dropped = True
-            self.close()
-            # Room was what ran out: make some for the marker that ends the stream.
+            self.end()
+
+    def end(self) -> None:
+        """Stop feeding this client and end its stream after what is queued (or at once, when
+        the queue is full: room is what ran out, so make some for the marker)."""
+        self.close()
+        if self.queue.full():
             self.queue.get_nowait()
-            self.queue.put_nowait(None)
+        self.queue.put_nowait(None)
 
     def close(self) -> None:
         if self._unsubscribe is not None:
@@ -95,6 +100,7 @@ class Subscription:
 
 async def stream(state: ServeState, principal: Principal) -> AsyncIterator[bytes]:
     subscription = Subscription(state)
+    state.streams.add(subscription)
     try:
         yield hello(state, principal)
         while True:
@@ -107,6 +113,7 @@ async def stream(state: ServeState, principal: Principal) -> AsyncIterator[bytes
                 return
             yield item
     finally:
+        state.streams.discard(subscription)
         subscription.close()
 
 

@@ -12,13 +12,14 @@ from starlette.applications import Starlette
 
 from onwatch.serve.protocol import DeadlineH11Protocol
 
-MAX_CONNECTIONS = 256
+MAX_CONNECTIONS = 1024
 """Connections and requests in progress; beyond it uvicorn answers 503 at once."""
 KEEP_ALIVE_SECONDS = 5
 MAX_HEAD_BYTES = 16 * 1024
 """The most a request line and headers may take (h11 answers 431/400 past it)."""
-STOP_SECONDS = 3.0
-"""How long open requests (an event stream never ends by itself) get at shutdown."""
+STOP_SECONDS = 2.0
+"""How long requests under way get at shutdown (event streams are ended first, by the caller's
+`closing`); the engine gets the rest of the 10 seconds a stop may take."""
 
 
 class _Server(uvicorn.Server):
@@ -64,10 +65,12 @@ async def serve_forever(
     stop: asyncio.Event,
     *,
     ready: Callable[[str], None] | None = None,
+    closing: Callable[[], None] | None = None,
 ) -> None:
     """Serve until `stop` is set. Raises OSError when the address cannot be bound.
 
-    `ready` receives the address actually bound (useful with port 0).
+    `ready` receives the address actually bound (useful with port 0); `closing` is called
+    when the server begins to stop (to end the responses that never end by themselves).
     """
     server = build_server(app, host, port)
     task = asyncio.create_task(server.serve(), name="http server")
@@ -86,8 +89,10 @@ async def serve_forever(
         await stop.wait()
     finally:
         server.should_exit = True
+        if closing is not None:
+            closing()
         try:
-            async with asyncio.timeout(STOP_SECONDS + 2):
+            async with asyncio.timeout(STOP_SECONDS + 0.5):
                 await task
         except (TimeoutError, SystemExit, asyncio.CancelledError):
             task.cancel()

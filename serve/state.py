@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 
@@ -10,6 +11,9 @@ from onwatch.engine.core import Engine
 from onwatch.engine.local_backend import LocalBackend
 from onwatch.serve.auth import Tokens
 from onwatch.serve.metrics import Metrics
+
+if TYPE_CHECKING:
+    from onwatch.serve.events import Subscription
 
 
 @dataclass
@@ -23,6 +27,14 @@ class ServeState:
     """Who runs the engine, for the event stream's hello ("pid 4321 on noc-1, since ...")."""
     ping_seconds: float = 15.0
     max_behind: int = 1000
+    streams: set[Subscription] = field(default_factory=set)
+    """The event streams open now, ended together when the server stops."""
+
+    def end_streams(self) -> None:
+        """Finish every event stream now: at shutdown a stream would otherwise hold the server
+        until its grace period runs out (clients reconnect to whoever serves next)."""
+        for subscription in list(self.streams):
+            subscription.end()
 
 
 def state_of(request: Request) -> ServeState:

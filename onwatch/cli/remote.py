@@ -47,6 +47,7 @@ class RemoteClient:
 
     def __init__(self, url: str, token: str) -> None:
         self.url = check_url(url)
+        self.shown = wire.shown_url(self.url)
         self._token = token
         self._http = httpx.Client(
             base_url=self.url,
@@ -59,9 +60,11 @@ class RemoteClient:
 
     def list_incidents(self, state: str) -> list[Incident]:
         found: list[Incident] = []
+        seen: set[int] = set()
         while True:
             page = self._call("GET", "/v1/incidents", state=state, limit=PAGE, offset=len(found))
             found.extend(self._read(wire.incidents, page))
+            self._read(lambda p: wire.check_progress(seen, p, len(found)), page)
             if len(page) < PAGE:
                 return found
 
@@ -99,23 +102,23 @@ class RemoteClient:
         try:
             response = self._http.request(method, path, json=body, params=params or None)
         except httpx.TimeoutException:
-            raise CliError(f"server {self.url} did not answer within {TIMEOUT:g}s") from None
+            raise CliError(f"server {self.shown} did not answer within {TIMEOUT:g}s") from None
         except httpx.HTTPError as exc:
             detail = " ".join(str(exc).split()) or type(exc).__name__
-            raise CliError(f"server {self.url} unreachable: {detail}") from None
+            raise CliError(f"server {self.shown} unreachable: {detail}") from None
         status = response.status_code
         if status >= 400:
             message = wire.error_text(response.content, self._token) or f"HTTP {status}"
             if status in (401, 403):
-                raise CliError(f"server {self.url} refused: {message}", Exit.DENIED)
+                raise CliError(f"server {self.shown} refused: {message}", Exit.DENIED)
             raise CliError(message, _EXITS.get(status, Exit.FAILURE))
         try:
             return wire.decode(response.text)
         except ValueError as exc:
-            raise CliError(f"server {self.url} sent a bad answer: {exc}") from None
+            raise CliError(f"server {self.shown} sent a bad answer: {exc}") from None
 
     def _read(self, read: Any, data: Any) -> Any:
         try:
             return read(data)
         except ValueError as exc:
-            raise CliError(f"server {self.url} sent a bad answer: {exc}") from None
+            raise CliError(f"server {self.shown} sent a bad answer: {exc}") from None

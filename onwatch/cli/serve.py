@@ -19,6 +19,9 @@ from onwatch.cli.run import StderrLines
 from onwatch.collectors.listen import is_loopback, parse_listen
 from onwatch.config.serve import DEFAULT_LISTEN
 
+STOP_BUDGET_SECONDS = 8.5
+"""Of the 10 s a stop may take, what the server and the engine may spend together."""
+
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
@@ -80,10 +83,19 @@ def _serve(ctx: Context, host: str, port: int, holder: object) -> int:
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
         await engine.start()
+        stopping_at: list[float] = []
+
+        def closing() -> None:
+            stopping_at.append(loop.time())
+            app.state.onwatch.end_streams()
+
         try:
-            await serve_forever(app, host, port, stop, ready=ready)
+            await serve_forever(app, host, port, stop, ready=ready, closing=closing)
         finally:
-            await engine.stop()
+            # One promise for the whole process: SIGTERM ends it within 10 s. The server's
+            # share is already spent; the engine gets what is left, less a margin to exit.
+            spent = loop.time() - stopping_at[0] if stopping_at else 0.0
+            await engine.stop(within=max(1.0, STOP_BUDGET_SECONDS - spent))
 
     try:
         asyncio.run(main())

@@ -276,3 +276,34 @@ def test_metrics_are_prometheus_text(live: Live) -> None:
         "onwatch_notifications_failed_total",
     ):
         assert name in text
+
+
+@pytest.mark.parametrize("query", ["limit=%C2%B2", "offset=%C2%B2", "limit=%D9%A3"])
+def test_digits_that_are_not_ascii_are_a_400_not_a_500(live: Live, query: str) -> None:
+    with live.client(VIEWER_TOKEN) as client:
+        response = client.get(f"/v1/incidents?{query}")
+    assert response.status_code == 400
+    assert set(response.json()) == {"error"}
+
+
+def test_idle_connections_from_one_address_cannot_lock_the_api_out(
+    live: Live, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(DeadlineH11Protocol, "head_seconds", 0.5)
+    host, port = live.url.removeprefix("http://").split(":")
+    idle = [socket.create_connection((host, int(port)), timeout=5) for _ in range(300)]
+    try:
+        started = time.monotonic()
+        while True:
+            try:
+                with live.client(VIEWER_TOKEN) as client:
+                    client.timeout = httpx.Timeout(1.0)
+                    if client.get("/v1/health").status_code == 200:
+                        break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() - started < 5, "the API stayed locked out"
+            time.sleep(0.05)
+    finally:
+        for sock in idle:
+            sock.close()

@@ -122,3 +122,47 @@ def test_config_problems_name_their_lines(tmp_path: Path) -> None:
     assert any(":8: serve.tokens[0].role:" in line for line in lines), lines
     assert any(":11: serve.tokens[1].name: duplicate token name" in line for line in lines), lines
     assert any(":13: serve.tokens[1].token: must not be empty" in line for line in lines), lines
+
+
+def test_sigterm_with_event_streams_open_and_a_hanging_channel_stops_within_10s(
+    tmp_path: Path,
+) -> None:
+    """A channel that accepts and never answers, an incident to page it, streams open: the
+    server ends the streams, the engine gets what is left of the 10 s, no traceback."""
+    hanging = socket.socket()
+    hanging.bind(("127.0.0.1", 0))
+    hanging.listen(16)
+    closed = free_port()
+    config = write_config(
+        tmp_path,
+        "[notify]\ndesktop = false\n[notify.channels]\n"
+        f'oncall = "json://127.0.0.1:{hanging.getsockname()[1]}/hook"\n'
+        f'[[tcp]]\nname = "db"\nhost = "127.0.0.1"\nport = {closed}\ninterval = "1s"\n',
+    )
+    process = start(config, "--listen", f"127.0.0.1:{free_port()}")
+    streams = []
+    try:
+        url = wait_serving(process)
+        deadline = time.monotonic() + 20
+        while not httpx.get(f"{url}/v1/incidents").json():
+            assert time.monotonic() < deadline, "no incident to page"
+            time.sleep(0.1)
+        for _ in range(3):
+            client = httpx.Client(timeout=30)
+            response = client.send(client.build_request("GET", f"{url}/v1/events"), stream=True)
+            assert response.status_code == 200
+            streams.append((client, response))
+        asked = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=15) == 0
+        took = time.monotonic() - asked
+    finally:
+        process.kill()
+        process.wait()
+        for client, response in streams:
+            response.close()
+            client.close()
+        hanging.close()
+    err = process.stderr.read() if process.stderr else ""
+    assert took < 10, f"took {took:.1f}s"
+    assert "Traceback" not in err and "CancelledError" not in err
