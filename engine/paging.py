@@ -221,9 +221,9 @@ class Pager:
         """Send what the incident's new timeline entries call for."""
         start = self._seen.get(incident.id, 0)
         new = incident.timeline[start:]
+        # Kept for closed incidents too: delivery outcomes are still written on their timelines,
+        # and forgetting them would announce the close again with every outcome.
         self._seen[incident.id] = len(incident.timeline)
-        if not incident.is_open:
-            self._seen.pop(incident.id, None)
         if not new:
             return
         kinds = {entry.kind for entry in new}
