@@ -324,10 +324,23 @@ class Engine:
             self.pager.already_told(unclosed)
         current = self.incidents
         self.incidents = {i.id: newer(current.get(i.id), i) for i in unclosed}
+        # Closed elsewhere since the last read: gone from the unclosed file, but the close still
+        # has to be announced (to send_resolved channels and the reporter).
+        gone = [i for i in current if i not in self.incidents]
+        closed = await asyncio.to_thread(self._read_closed, gone)
         now = self.clock()
-        for incident in self.incidents.values():
+        for incident in (*self.incidents.values(), *closed):
             self.notifications.observe(incident, now)
         self.bus.publish(IncidentsReloaded(tuple(self.incidents.values())))
+
+    def _read_closed(self, ids: list[int]) -> list[Incident]:
+        found = []
+        for incident_id in ids:
+            try:
+                found.append(self.store.get(incident_id))
+            except LookupError:
+                continue  # archived away or removed: nothing left to announce
+        return found
 
     async def load_silences(self) -> None:
         """Re-read silences when their file changed (a `onwatch silence add` elsewhere)."""

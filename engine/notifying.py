@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from onwatch.engine.paging import Pager
+from onwatch.engine.paging import Pager, role_addresses
 from onwatch.engine.specs import NotifySettings
 from onwatch.incidents import Incident
 from onwatch.notify import AppriseSender, DesktopNotifier, Dispatcher, InvalidChannel
@@ -36,7 +36,8 @@ class Notifications:
         self.problems: list[str] = []
         if senders is None:
             senders = {}
-            for channel in settings.channels:
+            # A role's own addresses are sent to like channels, under the role's name.
+            for channel in (*settings.channels, *role_addresses(settings.roles).values()):
                 try:
                     senders[channel.name] = AppriseSender(channel)
                 except InvalidChannel as exc:

@@ -24,7 +24,12 @@ from onwatch.incidents import (
     people,
     triage,
 )
-from onwatch.incidents.escalation import EscalationPolicy, next_manual_step, record_step
+from onwatch.incidents.escalation import (
+    EscalationPolicy,
+    next_manual_step,
+    record_step,
+    step_note,
+)
 from onwatch.incidents.silences import Silence
 from onwatch.store import IncidentStore, SilenceStore
 
@@ -78,7 +83,7 @@ class Operations:
                 # Not even paged yet: the first responders hear of it first, then the next level.
                 incident = record_step(incident, due, at=at, by=actor)
                 due = next_manual_step(incident, policy)
-            text = f"{due.label}: {', '.join(due.step.notify) or 'no channels'}"
+            text = step_note(due)
             if note:
                 text = f"{note} ({text})"
             return record_step(incident, due, at=at, by=actor, note=text)

@@ -32,10 +32,12 @@ from onwatch.incidents import (
     TimelineEntry,
 )
 from onwatch.incidents.escalation import due_steps, record_step, step_at
+from onwatch.incidents.people import Role
 from onwatch.incidents.policy import EscalationPolicy, default_policy, policy_for
 from onwatch.incidents.reminders import ack_expired, renotify_due, unacknowledge
 from onwatch.incidents.silences import Silence, apply_silences
 from onwatch.incidents.timefmt import format_duration
+from onwatch.notify.channels import Channel
 from onwatch.notify.messages import Kind, kind_for_step
 from onwatch.store import Transaction
 
@@ -45,6 +47,43 @@ NOTIFYING_KINDS = frozenset({EntryKind.PAGED, EntryKind.ESCALATED})
 """Entries that announce the incident to a step's channels (a reminder counts on its own)."""
 
 Submit = Callable[..., None]
+
+HANDED_OVER_TO = "handed over to "
+"""How `people.hand_over` begins its timeline note; the role's name follows."""
+
+
+def role_addresses(roles: Iterable[Role]) -> dict[str, Channel]:
+    """The apprise URLs roles name directly, as channels keyed (and shown on the timeline) by
+    the role's name, so a delivery outcome never repeats an address: "notified it_support"."""
+    found: dict[str, Channel] = {}
+    for role in roles:
+        urls = [target for target in role.notify if "://" in target]
+        for number, url in enumerate(urls, start=1):
+            key = role.name if len(urls) == 1 else f"{role.name} ({number})"
+            found[key] = Channel(key, url)
+    return found
+
+
+def role_targets(roles: Iterable[Role]) -> dict[str, tuple[str, ...]]:
+    """Role name -> the sender keys it stands for: its channels and its own addresses."""
+    targets: dict[str, tuple[str, ...]] = {}
+    for role in roles:
+        keys: list[str] = []
+        urls = [target for target in role.notify if "://" in target]
+        for target in role.notify:
+            if "://" not in target:
+                keys.append(target)
+            else:
+                number = urls.index(target) + 1
+                keys.append(role.name if len(urls) == 1 else f"{role.name} ({number})")
+        targets[role.name] = tuple(keys)
+    return targets
+
+
+def _reporter_url(incident: Incident) -> str | None:
+    # A reporter given as a plain name is somebody to thank, not an address to send to.
+    reporter = incident.reporter
+    return reporter if reporter and "://" in reporter else None
 
 
 def _with_entry(incident: Incident, entry: TimelineEntry) -> Incident:
@@ -71,11 +110,25 @@ class Pager:
         self.settings = settings
         self.silences: list[Silence] = []
         self._fallback = default_policy(c.name for c in settings.channels)
+        self._roles = role_targets(settings.roles)
         self._seen: dict[int, int] = {}
         self._outcomes: list[tuple[int, str]] = []
 
     def policy(self, incident: Incident) -> EscalationPolicy:
         return policy_for(incident, self.settings.policies) or self._fallback
+
+    def expand(self, names: Iterable[str]) -> tuple[str, ...]:
+        """Step names as sender keys: a role stands for its channels and addresses."""
+        keys = (key for name in names for key in self._roles.get(name, (name,)))
+        return tuple(dict.fromkeys(keys))
+
+    def _handed_to(self, entry: TimelineEntry) -> str | None:
+        # Longest first, so a role named "it" never claims a hand-over to "it_support".
+        for role in sorted(self._roles, key=len, reverse=True):
+            head = HANDED_OVER_TO + role
+            if entry.note == head or entry.note.startswith(head + ": "):
+                return role
+        return None
 
     # --- timers ----------------------------------------------------------------------------------
 
@@ -168,26 +221,36 @@ class Pager:
         """Send what the incident's new timeline entries call for."""
         start = self._seen.get(incident.id, 0)
         new = incident.timeline[start:]
+        # Kept for closed incidents too: delivery outcomes are still written on their timelines,
+        # and forgetting them would announce the close again with every outcome.
         self._seen[incident.id] = len(incident.timeline)
-        if not incident.is_open:
-            self._seen.pop(incident.id, None)
         if not new:
             return
         kinds = {entry.kind for entry in new}
         policy = self.policy(incident)
         level = incident.escalation_level
+        expand = self.expand
         if EntryKind.PAGED in kinds and incident.state.is_active:
             due = step_at(policy, 0, now)
-            submit(incident, kind_for_step(incident, due), due.step.notify, due=due)
+            submit(incident, kind_for_step(incident, due), expand(due.step.notify), due=due)
         if EntryKind.ESCALATED in kinds and incident.state.is_active:
             due = step_at(policy, level, now)
-            submit(incident, kind_for_step(incident, due), due.step.notify, due=due)
+            submit(incident, kind_for_step(incident, due), expand(due.step.notify), due=due)
         elif EntryKind.RENOTIFIED in kinds and incident.state is State.TRIGGERED:
             due = step_at(policy, level, now)
-            submit(incident, Kind.RENOTIFY, due.step.notify, due=due)
+            submit(incident, Kind.RENOTIFY, expand(due.step.notify), due=due)
+        for entry in new:
+            role = self._handed_to(entry) if entry.kind == EntryKind.HANDED_OVER else None
+            if role is not None:
+                submit(incident, Kind.HANDED_OVER, self._roles[role], desktop=False)
+        everyone = expand(name for step in policy.steps for name in step.notify)
         if EntryKind.RESOLVED in kinds and incident.state is State.RESOLVED:
-            everyone = dict.fromkeys(name for step in policy.steps for name in step.notify)
-            submit(incident, Kind.RESOLVED, tuple(everyone))
+            submit(incident, Kind.RESOLVED, everyone)
+        # A close or a reopen by a person ends or restarts the story for whoever reported it.
+        ending = {EntryKind.CLOSED: State.CLOSED, EntryKind.REOPENED: State.TRIGGERED}
+        for kind, state in ending.items():
+            if kind in kinds and incident.state is state:
+                submit(incident, Kind(kind.value), everyone, reporter=_reporter_url(incident))
 
 
 def _event_of(kind: EntryKind | str) -> Event:

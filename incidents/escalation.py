@@ -186,6 +186,17 @@ def next_manual_step(incident: Incident, policy: EscalationPolicy) -> DueStep:
     return _due_step(policy, level, at)
 
 
+NOBODY = "nobody notified: no channels configured"
+
+
+def step_note(due: DueStep) -> str:
+    """What a fired step says on the timeline: whom it names, or that it told nobody, and why
+    (a bare "step 1/1" would read as if someone had been paged)."""
+    if not due.step.notify:
+        return f"{due.label}: {NOBODY}"
+    return f"{due.label}: {', '.join(due.step.notify)}"
+
+
 def record_step(
     incident: Incident, due: DueStep, *, at: datetime, by: str = SYSTEM_ACTOR, note: str = ""
 ) -> Incident:
@@ -194,7 +205,7 @@ def record_step(
     Raises TransitionError if `due` is not the incident's next step (it fired already, or the
     incident moved on), so a step is never recorded twice.
     """
-    text = note or f"{due.label}: {', '.join(due.step.notify) or 'no channels'}"
+    text = note or step_note(due)
     if due.level == 0:
         if not incident.state.is_active:
             raise TransitionError(incident.id, "page", incident.state)

@@ -30,9 +30,15 @@ from onwatch.incidents import Incident
 from onwatch.incidents.policy import DueStep
 from onwatch.incidents.timefmt import format_duration
 from onwatch.notify import messages
-from onwatch.notify.channels import Channel, ChannelSender, Delivery
+from onwatch.notify.channels import (
+    AppriseSender,
+    Channel,
+    ChannelSender,
+    Delivery,
+    InvalidChannel,
+)
 from onwatch.notify.desktop import DesktopNotifier
-from onwatch.notify.messages import Kind, Message
+from onwatch.notify.messages import RECOVERY_KINDS, Kind, Message
 from onwatch.notify.storm import MonotonicTimers, Storms, Timers
 from onwatch.notify.threads import in_daemon_thread
 
@@ -59,6 +65,12 @@ class _Job:
     desktop: bool
     due: DueStep | None
     at: datetime
+    reporter: str | None = None
+    """An apprise URL the person who reported the incident gave, told besides the channels."""
+
+
+REPORTER = "reporter"
+"""How the timeline names the reporter's address, which may hold a secret like any URL."""
 
 
 class Dispatcher:
@@ -121,11 +133,13 @@ class Dispatcher:
         *,
         due: DueStep | None = None,
         desktop: bool | None = None,
+        reporter: str | None = None,
     ) -> None:
         """Queue notifications of `incident` to `channels`; returns at once.
 
         `due` is the escalation step being fired (for ESCALATED messages). `desktop` says whether
         to pop up on the desktop too (by default: opened, escalated, unacknowledged).
+        `reporter` is an apprise URL to tell as well, named "reporter" on the timeline.
         """
         kind = Kind(kind)
         job = _Job(
@@ -135,6 +149,7 @@ class Dispatcher:
             kind in DESKTOP_KINDS if desktop is None else desktop,
             due,
             self._clock(),
+            reporter,
         )
         self._idle.clear()
         self._storms.hold(kind, job, self._timers.now())
@@ -183,19 +198,24 @@ class Dispatcher:
 
     def _send_grouped(self, kind: Kind, jobs: list[_Job]) -> None:
         latest = {job.incident.id: job for job in jobs}  # one line per incident, its last state
-        receivers: dict[str, list[_Job]] = defaultdict(list)
+        # Keyed by sender: every reporter is named "reporter", yet each is somebody else.
+        receivers: dict[ChannelSender, list[_Job]] = defaultdict(list)
         for job in latest.values():
             for sender in self._senders_for(job):
-                receivers[sender.channel.name].append(job)
+                receivers[sender].append(job)
         window = self._storm_window
-        for name, group in receivers.items():
+        for sender, group in receivers.items():
+            name = sender.channel.name
             if len(group) == 1:
-                self._send_one(_without_desktop(group[0], only=name))
+                job = group[0]
+                # The reporter's sender was built for this job; keep it rather than look it up.
+                alone = _without_desktop(job, only=name if name in self._senders else None)
+                self._send_one(alone)
                 continue
             incidents = [job.incident for job in group]
             message = messages.storm(kind, incidents, window=window)
             ids = [i.id for i in incidents]
-            self._spawn(self._deliver(name, self._senders[name], message, ids, kind, grouped=True))
+            self._spawn(self._deliver(name, sender, message, ids, kind, grouped=True))
         popups = [job.incident for job in latest.values() if job.desktop]
         if popups and self._desktop is not None:
             popup = (
@@ -213,6 +233,12 @@ class Dispatcher:
                 self._report([job.incident.id], job.kind, f"{name}: no such channel", failed=True)
             elif _wants(sender.channel, job):
                 chosen.append(sender)
+        if job.reporter:
+            try:
+                chosen.append(AppriseSender(Channel(REPORTER, job.reporter, send_resolved=True)))
+            except InvalidChannel:
+                text = f"{REPORTER}: not an address apprise can use"
+                self._report([job.incident.id], job.kind, text, failed=True)
         return chosen
 
     def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
@@ -291,11 +317,14 @@ class Dispatcher:
 
 
 def _wants(channel: Channel, job: _Job) -> bool:
-    if job.kind is Kind.RESOLVED and not channel.send_resolved:
+    if job.kind in RECOVERY_KINDS and not channel.send_resolved:
         return False
     return channel.accepts(job.incident.severity)
 
 
-def _without_desktop(job: _Job, *, only: str) -> _Job:
-    """The job for one channel of a grouped flush; the desktop is summarised separately."""
+def _without_desktop(job: _Job, *, only: str | None) -> _Job:
+    """The job for one receiver of a grouped flush (a channel, or None for the reporter); the
+    desktop is summarised separately."""
+    if only is None:
+        return _Job(job.incident, job.kind, (), False, job.due, job.at, job.reporter)
     return _Job(job.incident, job.kind, (only,), False, job.due, job.at)

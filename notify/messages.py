@@ -28,6 +28,13 @@ class Kind(enum.StrEnum):
     RENOTIFY = "renotify"
     UNACKNOWLEDGED = "unacknowledged"
     RESOLVED = "resolved"
+    HANDED_OVER = "handed_over"
+    CLOSED = "closed"
+    REOPENED = "reopened"
+
+
+RECOVERY_KINDS = frozenset({Kind.RESOLVED, Kind.CLOSED, Kind.REOPENED})
+"""Announced only to channels that asked for `send_resolved` (and to the reporter)."""
 
 
 class Tone(enum.StrEnum):
@@ -49,7 +56,7 @@ _SEVERITY_TONE = {
 
 def tone(kind: Kind, incidents: Sequence[Incident]) -> Tone:
     """A recovery is good news; anything else is as bad as the worst incident it names."""
-    if kind is Kind.RESOLVED:
+    if kind in (Kind.RESOLVED, Kind.CLOSED):
         return Tone.SUCCESS
     worst = max((i.severity for i in incidents), key=lambda s: s.rank, default=Severity.INFO)
     return _SEVERITY_TONE[worst]
@@ -68,6 +75,9 @@ _PREFIX = {
     Kind.RENOTIFY: "STILL OPEN ",
     Kind.UNACKNOWLEDGED: "UNACKNOWLEDGED ",
     Kind.RESOLVED: "RESOLVED ",
+    Kind.HANDED_OVER: "HANDED OVER ",
+    Kind.CLOSED: "CLOSED ",
+    Kind.REOPENED: "REOPENED ",
 }
 
 
@@ -172,6 +182,46 @@ def resolved(incident: Incident, *, now: datetime) -> Message:
     )
 
 
+def _last_note(incident: Incident, kind: EntryKind) -> str:
+    return next((e.note for e in reversed(incident.timeline) if e.kind == kind), "")
+
+
+def handed_over(incident: Incident) -> Message:
+    """To the role taking the incident over; the timeline's entry names it and says why."""
+    note = _last_note(incident, EntryKind.HANDED_OVER) or "handed over"
+    body = f"#{incident.id} {incident.title}\n{_facts(incident)}\n{note}"
+    return Message(
+        _PREFIX[Kind.HANDED_OVER] + headline(incident), body, tone(Kind.HANDED_OVER, [incident])
+    )
+
+
+def closed(incident: Incident, *, now: datetime) -> Message:
+    """The end of it, for the channels and the person who reported it: what fixed it (the
+    close note) and how long it lasted, from the report or first breach to the close."""
+    start = incident.created_at
+    end = incident.closed_at or now
+    resolution = _last_note(incident, EntryKind.CLOSED) or "no resolution given"
+    body = (
+        f"#{incident.id} {incident.title}\n{_facts(incident)}\n"
+        f"resolution: {resolution}\n"
+        f"lasted {format_duration(end - start)} ({_when(start)} to {_when(end)})"
+    )
+    return Message(_PREFIX[Kind.CLOSED] + headline(incident), body, tone(Kind.CLOSED, [incident]))
+
+
+def reopened(incident: Incident, *, now: datetime) -> Message:
+    """It was not fixed after all: why, and how long it has been going on."""
+    reason = _last_note(incident, EntryKind.REOPENED) or "no reason given"
+    body = (
+        f"#{incident.id} {incident.title}\n{_facts(incident)}\n"
+        f"reopened: {reason}\n"
+        f"open for {format_duration(now - incident.created_at)} since {_when(incident.created_at)}"
+    )
+    return Message(
+        _PREFIX[Kind.REOPENED] + headline(incident), body, tone(Kind.REOPENED, [incident])
+    )
+
+
 def kind_for_step(incident: Incident, due: DueStep) -> Kind:
     """How a fired escalation step is announced: the first page of an episode is OPENED (or
     UNACKNOWLEDGED when an acknowledgement timed out), every later step ESCALATED."""
@@ -195,6 +245,12 @@ def render(kind: Kind, incident: Incident, *, now: datetime, due: DueStep | None
             return unacknowledged(incident)
         case Kind.RESOLVED:
             return resolved(incident, now=now)
+        case Kind.HANDED_OVER:
+            return handed_over(incident)
+        case Kind.CLOSED:
+            return closed(incident, now=now)
+        case Kind.REOPENED:
+            return reopened(incident, now=now)
     raise ValueError(f"unknown notification kind {kind!r}")
 
 

@@ -88,6 +88,8 @@ class Context:
             operator=config.operator,
             policy_for=Pager(self.notify_settings).policy,
             silences=self.silences,
+            roles=[role.name for role in self.notify_settings.roles],
+            resolution_required=config.resolution_required,
         )
 
     @cached_property
@@ -104,7 +106,9 @@ class Context:
         # Checks and channels whose variables are unset were left out: never run without them.
         config = self.needs()
         settings = EngineSettings(
-            watches=(*config.watches, *extra_watches), notify=self.notify_settings
+            watches=(*config.watches, *extra_watches),
+            notify=self.notify_settings,
+            resolution_required=config.resolution_required,
         )
         return Engine(
             settings,
@@ -122,9 +126,12 @@ class Context:
         from onwatch.engine.core import Engine
 
         config = self.needs("operator", "escalation")
-        notify = NotifySettings(policies=self.notify_settings.policies, desktop=False)
+        # Roles too, so a hand-over typed here is checked against the same names.
+        notify = NotifySettings(
+            policies=self.notify_settings.policies, desktop=False, roles=self.notify_settings.roles
+        )
         return Engine(
-            EngineSettings(notify=notify),
+            EngineSettings(notify=notify, resolution_required=config.resolution_required),
             self.store,
             operator=config.operator,
             clock=self.clock,

@@ -14,10 +14,12 @@ from onwatch.config import (
     escalation,
     general,
     http,
+    lifecycle,
     local,
     maintenance,
     notify,
     prometheus,
+    roles,
     serve,
     tcp,
 )
@@ -38,7 +40,10 @@ SECTIONS: tuple[Section, ...] = (
     prometheus.SECTION,
     # Channels come before escalation: steps name them.
     notify.SECTION,
+    # Roles name channels, and steps name both.
+    roles.SECTION,
     escalation.SECTION,
+    lifecycle.SECTION,
     maintenance.SECTION,
     serve.SECTION,
 )
@@ -64,8 +69,10 @@ def summarize(config: Config) -> list[str]:
     for part in (
         general.summarize_general,
         notify.summarize_notify,
+        roles.summarize_roles,
         escalation.summarize_escalation,
         maintenance.summarize_maintenance,
+        lifecycle.summarize_lifecycle,
         notify.summarize_bell,
         serve.summarize_serve,
     ):

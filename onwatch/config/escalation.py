@@ -99,18 +99,21 @@ def _steps(given: tuple[Any, ...], path: KeyPath, draft: Draft, ctx: Context) ->
 
 
 def _check_channel(name: str, path: KeyPath, draft: Draft, ctx: Context) -> None:
-    if name in draft.channels or not draft.notify.channels_known:
+    # A step names a channel or a role; a role that failed to build is reported already.
+    roles = draft.notify.roles
+    if name in draft.channels or name in roles or not draft.notify.channels_known:
         return
-    if ctx.failed_under(("notify", "channels", name)):
-        return  # the channel exists but is broken, and that is reported already
-    message = f"unknown channel {quote(name)}"
-    close = closest(name, draft.channels)
+    if ctx.failed_under(("notify", "channels", name)) or ctx.failed_under(("roles", name)):
+        return  # it exists but is broken, and that is reported already
+    known = [*draft.channels, *roles]
+    message = f"unknown channel or role {quote(name)}"
+    close = closest(name, known)
     if close:
         message += f"; did you mean {quote(close)}?"
-    elif draft.channels:
-        message += "; configured channels are " + ", ".join(sorted(draft.channels))
+    elif known:
+        message += "; configured channels and roles are " + ", ".join(sorted(known))
     else:
-        message += "; add it under [notify.channels]"
+        message += "; add it under [notify.channels] or [roles]"
     ctx.error(path, message)
 
 
@@ -147,7 +150,8 @@ def matchers(
 
 def seed_policy(names: list[str]) -> EscalationPolicy | None:
     """The seed JSON's escalation list as a policy for every incident: one step per name,
-    15 minutes apart. Its channels have no address yet; the dispatcher reports them."""
+    15 minutes apart. A name is a role's when the seed has one of that name, else a channel
+    without an address yet, which the dispatcher reports."""
     if not names:
         return None
     steps = tuple(Step(SEED_STEP_SPACING * i, (name,)) for i, name in enumerate(names))

@@ -18,6 +18,7 @@ from onwatch.config.problems import ConfigError, Context, Problem, Unresolved, f
 from onwatch.config.schema import Kind
 from onwatch.engine.specs import DEFAULT_INTERVAL, NotifySettings, Watch
 from onwatch.incidents.escalation import EscalationPolicy
+from onwatch.incidents.people import Role
 from onwatch.incidents.silences import Maintenance
 from onwatch.notify.channels import Channel
 
@@ -78,6 +79,8 @@ class Config:
     """
     serve: ServeSettings = field(default_factory=ServeSettings)
     """`[serve]`: the HTTP API's listen address and tokens."""
+    resolution_required: bool = False
+    """`[lifecycle] resolution_required`: closing needs a resolution text."""
     unresolved: tuple[Unresolved, ...] = ()
     """`${VAR}`s this environment does not set; what they belong to is left out above."""
 
@@ -103,6 +106,7 @@ class NotifyDraft:
     channels: dict[str, Channel] = field(default_factory=dict)
     policies: list[EscalationPolicy] = field(default_factory=list)
     maintenance: list[Maintenance] = field(default_factory=list)
+    roles: dict[str, Role] = field(default_factory=dict)
     policy_names: dict[str, KeyPath] = field(default_factory=dict)
     channels_known: bool = False
     """Whether the channels could be read; if not ([notify] or its channels table had the wrong
@@ -114,6 +118,7 @@ class NotifyDraft:
             channels=tuple(self.channels.values()),
             policies=tuple(self.policies),
             maintenance=tuple(self.maintenance),
+            roles=tuple(self.roles.values()),
         )
 
 
@@ -136,6 +141,7 @@ class Draft:
     notify: NotifyDraft = field(default_factory=NotifyDraft)
     names: dict[str, KeyPath] = field(default_factory=dict)
     serve: ServeSettings = field(default_factory=ServeSettings)
+    resolution_required: bool = False
 
     def __post_init__(self) -> None:
         # The `operator` key, when present, overrides this.
@@ -169,6 +175,7 @@ class Draft:
             bell=self.bell,
             notify=self.notify.freeze(),
             serve=self.serve,
+            resolution_required=self.resolution_required,
             unresolved=tuple(ctx.unset),
         )
 

@@ -112,14 +112,14 @@ def build_notify(values: dict[str, Any], path: KeyPath, draft: Draft, ctx: Conte
             Severity(spec.get("min_severity", _MIN_SEVERITY.value)),
             spec.get("send_resolved", send_resolved),
         )
-        wrong = _unusable(channel)
+        wrong = unusable(channel)
         if wrong:
             ctx.error((*channels_path, name), wrong)
         else:
             notify.channels[name] = channel
 
 
-def _unusable(channel: Channel) -> str | None:
+def unusable(channel: Channel) -> str | None:
     """Why apprise cannot send to `channel`, in words that never include its URL."""
     try:
         AppriseSender(channel)

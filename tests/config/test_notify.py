@@ -269,7 +269,7 @@ CASES = [
         """,
         [
             "onwatch.toml:8: escalation[0].steps[0].notify[0]: "
-            'unknown channel "teamlaed"; did you mean "teamLead"?'
+            'unknown channel or role "teamlaed"; did you mean "teamLead"?'
         ],
         id="unknown-step-channel-with-suggestion",
     ),
@@ -282,7 +282,7 @@ CASES = [
         """,
         [
             "onwatch.toml:8: escalation[0].steps[0].notify[0]: "
-            'unknown channel "pager"; configured channels are oncall, teamLead'
+            'unknown channel or role "pager"; configured channels and roles are oncall, teamLead'
         ],
         id="unknown-step-channel-lists-channels",
     ),
@@ -294,7 +294,7 @@ CASES = [
         """,
         [
             "onwatch.toml:4: escalation[0].steps[0].notify[0]: "
-            'unknown channel "pager"; add it under [notify.channels]'
+            'unknown channel or role "pager"; add it under [notify.channels] or [roles]'
         ],
         id="step-channel-without-any-channels",
     ),

@@ -29,10 +29,10 @@ def check_seed(config: Config, file: str) -> None:
         "add it under [notify.channels] in a TOML config",
         f'{file}:7: notification.channels: channel "slack" has no address yet; '
         "add it under [notify.channels] in a TOML config",
-        f'{file}:8: notification.escalation: escalation step "teamLead" has no address yet; '
-        "add it under [notify.channels] in a TOML config",
-        f'{file}:8: notification.escalation: escalation step "ITSupport" has no address yet; '
-        "add it under [notify.channels] in a TOML config",
+        f'{file}:8: notification.escalation: escalation step "teamLead" is neither a role nor a '
+        'channel with an address; add it under "roles" here or [notify.channels] in a TOML config',
+        f'{file}:8: notification.escalation: escalation step "ITSupport" is neither a role nor a '
+        'channel with an address; add it under "roles" here or [notify.channels] in a TOML config',
     ]
 
 
