@@ -62,6 +62,15 @@ def check_name(name: str, what: str = "a name") -> str:
     return text
 
 
+def who_reported(reporter: str | None, by: str) -> str:
+    """The reporter as the timeline names them: a contact URL can hold a token, so only its
+    kind is written ("a mailto contact"); the URL itself stays in the `reporter` field."""
+    if not reporter:
+        return by
+    scheme, sep, _ = reporter.partition("://")
+    return f"a {scheme} contact" if sep else reporter
+
+
 def report_metric(title: str) -> str:
     """Reports of the same thing share a fingerprint however they are capitalised or spaced."""
     return " ".join(title.casefold().split())
@@ -97,7 +106,7 @@ def open_report(
         at=at,
     )
     opened = dataclasses.replace(
-        incident.timeline[0], by=by, note=f"reported by {reporter or by}: {title}"
+        incident.timeline[0], by=by, note=f"reported by {who_reported(reporter, by)}: {title}"
     )
     return dataclasses.replace(
         incident,
@@ -113,7 +122,7 @@ def add_report(incident: Incident, *, reporter: str | None, by: str, at: datetim
     if not incident.state.is_active:
         raise TransitionError(incident.id, "add a report to", incident.state)
     count = incident.reports + 1
-    who = reporter or by
+    who = who_reported(reporter, by)
     return append_entry(
         incident, at, EntryKind.REPORTED, by, f"report {count}, from {who}", reports=count
     )
@@ -142,13 +151,9 @@ def hand_over(incident: Incident, role: str, *, by: str, at: datetime, note: str
         raise TransitionError(incident.id, "hand over", incident.state)
     text = f"handed over to {role}"
     note = check_note(note)
+    # The policy's own steps keep their count: a hand-over is a person's choice beside them.
     return append_entry(
-        incident,
-        at,
-        EntryKind.HANDED_OVER,
-        by,
-        f"{text}: {note}" if note else text,
-        escalation_level=incident.escalation_level + 1,
+        incident, at, EntryKind.HANDED_OVER, by, f"{text}: {note}" if note else text
     )
 
 
