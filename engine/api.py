@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from onwatch.incidents import Event, Incident, Priority, Sample
+from onwatch.incidents import Event, Incident, Priority, Sample, Severity
 from onwatch.incidents.codec import sample_from_dict, sample_to_dict
 from onwatch.incidents.silences import Silence
 
@@ -202,4 +202,27 @@ class ConsoleBackend(Protocol):
         self, matchers: Mapping[str, str], *, duration: timedelta, reason: str
     ) -> Silence:
         """Mute incidents matching `matchers` from now for `duration`."""
+        ...
+
+    # --- the people in an incident -------------------------------------------------------------
+
+    async def open_report(
+        self, title: str, *, severity: Severity, source: str, description: str
+    ) -> Incident:
+        """Report something broken, with this console's operator as the reporter. A second
+        report of the same source and title while one is being handled adds to it (its
+        `reports` count grows) and returns that incident."""
+        ...
+
+    async def assign(self, incident_id: int, name: str, *, as_: str = "owner") -> Incident:
+        """Make `name` the incident's owner (`as_="owner"`) or its incident manager
+        (`as_="incident_manager"`)."""
+        ...
+
+    async def hand_over(self, incident_id: int, role: str, *, note: str = "") -> Incident:
+        """Pass the incident to a role (one of `roles()`); its channels are told."""
+        ...
+
+    async def roles(self) -> Sequence[str]:
+        """The names of the roles an incident may be handed over to, for a picker."""
         ...

@@ -3,27 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import TypeVar
 
 from onwatch.engine import api
 from onwatch.engine.clock import utc_now
 from onwatch.engine.core import Engine
-from onwatch.engine.events import (
-    CheckRan,
-    EngineEvent,
-    IncidentChanged,
-    IncidentsReloaded,
-    StatusChanged,
-)
-from onwatch.incidents import Change, Incident, Priority
+from onwatch.engine.events import EngineEvent
+from onwatch.engine.local_support import guarded, translate
+from onwatch.incidents import Change, Incident, Priority, Severity, people
 from onwatch.incidents.silences import Silence
-from onwatch.store import NotFound, SilenceNotFound, StoreError
 from onwatch.store.lease import EngineLease
-
-T = TypeVar("T")
-
 
 TAKEOVER_SECONDS = 1.0
 """How often a console without the engine checks whether the engine's process has ended."""
@@ -176,7 +166,7 @@ class LocalBackend:
         return lambda: self._listeners.remove(listener)
 
     def _forward(self, event: EngineEvent) -> None:
-        self._emit(_translate(event))
+        self._emit(translate(event))
 
     def _emit(self, event: api.BackendEvent) -> None:
         for listener in list(self._listeners):
@@ -225,7 +215,7 @@ class LocalBackend:
             found.sort(key=lambda i: i.closed_at or i.created_at, reverse=True)
             return found
 
-        return await _guarded(asyncio.to_thread(newest_closed))
+        return await guarded(asyncio.to_thread(newest_closed))
 
     # --- actions -------------------------------------------------------------------------------
 
@@ -259,15 +249,41 @@ class LocalBackend:
         self, matchers: Mapping[str, str], *, duration: timedelta, reason: str
     ) -> Silence:
         engine = self._engine()
-        return await _guarded(
+        return await guarded(
             engine.silence(dict(matchers), duration=duration, reason=reason, by=self.operator)
         )
+
+    async def open_report(
+        self, title: str, *, severity: Severity, source: str, description: str
+    ) -> Incident:
+        ops, me = self._engine().operations, self.operator
+        return await self._act(
+            ops.open_report,
+            title,
+            severity=Severity(severity),
+            source=source.strip() or people.REPORTED_SOURCE,
+            description=description,
+            reporter=me,
+            by=me,
+        )
+
+    async def assign(self, incident_id: int, name: str, *, as_: str = "owner") -> Incident:
+        ops = self._engine().operations
+        role = people.Assignment(as_)
+        return await self._act(ops.assign, incident_id, name, as_=role, by=self.operator)
+
+    async def hand_over(self, incident_id: int, role: str, *, note: str = "") -> Incident:
+        ops = self._engine().operations
+        return await self._act(ops.hand_over, incident_id, role, by=self.operator, note=note)
+
+    async def roles(self) -> Sequence[str]:
+        return [role.name for role in self._engine().settings.notify.roles]
 
     async def _act(
         self, method: Callable[..., Change], *args: object, **kwargs: object
     ) -> Incident:
         engine = self._engine()
-        change = await _guarded(asyncio.to_thread(method, *args, **kwargs))
+        change = await guarded(asyncio.to_thread(method, *args, **kwargs))
         engine.publish_change(change)
         return change.incident
 
@@ -275,26 +291,3 @@ class LocalBackend:
         if self.engine is None:
             raise api.Unavailable("onwatch is still starting")
         return self.engine
-
-
-async def _guarded(work: Awaitable[T]) -> T:
-    """The store's failures in the backend's terms: the console knows nothing of the store."""
-    try:
-        return await work
-    except (NotFound, SilenceNotFound) as exc:
-        raise api.NotFound(str(exc)) from exc
-    except (StoreError, OSError) as exc:
-        raise api.Unavailable(f"could not save: {exc}") from exc
-
-
-def _translate(event: EngineEvent) -> api.BackendEvent:
-    match event:
-        case IncidentChanged(change=change):
-            return api.IncidentUpdate(change.incident, change.event)
-        case IncidentsReloaded(incidents=incidents):
-            return api.IncidentsReplaced(incidents)
-        case CheckRan(source=source, samples=samples):
-            return api.SamplesUpdate(source, samples)
-        case StatusChanged(key=key, text=text):
-            return api.StatusUpdate(key, text)
-    raise TypeError(f"unknown engine event {type(event).__name__}")

@@ -11,16 +11,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 
 import httpx
 
 from onwatch.engine import api
-from onwatch.incidents import Incident, IncidentError, Priority
-from onwatch.incidents.silences import Silence
+from onwatch.incidents import Incident, IncidentError
 from onwatch.incidents.timefmt import format_duration
 from onwatch.remote import wire
+from onwatch.remote.actions import RemoteActions
 from onwatch.remote.client import ApiClient, EventStream
 from onwatch.remote.model import ReadModel
 from onwatch.remote.sse import SseEvent
@@ -34,7 +34,7 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class RemoteBackend:
+class RemoteBackend(RemoteActions):
     """`engine.api.ConsoleBackend` spoken over HTTP to `onwatch serve`.
 
     `dead_after`: seconds without a byte (the server pings every 15 s) before the stream counts
@@ -244,43 +244,3 @@ class RemoteBackend:
         found = wire.answer(wire.incidents, answer, self.url)
         found.sort(key=lambda i: i.closed_at or i.created_at, reverse=True)
         return found
-
-    # --- actions -------------------------------------------------------------------------------
-
-    async def acknowledge(self, incident_id: int, *, note: str = "") -> Incident:
-        return await self._act(incident_id, "ack", _noted(note))
-
-    async def escalate(self, incident_id: int, *, note: str = "") -> Incident:
-        return await self._act(incident_id, "escalate", _noted(note))
-
-    async def close(self, incident_id: int, *, note: str = "") -> Incident:
-        return await self._act(incident_id, "close", _noted(note))
-
-    async def reopen(self, incident_id: int, *, note: str = "") -> Incident:
-        return await self._act(incident_id, "reopen", _noted(note))
-
-    async def note(self, incident_id: int, text: str) -> Incident:
-        return await self._act(incident_id, "note", {"text": text})
-
-    async def set_priority(
-        self, incident_id: int, priority: Priority, *, note: str = ""
-    ) -> Incident:
-        body = {"priority": Priority(priority).value, **_noted(note)}
-        return await self._act(incident_id, "priority", body)
-
-    async def silence(
-        self, matchers: Mapping[str, str], *, duration: timedelta, reason: str
-    ) -> Silence:
-        body = {"match": dict(matchers), "for": f"{duration.total_seconds():g}s", "reason": reason}
-        return wire.answer(wire.silence, await self._api.post("/v1/silences", body), self.url)
-
-    async def _act(self, incident_id: int, action: str, body: dict[str, str]) -> Incident:
-        answer = await self._api.post(f"/v1/incidents/{incident_id}/{action}", body)
-        incident = wire.answer(wire.incident, answer, self.url)
-        # At once, not when the event arrives: the console redraws from the model right away.
-        self._model.put(incident)
-        return incident
-
-
-def _noted(note: str) -> dict[str, str]:
-    return {"note": note} if note else {}

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 
 from onwatch.engine.api import NotFound, Unavailable
-from onwatch.incidents import InvalidInput, TransitionError
+from onwatch.incidents import IncidentError, InvalidInput, TransitionError
 from onwatch.remote import wire
 from onwatch.remote.sse import SseEvent, SseParser
 from onwatch.remote.wire import decode, error_text
@@ -22,6 +22,15 @@ from onwatch.remote.wire import decode, error_text
 REQUEST_TIMEOUT = 10.0
 PAGE = 1000
 """The API's largest page of incidents."""
+
+
+class RefusedTransition(TransitionError):
+    """The server's 409 as the domain's `TransitionError`: the server already wrote the
+    sentence ("cannot ack incident 7: it is closed"), so its parts are not known here."""
+
+    def __init__(self, message: str) -> None:
+        IncidentError.__init__(self, message)
+        self.incident_id, self.action, self.state = 0, "", ""
 
 
 @dataclass
@@ -121,7 +130,7 @@ class ApiClient:
         if status == 404:
             raise NotFound(message)
         if status == 409:
-            raise TransitionError(message)
+            raise RefusedTransition(message)
         if status in (400, 413, 422):
             raise InvalidInput(message)
         if status == 401:

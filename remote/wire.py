@@ -91,6 +91,16 @@ def silences(data: Any) -> list[Silence]:
     return [silence(item) for item in data]
 
 
+def role_names(data: Any) -> list[str]:
+    """`GET /v1/roles`: the names, for a picker (members are the server's business here)."""
+    if not isinstance(data, list):
+        raise ValueError("roles are not a list")
+    names = [item.get("name") if isinstance(item, dict) else None for item in data]
+    if not all(isinstance(name, str) and name for name in names):
+        raise ValueError("every role needs a name")
+    return names
+
+
 def sources(data: Any) -> list[SourceView]:
     if not isinstance(data, list):
         raise ValueError("sources are not a list")

@@ -32,6 +32,7 @@ from onwatch.tui.messages import BackendChanged
 from onwatch.tui.screens.help import HelpScreen
 from onwatch.tui.screens.incident import IncidentScreen
 from onwatch.tui.screens.main import MainScreen
+from onwatch.tui.screens.people_dialogs import Report, RoleDialog
 from onwatch.tui.screens.wall import WallScreen
 from onwatch.tui.settings import ConsoleSettings, load_settings, save_settings
 
@@ -205,6 +206,46 @@ class OnwatchApp(App[None]):
             return
         self.notify(f"silence #{silence.id} until {silence.ends_at:%H:%M} UTC: {reason}")
         self._changed(sources=True, incidents=True, at_once=True)
+
+    @work(group="actions", exit_on_error=False)
+    async def report(self, report: Report) -> None:
+        known = {i.id for i in self.backend.incidents()}
+        try:
+            incident = await self.backend.open_report(
+                report.title,
+                severity=report.severity,
+                source=report.source,
+                description=report.description,
+            )
+        except (IncidentError, Unavailable) as exc:
+            self.notify(str(exc), title="not reported", severity="error")
+            return
+        self.main.acted_on(incident)
+        if incident.id in known:
+            self.notify(f"added to #{incident.id} ({incident.reports} reports): {incident.title}")
+        else:
+            self.notify(f"incident #{incident.id} opened: {incident.title}")
+
+    @work(group="actions", exit_on_error=False)
+    async def hand_over(self, incident_id: int) -> None:
+        try:
+            roles = list(await self.backend.roles())
+        except (IncidentError, Unavailable) as exc:
+            self.notify(str(exc), title="roles not loaded", severity="error")
+            return
+        if not roles:
+            self.notify(
+                "no roles configured: add a [roles] section to hand incidents over",
+                severity="warning",
+            )
+            return
+
+        def picked(role: str | None) -> None:
+            if role is not None:
+                verb = f"handed over to {role}"
+                self.act(incident_id, verb, self.backend.hand_over, role)
+
+        self.push_screen(RoleDialog(incident_id, roles), picked)
 
     def open_incident(self, incident: Incident) -> None:
         self.push_screen(IncidentScreen(incident, self.backend.runbook(incident)))

@@ -110,16 +110,24 @@ def store(tmp_path: Path) -> IncidentStore:
     return store
 
 
-def build_app(store: IncidentStore, tmp_path: Path, **kwargs: object) -> OnwatchApp:
+def build_app(
+    store: IncidentStore,
+    tmp_path: Path,
+    *,
+    notify: NotifySettings | None = None,
+    resolution_required: bool = False,
+    **kwargs: object,
+) -> OnwatchApp:
     clock = FixedClock()
+    notify = notify or NotifySettings(desktop=False)
     engine = Engine(
-        EngineSettings(watches=WATCHES),
+        EngineSettings(watches=WATCHES, notify=notify, resolution_required=resolution_required),
         store,
         operator="dana",
         clock=clock,
         options=EngineOptions(store_poll_seconds=0.05),
         build_collector=lambda w: _Quiet(),
-        notifications=Notifications(NotifySettings(desktop=False), clock, hold_seconds=0.05),
+        notifications=Notifications(notify, clock, hold_seconds=0.05),
         silences=SilenceStore(tmp_path / "silences.json"),
     )
     seed_history(engine)

@@ -302,7 +302,8 @@ async def test_every_key_is_also_in_the_command_palette(app: OnwatchApp) -> None
             if active.binding.id is not None and active.node in (app, app.screen)
         }
         entries = await palette_entries(pilot)
-    assert len(keys) >= 12
+    assert len(keys) >= 16
+    assert {"o", "g", "h", "m"} <= set(keys)
     helps = set(entries.values())
     for key, binding in keys.items():
         if binding.action == "quit":
@@ -321,3 +322,24 @@ async def test_a_palette_command_acts_like_its_key(app: OnwatchApp, store: Incid
         await settle(pilot)
         await until(pilot, lambda: store.get(1).state is State.ACKNOWLEDGED)
     assert store.get(1).timeline[-1].by == "dana"
+
+
+async def test_a_title_of_thirty_characters_is_shown_whole_at_80_columns(
+    store: IncidentStore, tmp_path: Path
+) -> None:
+    from onwatch.tui.widgets.status_bar import StatusBar
+
+    title = "disk /srv/backups nearly full!"
+    assert len(title) == 30
+    Operations(store, clock=FixedClock(), operator="lee").open_report(title, source="nas-01")
+    app = build_app(store, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        incidents = app.query_one(IncidentList)
+        await until(pilot, lambda: incidents.position_of(4) is not None)
+        line = incidents.render_line(incidents.position_of(4)).text
+        header = app.query_one("#incidents-header").content
+        assert title in line
+        assert header.cell_len <= incidents.size.width
+        assert "ESC" not in header.plain
+        assert app.query_one(StatusBar).size.height == 1  # the header line does not wrap

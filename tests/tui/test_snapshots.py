@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from onwatch.engine.operations import Operations
 from onwatch.store import IncidentStore
-from tests.tui.conftest import build_app
+from tests.tui.conftest import FixedClock, build_app
 
 SIZES = [(80, 24), (160, 48)]
 
@@ -21,6 +22,12 @@ def utc_display(monkeypatch: pytest.MonkeyPatch) -> None:
     yield
     monkeypatch.undo()
     time.tzset()
+
+
+@pytest.fixture(autouse=True)
+def owned(store: IncidentStore) -> None:
+    # One incident with an owner, so the OWNER column and the wall tile show one.
+    Operations(store, clock=FixedClock(), operator="lee").assign(1, "dana")
 
 
 async def loaded(pilot) -> None:

@@ -14,12 +14,23 @@ from textual.screen import Screen
 
 from onwatch.incidents import Incident, Priority, State
 from onwatch.tui.screens.dialogs import CloseDialog, PriorityDialog, SilenceDialog, TextDialog
+from onwatch.tui.screens.people_dialogs import AssignDialog
 
 if TYPE_CHECKING:
     from onwatch.tui.app import OnwatchApp
 
 INCIDENT_ACTIONS = frozenset(
-    {"acknowledge", "escalate", "close", "note", "reopen", "priority", "silence"}
+    {
+        "acknowledge",
+        "escalate",
+        "close",
+        "note",
+        "reopen",
+        "priority",
+        "silence",
+        "assign",
+        "hand_over",
+    }
 )
 
 
@@ -32,6 +43,8 @@ class ActingScreen(Screen[None]):
         Binding("r", "reopen", "Reopen", tooltip="Reopen a resolved or closed incident", id="reopen"),
         Binding("p", "priority", "Priority", tooltip="Change the selected incident's priority (1-5)", id="priority"),
         Binding("s", "silence", "Silence", tooltip="Silence the selected incident's check, or the selected source", id="silence"),
+        Binding("g", "assign", "Assign", tooltip="Assign the selected incident: its owner or its incident manager", id="assign"),
+        Binding("h", "hand_over", "Hand over", tooltip="Hand the selected incident over to a role (IT support, ...)", id="hand-over"),
     ]  # fmt: skip
 
     @property
@@ -118,3 +131,23 @@ class ActingScreen(Screen[None]):
                 self.console.add_silence(matchers, *answer)
 
         self.app.push_screen(SilenceDialog(what), chosen)
+
+    def action_assign(self) -> None:
+        incident = self._chosen()
+        if incident is None:
+            return
+
+        def assigned(answer: tuple[str, str] | None) -> None:
+            if answer is not None:
+                name, as_ = answer
+                what = "owner" if as_ == "owner" else "incident manager"
+                backend = self.console.backend
+                verb = f"assigned to {name} ({what})"
+                self.console.act(incident.id, verb, backend.assign, name, as_=as_)
+
+        self.app.push_screen(AssignDialog(incident.id, self.console.backend.operator), assigned)
+
+    def action_hand_over(self) -> None:
+        if incident := self._chosen():
+            # The roles may come over the network: the app asks in a worker, then the picker.
+            self.console.hand_over(incident.id)

@@ -17,7 +17,7 @@ from onwatch.incidents import EntryKind, Incident
 from onwatch.incidents.timefmt import format_duration
 from onwatch.tui.messages import BackendChanged
 from onwatch.tui.screens.acting import ActingScreen
-from onwatch.tui.view import SEVERITY_LABELS, STATE_LABELS
+from onwatch.tui.view import NOBODY, SEVERITY_LABELS, STATE_LABELS, reporter_label
 
 CLOCK_SECONDS = 1.0
 
@@ -52,6 +52,8 @@ def incident_fields(incident: Incident, now: datetime, runbook: str | None) -> T
         ),
         ("acked", _local(i.acknowledged_at), "resolved", _local(i.resolved_at)),
         ("closed", _local(i.closed_at), "runbook", runbook or "-"),
+        ("owner", i.owner or NOBODY, "manager", i.incident_manager or NOBODY),
+        ("reporter", reporter_label(i.reporter), "reports", str(i.reports)),
     ]
     table = Table.grid(padding=(0, 1), expand=True)
     table.add_column(style="bold", justify="right", no_wrap=True)
@@ -60,6 +62,29 @@ def incident_fields(incident: Incident, now: datetime, runbook: str | None) -> T
     table.add_column(ratio=1)
     for row in pairs:
         table.add_row(*row)
+    return table
+
+
+def description_text(incident: Incident) -> Text:
+    """What the reporter wrote, across the whole line: it is prose, not a field."""
+    if not incident.description:
+        return Text()
+    text = Text("description ", style="bold")
+    text.append(incident.description)
+    return text
+
+
+def feedback_table(incident: Incident) -> Table | Text:
+    if not incident.feedback:
+        return Text("none yet", style="dim")
+    table = Table(box=None, show_edge=False, pad_edge=False, expand=True)
+    table.add_column("when", no_wrap=True)
+    table.add_column("rating", no_wrap=True)
+    table.add_column("who", no_wrap=True)
+    table.add_column("comment", ratio=1)
+    for given in incident.feedback:
+        stars = "★" * given.rating + "☆" * (5 - given.rating)
+        table.add_row(_local(given.at), f"{stars} {given.rating}/5", given.by, given.comment)
     return table
 
 
@@ -91,8 +116,11 @@ class IncidentScreen(ActingScreen):
         with VerticalScroll(id="incident-detail"):
             yield Static(id="headline")
             yield Static(id="fields")
+            yield Static(id="description")
             yield Static("Timeline", classes="section-title")
             yield Static(id="timeline")
+            yield Static("Feedback", classes="section-title")
+            yield Static(id="feedback")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -113,4 +141,8 @@ class IncidentScreen(ActingScreen):
         headline.append(incident.title, style="bold")
         self.query_one("#headline", Static).update(headline)
         self.query_one("#fields", Static).update(incident_fields(incident, now, self.runbook))
+        description = self.query_one("#description", Static)
+        description.update(description_text(incident))
+        description.display = bool(incident.description)
         self.query_one("#timeline", Static).update(timeline_table(incident))
+        self.query_one("#feedback", Static).update(feedback_table(incident))

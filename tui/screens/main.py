@@ -17,6 +17,7 @@ from onwatch.incidents.timefmt import format_duration
 from onwatch.tui.messages import BackendChanged
 from onwatch.tui.screens.acting import ActingScreen
 from onwatch.tui.screens.dialogs import TextDialog
+from onwatch.tui.screens.people_dialogs import Report, ReportDialog
 from onwatch.tui.view import (
     IncidentRow,
     SeverityFilter,
@@ -42,6 +43,8 @@ class MainScreen(ActingScreen):
         Binding("slash", "search", "Search", tooltip="Filter incidents by text in title, source, check or id", id="search"),
         Binding("f", "cycle_state", "Filter", tooltip="Cycle the state filter: open, triggered, acknowledged, resolved, closed", id="filter-state"),
         Binding("v", "cycle_severity", "Severity", show=False, tooltip="Cycle the severity filter: all, critical, warning and worse", id="filter-severity"),
+        Binding("m", "mine", "Mine", tooltip="Show only the incidents you own, or all again", id="filter-mine"),
+        Binding("o", "report", "Report", tooltip="Report an incident: title, severity, affected source, description", id="report"),
         Binding("w", "app.wall", "Wall", tooltip="Wall mode: big tiles for a screen across the room", id="wall"),
     ]  # fmt: skip
 
@@ -50,6 +53,7 @@ class MainScreen(ActingScreen):
         self.state_filter = StateFilter.OPEN
         self.severity_filter = SeverityFilter.ALL
         self.search_text = ""
+        self.mine = False
         self.closed: list[Incident] = []
         self.flashing: dict[str, datetime] = {}
         self.rows: list[SourceRow] = []
@@ -135,11 +139,14 @@ class MainScreen(ActingScreen):
             if self.state_filter.admits(i)
             and self.severity_filter.admits(i)
             and matches_search(i, self.search_text)
+            and (not self.mine or i.owner == self.console.backend.operator)
         ]
         self.query_one(IncidentList).show(shown, frozenset(self.flashing))
         title = f"Incidents: {self.state_filter.value}"
         if self.severity_filter is not SeverityFilter.ALL:
             title += f", {self.severity_filter.value}"
+        if self.mine:
+            title += f", owned by {self.console.backend.operator}"
         if self.search_text:
             title += f", matching “{self.search_text}”"
         title += f"  ({len(shown)})"
@@ -174,6 +181,10 @@ class MainScreen(ActingScreen):
             self.closed = [incident, *others] if incident.state is State.CLOSED else others
         self.render_view(sources=False, incidents=True)
 
+    @on(IncidentList.LayoutChanged)
+    def _columns_changed(self, event: IncidentList.LayoutChanged) -> None:
+        self.query_one("#incidents-header", Static).update(header_text(event.layout))
+
     @on(IncidentList.Opened)
     def open_incident(self, event: IncidentList.Opened) -> None:
         incident = self.find(event.incident_id)
@@ -201,12 +212,23 @@ class MainScreen(ActingScreen):
             self.load_closed()
         self._incidents_view_changed()
 
+    def action_mine(self) -> None:
+        self.mine = not self.mine
+        self._incidents_view_changed()
+
+    def action_report(self) -> None:
+        def reported(report: Report | None) -> None:
+            if report is not None:
+                self.console.report(report)
+
+        self.app.push_screen(ReportDialog(), reported)
+
     def action_cycle_severity(self) -> None:
         self.severity_filter = self.severity_filter.next()
         self._incidents_view_changed()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "cycle_state" and not self.console.backend.ready:
+        if action in ("cycle_state", "report") and not self.console.backend.ready:
             return False
         return super().check_action(action, parameters)
 

@@ -36,6 +36,8 @@ class Tile(Static):
         text.append(row.status.label, style="bold")
         if row.failing_title:
             text.append("\n" + row.failing_title)
+        if row.failing_owner:
+            text.append(f"\nowner: {row.failing_owner}", style="italic")
         self.update(text)
 
 

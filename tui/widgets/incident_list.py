@@ -21,11 +21,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from onwatch.incidents import Severity, State
-from onwatch.tui.view import INCIDENT_COLUMNS, IncidentRow
-
-WIDTHS = (5, 3, 6, 13, 3, 6, 16)
-"""Every column but the title, which takes the rest of the line."""
-GAP = "  "
+from onwatch.tui.view import WIDE, IncidentRow, ListLayout, layout_for
 
 SEVERITY_STYLES = {
     Severity.CRITICAL: Style(color="red", bold=True),
@@ -40,9 +36,9 @@ def _fit(text: str, width: int) -> str:
     return text.ljust(width)
 
 
-def header_text() -> Text:
-    cells = [_fit(name, width) for name, width in zip(INCIDENT_COLUMNS, WIDTHS, strict=False)]
-    return Text(GAP.join([*cells, INCIDENT_COLUMNS[-1]]), style="bold")
+def header_text(layout: ListLayout = WIDE) -> Text:
+    cells = [_fit(column.name, column.width) for column in layout.columns]
+    return Text(layout.gap.join([*cells, "TITLE"]), style="bold", no_wrap=True, end="")
 
 
 class IncidentList(ScrollView, can_focus=True):
@@ -77,6 +73,13 @@ class IncidentList(ScrollView, can_focus=True):
 
     cursor: reactive[int] = reactive(0)
 
+    class LayoutChanged(Message):
+        """The list's width called for other columns: the header above it should follow."""
+
+        def __init__(self, layout: ListLayout) -> None:
+            super().__init__()
+            self.layout = layout
+
     class Opened(Message):
         """The operator asked to open an incident (enter, or a click on the selected row)."""
 
@@ -89,6 +92,7 @@ class IncidentList(ScrollView, can_focus=True):
         self.rows: list[IncidentRow] = []
         self._index: dict[str, int] = {}
         self._flashing: frozenset[str] = frozenset()
+        self.columns: ListLayout = WIDE
 
     # --- content -------------------------------------------------------------------------------
 
@@ -150,6 +154,11 @@ class IncidentList(ScrollView, can_focus=True):
 
     def on_resize(self, event: events.Resize) -> None:
         self.virtual_size = Size(event.size.width, len(self.rows))
+        layout = layout_for(event.size.width)
+        if layout is not self.columns:
+            self.columns = layout
+            self.post_message(self.LayoutChanged(layout))
+            self.refresh()
 
     def refresh_line(self, row: int) -> None:
         y = row - self.scroll_offset.y
@@ -193,18 +202,20 @@ class IncidentList(ScrollView, can_focus=True):
         return strip.crop_extend(self.scroll_offset.x, self.scroll_offset.x + width, base)
 
     def _line(self, row: IncidentRow) -> Text:
+        layout = self.columns
+        cells = row.compact if layout.compact else row.cells
         text = Text(no_wrap=True, end="")
-        for number, (cell, width) in enumerate(zip(row.cells, WIDTHS, strict=False)):
+        for column in layout.columns:
             style: Style | str = ""
-            if number == 0 and row.key in self._flashing:
+            if column.cell == 0 and row.key in self._flashing:
                 style = self.get_component_rich_style("incident-list--flash")
-            elif number == 2:
+            elif column.cell == 2:
                 style = SEVERITY_STYLES[row.severity]
-            elif number == 3:
+            elif column.cell == 3:
                 style = _state_style(row)
-            text.append(_fit(cell, width), style=style)
-            text.append(GAP)
-        text.append(row.cells[-1])
+            text.append(_fit(cells[column.cell], column.width), style=style)
+            text.append(layout.gap)
+        text.append(cells[-1])
         return text
 
 

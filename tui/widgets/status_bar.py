@@ -21,6 +21,36 @@ def _clock(at: datetime) -> str:
     return at.astimezone().strftime("%H:%M:%S")
 
 
+def _summary_line(
+    summary: Summary, operator: str, now: datetime, engine_holder: str | None, *, compact: bool
+) -> Text:
+    """The header's first line; `compact` drops the words the symbols already say."""
+    line = Text()
+    for severity, count in summary.open_by_severity:
+        style = SEVERITY_STYLES[severity] if count else "dim"
+        label = SEVERITY_LABELS[severity].split()[0] if compact else SEVERITY_LABELS[severity]
+        line.append(f"{label} {count}", style=style)
+        line.append("  ")
+    line.append("│ ", style="dim")
+    if engine_holder is not None:
+        # This console runs no check: how they are doing is the engine's to say.
+        line.append(engine_holder, style="bold")
+    else:
+        up_style = "green" if summary.checks_up else ""
+        line.append(f"{'' if compact else 'checks '}{summary.checks_up} up", style=up_style)
+        line.append(" / ")
+        down_style = "bold red" if summary.checks_down else "dim"
+        line.append(f"{summary.checks_down} down", style=down_style)
+        line.append(" │ ", style="dim")
+        poll = _clock(summary.last_poll) if summary.last_poll else "never"
+        line.append(f"{'poll' if compact else 'last poll'} {poll}")
+    line.append(" │ ", style="dim")
+    line.append(operator, style="bold")
+    line.append(" │ ", style="dim")
+    line.append(_clock(now), style="bold")
+    return line
+
+
 class StatusBar(Static):
     def show(
         self,
@@ -31,29 +61,12 @@ class StatusBar(Static):
         engine_holder: str | None = None,
     ) -> None:
         """`engine_holder` names who runs the checks when this console does not; the last poll
-        is then theirs to know, not this console's."""
-        line = Text()
-        for severity, count in summary.open_by_severity:
-            style = SEVERITY_STYLES[severity] if count else "dim"
-            line.append(f"{SEVERITY_LABELS[severity]} {count}", style=style)
-            line.append("  ")
-        line.append("│ ", style="dim")
-        if engine_holder is not None:
-            # This console runs no check: how they are doing is the engine's to say.
-            line.append(engine_holder, style="bold")
-        else:
-            up_style = "green" if summary.checks_up else ""
-            line.append(f"checks {summary.checks_up} up", style=up_style)
-            line.append(" / ")
-            down_style = "bold red" if summary.checks_down else "dim"
-            line.append(f"{summary.checks_down} down", style=down_style)
-            line.append(" │ ", style="dim")
-            poll = _clock(summary.last_poll) if summary.last_poll else "never"
-            line.append(f"last poll {poll}")
-        line.append(" │ ", style="dim")
-        line.append(operator, style="bold")
-        line.append(" │ ", style="dim")
-        line.append(_clock(now), style="bold")
+        is then theirs to know, not this console's. Shortened rather than wrapped when the
+        terminal is narrow: the header is one line at 80 columns."""
+        line = _summary_line(summary, operator, now, engine_holder, compact=False)
+        room = self.content_size.width
+        if room and line.cell_len > room:
+            line = _summary_line(summary, operator, now, engine_holder, compact=True)
         for note in notes or ():
             line.append("\n")
             line.append(f"! {note}", style="yellow")
