@@ -11,6 +11,7 @@ from collections.abc import Callable, Collection, Mapping
 from datetime import timedelta
 
 from onwatch.engine.clock import Clock
+from onwatch.engine.contacts import check_contact
 from onwatch.incidents import (
     Category,
     Change,
@@ -140,6 +141,7 @@ class Operations:
         while the first is being handled adds to it; one that has resolved comes back."""
         actor, at = by or self.operator, self.clock()
         title = people.check_title(title)
+        reporter = check_contact(reporter)
         with self.store.transaction() as txn:
             key = fingerprint(source.strip(), people.REPORT_CHECK, people.report_metric(title))
             current = txn.unclosed_by_fingerprint().get(key)

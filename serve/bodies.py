@@ -126,3 +126,11 @@ def choice_param(request: Request, key: str, default: str, options: Iterable[str
     if text not in options:
         raise ApiError(400, f"{key} must be one of {', '.join(options)}")
     return text
+
+
+def rating_field(body: dict[str, Any]) -> int:
+    value = body.get("rating")
+    # bool is an int to Python, not a rating to anyone.
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+        raise ApiError(400, "rating must be an integer from 1 to 5")
+    return value

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from onwatch.incidents import people
 from onwatch.serve.bodies import MAX_NOTE
 from onwatch.serve.routes_incidents import ACTIONS, MAX_LIMIT, MAX_OFFSET, STATES
 from onwatch.serve.schemas import SCHEMAS
@@ -41,6 +42,32 @@ _BODIES: dict[str, dict[str, Any]] = {
         "additionalProperties": False,
         "properties": {"text": {**_NOTE, "minLength": 1, "pattern": r"\S"}},
     },
+    "escalate": {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "note": _NOTE,
+            "to": {"type": "string", "maxLength": people.MAX_NAME, "description": "a role"},
+        },
+    },
+    "assign": {
+        "type": "object",
+        "required": ["name"],
+        "additionalProperties": False,
+        "properties": {
+            "name": {"type": "string", "minLength": 1, "maxLength": people.MAX_NAME},
+            "as": {"type": "string", "enum": [a.value for a in people.Assignment]},
+        },
+    },
+    "feedback": {
+        "type": "object",
+        "required": ["rating"],
+        "additionalProperties": False,
+        "properties": {
+            "rating": {"type": "integer", "minimum": 1, "maximum": 5},
+            "comment": {"type": "string", "maxLength": people.MAX_COMMENT},
+        },
+    },
     "priority": {
         "type": "object",
         "required": ["priority"],
@@ -64,7 +91,7 @@ def _action(verb: str) -> dict[str, Any]:
             "summary": f"{verb} an incident (operator); the timeline names the token's name",
             "parameters": [_ID],
             "requestBody": {
-                "required": verb in _BODIES,
+                "required": verb in _BODIES and "required" in _BODIES[verb],
                 "content": {JSON: {"schema": _BODIES.get(verb, _NOTE_BODY)}},
             },
             "responses": {"200": _INCIDENT, **_errors(400, 401, 403, 404, 409, 413, 503)},
@@ -111,10 +138,38 @@ def build_openapi(version: str) -> dict[str, Any]:
                             "default": 0,
                         },
                     },
+                    {
+                        "name": "mine",
+                        "in": "query",
+                        "description": "true: only incidents the token's name owns",
+                        "schema": {"type": "string", "enum": ["true", "false"], "default": "false"},
+                    },
                 ],
                 "responses": {
                     "200": _json(array_of("Incident"), "incidents, as `incidents list`"),
                     **_errors(400, 401, 503),
+                },
+            },
+            "post": {
+                "operationId": "open_report",
+                "summary": "report something broken (operator); adds to an incident already open",
+                "requestBody": {
+                    "required": True,
+                    "content": {JSON: {"schema": _ref("NewReport")}},
+                },
+                "responses": {
+                    "201": _json(_ref("Incident"), "a new incident"),
+                    "200": _json(_ref("Incident"), "the incident the report was added to"),
+                    **_errors(400, 401, 403, 413, 503),
+                },
+            },
+        },
+        "/v1/roles": {
+            "get": {
+                "operationId": "list_roles",
+                "responses": {
+                    "200": _json(array_of("Role"), "the configured roles and their members"),
+                    **_errors(401),
                 },
             }
         },

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from onwatch.incidents import Category, Priority, Severity, State
+from onwatch.engine.contacts import MAX_CONTACT
+from onwatch.incidents import Category, Priority, Severity, State, people
 from onwatch.incidents.silences import SILENCE_KEYS
 from onwatch.serve.routes_silences import MAX_REASON
 
@@ -16,6 +17,7 @@ def _ref(name: str) -> dict[str, str]:
 _TIME = {"type": "string", "format": "date-time"}
 _NULL_TIME = {**_TIME, "nullable": True}
 _NULL_NUMBER = {"type": "number", "nullable": True}
+_NULL_STRING = {"type": "string", "nullable": True}
 _STRINGS = {"type": "object", "additionalProperties": {"type": "string"}}
 
 SCHEMAS: dict[str, Any] = {
@@ -65,6 +67,53 @@ SCHEMAS: dict[str, Any] = {
             "marks": {"type": "array", "items": {"type": "string"}},
             "labels": _STRINGS,
             "timeline": {"type": "array", "items": _ref("TimelineEntry")},
+            "owner": _NULL_STRING,
+            "incident_manager": _NULL_STRING,
+            "reporter": _NULL_STRING,
+            "reports": {"type": "integer", "minimum": 0},
+            "description": {"type": "string"},
+            "feedback": {"type": "array", "items": _ref("Feedback")},
+        },
+    },
+    "Feedback": {
+        "type": "object",
+        "required": ["rating", "comment", "by", "at"],
+        "properties": {
+            "rating": {"type": "integer", "minimum": 1, "maximum": 5},
+            "comment": {"type": "string"},
+            "by": {"type": "string"},
+            "at": _TIME,
+        },
+    },
+    "NewReport": {
+        "type": "object",
+        "required": ["title"],
+        "additionalProperties": False,
+        "properties": {
+            "title": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": people.MAX_TITLE,
+                "pattern": r"\S",
+            },
+            "severity": {"type": "string", "enum": [s.value for s in Severity]},
+            "category": {"type": "string", "enum": [c.value for c in Category]},
+            "source": {"type": "string", "maxLength": people.MAX_NAME},
+            "description": {"type": "string", "maxLength": people.MAX_DESCRIPTION},
+            "reporter": {
+                "type": "string",
+                "nullable": True,
+                "maxLength": MAX_CONTACT,
+                "description": "a name, or an apprise URL to tell at closure",
+            },
+        },
+    },
+    "Role": {
+        "type": "object",
+        "required": ["name", "members"],
+        "properties": {
+            "name": {"type": "string"},
+            "members": {"type": "array", "items": {"type": "string"}},
         },
     },
     "Sample": {

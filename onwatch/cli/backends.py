@@ -6,12 +6,14 @@ renders the answer the same way, whichever implementation is behind it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
 from onwatch.cli.context import Context
 from onwatch.cli.errors import CliError, Exit
-from onwatch.incidents import Incident, InvalidInput, State
+from onwatch.incidents import Category, Incident, InvalidInput, Severity, State
+from onwatch.incidents.people import REPORTED_SOURCE, Assignment
 from onwatch.incidents.silences import Silence
 from onwatch.store import SilenceNotFound
 
@@ -20,8 +22,9 @@ if TYPE_CHECKING:
 
 
 class Incidents(Protocol):
-    def list_incidents(self, state: str) -> list[Incident]:
-        """`state` as `incidents list --state` takes it: open, all, or one state's name."""
+    def list_incidents(self, state: str, *, mine: bool = False) -> list[Incident]:
+        """`state` as `incidents list --state` takes it: open, all, or one state's name;
+        `mine`: only those owned by whoever asks (the operator, or the token's name)."""
         ...
 
     def show(self, incident_id: int) -> Incident: ...
@@ -31,6 +34,28 @@ class Incidents(Protocol):
     ) -> Incident:
         """`verb`: ack, escalate, close, reopen, note (with `text`), priority."""
         ...
+
+    def open_report(self, report: Report) -> Incident:
+        """A new incident, or the one the report was added to (its `reports` count says)."""
+        ...
+
+    def assign(self, incident_id: int, name: str, *, as_: Assignment) -> Incident: ...
+
+    def hand_over(self, incident_id: int, role: str, *, note: str = "") -> Incident: ...
+
+    def feedback(self, incident_id: int, rating: int, *, comment: str = "") -> Incident: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """What `incidents open` was told, as `POST /v1/incidents` takes it."""
+
+    title: str
+    severity: Severity = Severity.WARNING
+    category: Category = Category.REPORTED
+    source: str = REPORTED_SOURCE
+    description: str = ""
+    reporter: str | None = None
 
 
 class Silences(Protocol):
@@ -80,8 +105,12 @@ class LocalIncidents:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
 
-    def list_incidents(self, state: str) -> list[Incident]:
-        return self.ctx.store.list(states(state))
+    def list_incidents(self, state: str, *, mine: bool = False) -> list[Incident]:
+        found = self.ctx.store.list(states(state))
+        if not mine:
+            return found
+        me = self.ctx.needs("operator").operator
+        return [i for i in found if i.owner == me]
 
     def show(self, incident_id: int) -> Incident:
         return self.ctx.store.get(incident_id)
@@ -102,6 +131,31 @@ class LocalIncidents:
             "reopen": ops.reopen,
         }[verb]
         return method(incident_id, by=by, note=note).incident
+
+    def open_report(self, report: Report) -> Incident:
+        return self.ctx.operations.open_report(
+            report.title,
+            severity=report.severity,
+            category=report.category,
+            source=report.source,
+            description=report.description,
+            reporter=report.reporter,
+            by=self._by(),
+        ).incident
+
+    def assign(self, incident_id: int, name: str, *, as_: Assignment) -> Incident:
+        return self.ctx.operations.assign(incident_id, name, as_=as_, by=self._by()).incident
+
+    def hand_over(self, incident_id: int, role: str, *, note: str = "") -> Incident:
+        ops = self.ctx.operations
+        return ops.hand_over(incident_id, role, by=self._by(), note=note).incident
+
+    def feedback(self, incident_id: int, rating: int, *, comment: str = "") -> Incident:
+        ops = self.ctx.operations
+        return ops.feedback(incident_id, rating, comment=comment, by=self._by()).incident
+
+    def _by(self) -> str | None:
+        return getattr(self.ctx.args, "by", None)
 
 
 class LocalSilences:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 
+from onwatch.cli import people_commands
 from onwatch.cli.backends import incidents_for
 from onwatch.cli.context import Context
-from onwatch.cli.render import incident_detail, incident_table, print_json
+from onwatch.cli.render import action_line, incident_detail, incident_table, print_json
 from onwatch.incidents import Incident
 from onwatch.incidents.codec import incident_to_dict
 
@@ -21,6 +22,11 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
     listing = actions.add_parser("list", help="list incidents", parents=[common])
     listing.add_argument("--state", choices=STATE_CHOICES, default="open")
+    listing.add_argument(
+        "--mine",
+        action="store_true",
+        help="only those you own (the configured operator, or the token's name with --connect)",
+    )
     listing.add_argument("--json", action="store_true", help="a JSON array of incidents")
     listing.set_defaults(handler=list_incidents)
 
@@ -43,6 +49,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         )
         action.add_argument("--json", action="store_true")
         action.set_defaults(handler=act, verb=name)
+        if name == "escalate":
+            action.add_argument("--to", metavar="ROLE", help="hand over to this role")
 
     note = actions.add_parser("note", help="add a note to the timeline", parents=[common])
     note.add_argument("id", type=incident_id)
@@ -58,6 +66,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     priority.add_argument("--by")
     priority.add_argument("--json", action="store_true")
     priority.set_defaults(handler=act, verb="priority")
+    people_commands.register(actions, common, incident_id)
 
 
 def incident_id(text: str) -> int:
@@ -73,7 +82,7 @@ def incident_id(text: str) -> int:
 
 
 def list_incidents(ctx: Context) -> int:
-    found = incidents_for(ctx).list_incidents(ctx.args.state)
+    found = incidents_for(ctx).list_incidents(ctx.args.state, mine=ctx.args.mine)
     if ctx.args.json:
         print_json([incident_to_dict(i) for i in found])
     else:
@@ -88,6 +97,8 @@ def show_incident(ctx: Context) -> int:
 
 def act(ctx: Context) -> int:
     args = ctx.args
+    if getattr(args, "to", None):
+        return people_commands.hand_over(ctx)
     incident = incidents_for(ctx).act(
         args.verb,
         args.id,
@@ -98,8 +109,7 @@ def act(ctx: Context) -> int:
     if args.json:
         _print_incident(ctx, incident)
     else:
-        last = incident.timeline[-1]
-        print(f"incident {incident.id} {last.kind} by {last.by}: {incident.state.value}")
+        print(action_line(incident))
     return 0
 
 

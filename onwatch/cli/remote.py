@@ -12,9 +12,11 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from onwatch.cli.backends import Report
 from onwatch.cli.context import Context
 from onwatch.cli.errors import CliError, Exit
 from onwatch.incidents import Incident
+from onwatch.incidents.people import Assignment
 from onwatch.incidents.silences import Silence
 from onwatch.remote import wire
 
@@ -58,11 +60,14 @@ class RemoteClient:
 
     # --- Incidents -----------------------------------------------------------------------------
 
-    def list_incidents(self, state: str) -> list[Incident]:
+    def list_incidents(self, state: str, *, mine: bool = False) -> list[Incident]:
         found: list[Incident] = []
         seen: set[int] = set()
+        query: dict[str, Any] = {"state": state, "limit": PAGE}
+        if mine:
+            query["mine"] = "true"  # the server knows whose token this is
         while True:
-            page = self._call("GET", "/v1/incidents", state=state, limit=PAGE, offset=len(found))
+            page = self._call("GET", "/v1/incidents", offset=len(found), **query)
             found.extend(self._read(wire.incidents, page))
             self._read(lambda p: wire.check_progress(seen, p, len(found)), page)
             if len(page) < PAGE:
@@ -80,6 +85,33 @@ class RemoteClient:
             body = {"text": text}
         elif verb == "priority":
             body["priority"] = priority
+        answer = self._call("POST", f"/v1/incidents/{incident_id}/{verb}", body=body)
+        return self._read(wire.incident, answer)
+
+    def open_report(self, report: Report) -> Incident:
+        body = {
+            "title": report.title,
+            "severity": report.severity.value,
+            "category": report.category.value,
+            "source": report.source,
+            "description": report.description,
+            "reporter": report.reporter,
+        }
+        return self._read(wire.incident, self._call("POST", "/v1/incidents", body=body))
+
+    def assign(self, incident_id: int, name: str, *, as_: Assignment) -> Incident:
+        body = {"name": name, "as": as_.value}
+        return self._post(incident_id, "assign", body)
+
+    def hand_over(self, incident_id: int, role: str, *, note: str = "") -> Incident:
+        body = {"to": role, "note": note} if note else {"to": role}
+        return self._post(incident_id, "escalate", body)
+
+    def feedback(self, incident_id: int, rating: int, *, comment: str = "") -> Incident:
+        body = {"rating": rating, "comment": comment} if comment else {"rating": rating}
+        return self._post(incident_id, "feedback", body)
+
+    def _post(self, incident_id: int, verb: str, body: dict[str, Any]) -> Incident:
         answer = self._call("POST", f"/v1/incidents/{incident_id}/{verb}", body=body)
         return self._read(wire.incident, answer)
 

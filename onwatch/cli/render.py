@@ -9,7 +9,7 @@ from datetime import datetime
 from onwatch.incidents import Incident
 from onwatch.incidents.timefmt import format_duration, to_iso
 
-_COLUMNS = ("ID", "PRI", "SEVERITY", "STATE", "ESC", "AGE", "SOURCE", "TITLE")
+_COLUMNS = ("ID", "PRI", "SEVERITY", "STATE", "ESC", "AGE", "SOURCE", "OWNER", "TITLE")
 
 
 def incident_table(incidents: list[Incident], now: datetime) -> str:
@@ -24,6 +24,7 @@ def incident_table(incidents: list[Incident], now: datetime) -> str:
             str(i.escalation_level),
             format_duration(now - i.created_at),
             i.source,
+            i.owner or "-",
             i.title,
         )
         for i in incidents
@@ -41,6 +42,12 @@ def columns(rows: list[tuple[str, ...]]) -> str:
         for row in rows
     ]
     return "\n".join(line.rstrip() for line in lines)
+
+
+def action_line(incident: Incident) -> str:
+    """What an action prints without --json: what happened, by whom, and the state now."""
+    last = incident.timeline[-1]
+    return f"incident {incident.id} {last.kind} by {last.by}: {incident.state.value}"
 
 
 def print_json(data: object) -> None:
@@ -71,9 +78,17 @@ def incident_detail(incident: Incident, now: datetime) -> str:
         ("acknowledged", _time(i.acknowledged_at)),
         ("resolved", _time(i.resolved_at)),
         ("closed", _time(i.closed_at)),
+        ("owner", i.owner or "-"),
+        ("incident manager", i.incident_manager or "-"),
+        ("reporter", _contact(i.reporter)),
+        ("reports", str(i.reports)),
+        ("description", i.description or "-"),
     ]
     width = max(len(name) for name, _ in fields)
     lines = [f"{name.rjust(width)}: {value}" for name, value in fields]
+    for given in i.feedback:
+        comment = f": {given.comment}" if given.comment else ""
+        lines.append(f"{'feedback'.rjust(width)}: {given.rating}/5 by {given.by}{comment}")
     lines.append("")
     lines.append("timeline:")
     for entry in i.timeline:
@@ -88,3 +103,12 @@ def _number(value: float | None) -> str:
 
 def _time(value: datetime | None) -> str:
     return "-" if value is None else to_iso(value)
+
+
+def _contact(contact: str | None) -> str:
+    # An apprise URL may carry a password or a token: show only how the reporter is reached.
+    if contact is None:
+        return "-"
+    if "://" in contact:
+        return contact.split("://", 1)[0] + "://..."
+    return contact

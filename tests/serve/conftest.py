@@ -19,6 +19,7 @@ from onwatch.engine.notifying import Notifications
 from onwatch.engine.recorder import record
 from onwatch.engine.specs import NotifySettings
 from onwatch.incidents import Breach, Category, Sample, Severity
+from onwatch.incidents.people import Role
 from onwatch.serve import Token, create_app, serve_forever
 from onwatch.store import IncidentStore, SilenceStore
 
@@ -74,13 +75,21 @@ class Live:
         return asyncio.run_coroutine_threadsafe(run(), self.loop).result(5)
 
 
-def start_live(tmp_path: Path, *, tokens: tuple[Token, ...] = TOKENS, **options: object):
+def start_live(
+    tmp_path: Path,
+    *,
+    tokens: tuple[Token, ...] = TOKENS,
+    roles: tuple[Role, ...] = (),
+    resolution_required: bool = False,
+    **options: object,
+):
     store = IncidentStore(tmp_path / "incidents.json")
     silences = SilenceStore(tmp_path / "silences.json")
     seed(store)
     settings = EngineSettings(
         watches=(Watch(probe=LocalCheck(name="local", source="web-01")),),
-        notify=NotifySettings(desktop=False),
+        notify=NotifySettings(desktop=False, roles=roles),
+        resolution_required=resolution_required,
     )
     engine = Engine(
         settings,
