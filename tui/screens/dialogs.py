@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -10,11 +12,30 @@ from textual.widgets import Button, Input, Label
 
 from onwatch.incidents import Priority
 
+ResultT = TypeVar("ResultT")
 
-class CloseDialog(ModalScreen[str | None]):
-    """Returns the optional closing note, or None when cancelled."""
+
+class Dialog(ModalScreen[ResultT | None]):
+    """A small question: `escape` or a Cancel button answers None, the `confirm` button
+    submits (`submit`, which subclasses with a form define)."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def submit(self) -> None:
+        raise NotImplementedError
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "confirm":
+            self.submit()
+        else:
+            self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class CloseDialog(Dialog[str]):
+    """Returns the optional closing note, or None when cancelled."""
 
     def __init__(self, incident_id: int, title: str) -> None:
         super().__init__()
@@ -33,20 +54,12 @@ class CloseDialog(ModalScreen[str | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value)
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "confirm":
-            self.dismiss(self.query_one("#note", Input).value)
-        else:
-            self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def submit(self) -> None:
+        self.dismiss(self.query_one("#note", Input).value)
 
 
-class TextDialog(ModalScreen[str | None]):
+class TextDialog(Dialog[str]):
     """One line of text (a note, a search); None when cancelled."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, prompt: str, *, value: str = "", placeholder: str = "") -> None:
         super().__init__()
@@ -61,9 +74,6 @@ class TextDialog(ModalScreen[str | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class PriorityDialog(ModalScreen[Priority | None]):
@@ -97,10 +107,8 @@ class PriorityDialog(ModalScreen[Priority | None]):
         self.dismiss(None)
 
 
-class SilenceDialog(ModalScreen[tuple[str, str] | None]):
+class SilenceDialog(Dialog[tuple[str, str]]):
     """How long and why: returns (duration text, reason), or None when cancelled."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, what: str) -> None:
         super().__init__()
@@ -116,7 +124,7 @@ class SilenceDialog(ModalScreen[tuple[str, str] | None]):
                 yield Button("Silence", variant="warning", id="confirm")
                 yield Button("Cancel", id="cancel")
 
-    def _submit(self) -> None:
+    def submit(self) -> None:
         duration = self.query_one("#duration", Input).value.strip()
         reason = self.query_one("#reason", Input).value.strip()
         if not reason:
@@ -129,13 +137,4 @@ class SilenceDialog(ModalScreen[tuple[str, str] | None]):
         if event.input.id == "duration":
             self.query_one("#reason", Input).focus()
         else:
-            self._submit()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "confirm":
-            self._submit()
-        else:
-            self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+            self.submit()

@@ -6,13 +6,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, RadioButton, RadioSet, Select
 from textual.widgets.option_list import Option
 
 from onwatch.incidents import Severity
+from onwatch.tui.screens.dialogs import Dialog
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,10 +25,8 @@ class Report:
 SEVERITY_CHOICES = [(s.value, s) for s in (Severity.WARNING, Severity.CRITICAL, Severity.INFO)]
 
 
-class ReportDialog(ModalScreen[Report | None]):
+class ReportDialog(Dialog[Report]):
     """What is broken: a title (required), how bad, where, and what the reporter saw."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -42,7 +39,7 @@ class ReportDialog(ModalScreen[Report | None]):
                 yield Button("Report", variant="primary", id="confirm")
                 yield Button("Cancel", id="cancel")
 
-    def _submit(self) -> None:
+    def submit(self) -> None:
         title = self.query_one("#title", Input)
         if not title.value.strip():
             title.focus()
@@ -61,24 +58,13 @@ class ReportDialog(ModalScreen[Report | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         # Enter moves on through the form, and reports from its last field.
         if event.input.id == "description":
-            self._submit()
+            self.submit()
         else:
             self.focus_next()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "confirm":
-            self._submit()
-        else:
-            self.dismiss(None)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class AssignDialog(ModalScreen[tuple[str, str] | None]):
+class AssignDialog(Dialog[tuple[str, str]]):
     """Who, and as what: returns (name, "owner" | "incident_manager"), or None."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, incident_id: int, name: str) -> None:
         super().__init__()
@@ -96,7 +82,7 @@ class AssignDialog(ModalScreen[tuple[str, str] | None]):
                 yield Button("Assign", variant="primary", id="confirm")
                 yield Button("Cancel", id="cancel")
 
-    def _submit(self) -> None:
+    def submit(self) -> None:
         name = self.query_one("#name", Input)
         if not name.value.strip():
             name.focus()
@@ -107,22 +93,11 @@ class AssignDialog(ModalScreen[tuple[str, str] | None]):
         self.dismiss((name.value.strip(), as_))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self._submit()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "confirm":
-            self._submit()
-        else:
-            self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.submit()
 
 
-class RoleDialog(ModalScreen[str | None]):
+class RoleDialog(Dialog[str]):
     """Pick the role to hand an incident over to."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, incident_id: int, roles: Sequence[str]) -> None:
         super().__init__()
@@ -136,6 +111,3 @@ class RoleDialog(ModalScreen[str | None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
