@@ -12,7 +12,7 @@ from onwatch._lazy import exports
 
 if TYPE_CHECKING:
     from onwatch.engine.clock import utc_now
-    from onwatch.engine.core import Engine, EngineOptions
+    from onwatch.engine.core import Engine
     from onwatch.engine.events import (
         CheckRan,
         EngineEvent,
@@ -21,13 +21,14 @@ if TYPE_CHECKING:
         StatusChanged,
     )
     from onwatch.engine.operations import Operations
+    from onwatch.engine.options import EngineOptions
     from onwatch.engine.specs import EngineSettings, Watch
 
 _WHERE = {
     "CheckRan": ".events",
     "Engine": ".core",
     "EngineEvent": ".events",
-    "EngineOptions": ".core",
+    "EngineOptions": ".options",
     "EngineSettings": ".specs",
     "IncidentChanged": ".events",
     "IncidentsReloaded": ".events",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +21,11 @@ from onwatch.engine.following import StoreFollower, newer
 from onwatch.engine.history import History
 from onwatch.engine.notifying import Notifications
 from onwatch.engine.operations import Operations
+from onwatch.engine.options import (
+    SETTLE_SECONDS,
+    STOP_SECONDS,
+    EngineOptions,
+)
 from onwatch.engine.periodic import run_every
 from onwatch.engine.probes import BuildCollector, Probes
 from onwatch.engine.scheduler import Collector, Scheduler, run_all_once
@@ -35,24 +39,6 @@ if TYPE_CHECKING:
     from onwatch.store.silence_store import SilenceStore
 
 log = logging.getLogger("onwatch.engine")
-
-DEFAULT_MAX_IN_FLIGHT = 64
-SETTLE_SECONDS = 30.0
-"""How long `settle` waits for the store and the channels."""
-STOP_SECONDS = 8.0
-"""At shutdown, how long writing what was decided and delivering what is under way may take in
-all: SIGTERM or SIGINT ends any onwatch process within 10 s, however sick the disk."""
-TICK_SECONDS = 1.0
-STORE_POLL_SECONDS = 1.0
-
-
-@dataclass
-class EngineOptions:
-    max_in_flight: int = DEFAULT_MAX_IN_FLIGHT
-    tick_seconds: float = TICK_SECONDS
-    store_poll_seconds: float = STORE_POLL_SECONDS
-    history_depth: int = 120
-    extra_tasks: list[Callable[[Engine], Any]] = field(default_factory=list)
 
 
 class Engine:
@@ -327,20 +313,11 @@ class Engine:
         # Closed elsewhere since the last read: gone from the unclosed file, but the close still
         # has to be announced (to send_resolved channels and the reporter).
         gone = [i for i in current if i not in self.incidents]
-        closed = await asyncio.to_thread(self._read_closed, gone)
+        closed = await asyncio.to_thread(self._follower.closed, gone)
         now = self.clock()
         for incident in (*self.incidents.values(), *closed):
             self.notifications.observe(incident, now)
         self.bus.publish(IncidentsReloaded(tuple(self.incidents.values())))
-
-    def _read_closed(self, ids: list[int]) -> list[Incident]:
-        found = []
-        for incident_id in ids:
-            try:
-                found.append(self.store.get(incident_id))
-            except LookupError:
-                continue  # archived away or removed: nothing left to announce
-        return found
 
     async def load_silences(self) -> None:
         """Re-read silences when their file changed (a `onwatch silence add` elsewhere)."""

@@ -43,6 +43,17 @@ class StoreFollower:
             return False
         return True
 
+    def closed(self, ids: list[int]) -> list[Incident]:
+        """These incidents as the store holds them now, once they left the unclosed file:
+        closed elsewhere, their close still has to be announced."""
+        found = []
+        for incident_id in ids:
+            try:
+                found.append(self.store.get(incident_id))
+            except LookupError:
+                continue  # archived away or removed: nothing left to announce
+        return found
+
 
 def newer(held: Incident | None, incoming: Incident) -> Incident:
     """The later of two versions of one incident.

@@ -22,7 +22,6 @@ import contextlib
 import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -31,14 +30,12 @@ from onwatch.incidents.policy import DueStep
 from onwatch.incidents.timefmt import format_duration
 from onwatch.notify import messages
 from onwatch.notify.channels import (
-    AppriseSender,
-    Channel,
     ChannelSender,
     Delivery,
-    InvalidChannel,
 )
 from onwatch.notify.desktop import DesktopNotifier
-from onwatch.notify.messages import RECOVERY_KINDS, Kind, Message
+from onwatch.notify.jobs import Job, senders_for, without_desktop
+from onwatch.notify.messages import Kind, Message
 from onwatch.notify.storm import MonotonicTimers, Storms, Timers
 from onwatch.notify.threads import in_daemon_thread
 
@@ -55,22 +52,6 @@ Sleep = Callable[[float], Awaitable[Any]]
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-@dataclass(frozen=True, slots=True)
-class _Job:
-    incident: Incident
-    kind: Kind
-    channels: tuple[str, ...]
-    desktop: bool
-    due: DueStep | None
-    at: datetime
-    reporter: str | None = None
-    """An apprise URL the person who reported the incident gave, told besides the channels."""
-
-
-REPORTER = "reporter"
-"""How the timeline names the reporter's address, which may hold a secret like any URL."""
 
 
 class Dispatcher:
@@ -106,7 +87,7 @@ class Dispatcher:
         self._clock = clock
         self._retry_delays = tuple(retry_delays)
         self._storm_window = storm_window
-        self._storms: Storms[Kind, _Job] = Storms(
+        self._storms: Storms[Kind, Job] = Storms(
             threshold=storm_threshold,
             window=storm_window.total_seconds(),
             hold=hold.total_seconds(),
@@ -142,7 +123,7 @@ class Dispatcher:
         `reporter` is an apprise URL to tell as well, named "reporter" on the timeline.
         """
         kind = Kind(kind)
-        job = _Job(
+        job = Job(
             incident,
             kind,
             tuple(dict.fromkeys(channels)),
@@ -186,7 +167,7 @@ class Dispatcher:
 
     # --- sending ----------------------------------------------------------------------------
 
-    def _send_one(self, job: _Job) -> None:
+    def _send_one(self, job: Job) -> None:
         message = messages.render(job.kind, job.incident, now=job.at, due=job.due)
         for sender in self._senders_for(job):
             self._spawn(
@@ -196,10 +177,10 @@ class Dispatcher:
             popup = messages.desktop(job.incident, job.kind)
             self._spawn(self._popup(popup))
 
-    def _send_grouped(self, kind: Kind, jobs: list[_Job]) -> None:
+    def _send_grouped(self, kind: Kind, jobs: list[Job]) -> None:
         latest = {job.incident.id: job for job in jobs}  # one line per incident, its last state
         # Keyed by sender: every reporter is named "reporter", yet each is somebody else.
-        receivers: dict[ChannelSender, list[_Job]] = defaultdict(list)
+        receivers: dict[ChannelSender, list[Job]] = defaultdict(list)
         for job in latest.values():
             for sender in self._senders_for(job):
                 receivers[sender].append(job)
@@ -209,7 +190,7 @@ class Dispatcher:
             if len(group) == 1:
                 job = group[0]
                 # The reporter's sender was built for this job; keep it rather than look it up.
-                alone = _without_desktop(job, only=name if name in self._senders else None)
+                alone = without_desktop(job, only=name if name in self._senders else None)
                 self._send_one(alone)
                 continue
             incidents = [job.incident for job in group]
@@ -225,21 +206,8 @@ class Dispatcher:
             )
             self._spawn(self._popup(popup))
 
-    def _senders_for(self, job: _Job) -> list[ChannelSender]:
-        chosen = []
-        for name in job.channels:
-            sender = self._senders.get(name)
-            if sender is None:
-                self._report([job.incident.id], job.kind, f"{name}: no such channel", failed=True)
-            elif _wants(sender.channel, job):
-                chosen.append(sender)
-        if job.reporter:
-            try:
-                chosen.append(AppriseSender(Channel(REPORTER, job.reporter, send_resolved=True)))
-            except InvalidChannel:
-                text = f"{REPORTER}: not an address apprise can use"
-                self._report([job.incident.id], job.kind, text, failed=True)
-        return chosen
+    def _senders_for(self, job: Job) -> list[ChannelSender]:
+        return senders_for(job, self._senders, self._report)
 
     def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.get_running_loop().create_task(work)
@@ -314,17 +282,3 @@ class Dispatcher:
                 self._on_outcome(incident_id, kind.value, text)
             except Exception:
                 logger.exception("recording a notification outcome failed")
-
-
-def _wants(channel: Channel, job: _Job) -> bool:
-    if job.kind in RECOVERY_KINDS and not channel.send_resolved:
-        return False
-    return channel.accepts(job.incident.severity)
-
-
-def _without_desktop(job: _Job, *, only: str | None) -> _Job:
-    """The job for one receiver of a grouped flush (a channel, or None for the reporter); the
-    desktop is summarised separately."""
-    if only is None:
-        return _Job(job.incident, job.kind, (), False, job.due, job.at, job.reporter)
-    return _Job(job.incident, job.kind, (only,), False, job.due, job.at)

@@ -101,7 +101,8 @@ class Context:
 
     def engine(self, extra_watches: tuple[Watch, ...] = (), **options: Any) -> Engine:
         # Imported here: the engine pulls in httpx and apprise, which listing incidents never needs.
-        from onwatch.engine.core import Engine, EngineOptions
+        from onwatch.engine.core import Engine
+        from onwatch.engine.options import EngineOptions
 
         # Checks and channels whose variables are unset were left out: never run without them.
         config = self.needs()

@@ -15,9 +15,9 @@ from textual.widgets import Footer, Static
 
 from onwatch.incidents import EntryKind, Incident
 from onwatch.incidents.timefmt import format_duration
+from onwatch.tui.incident_view import NOBODY, SEVERITY_LABELS, STATE_LABELS, reporter_label
 from onwatch.tui.messages import BackendChanged
 from onwatch.tui.screens.acting import ActingScreen
-from onwatch.tui.view import NOBODY, SEVERITY_LABELS, STATE_LABELS, reporter_label
 
 CLOCK_SECONDS = 1.0
 

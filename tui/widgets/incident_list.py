@@ -21,7 +21,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from onwatch.incidents import Severity, State
-from onwatch.tui.view import WIDE, IncidentRow, ListLayout, layout_for
+from onwatch.tui.incident_view import WIDE, IncidentRow, ListLayout, layout_for
 
 SEVERITY_STYLES = {
     Severity.CRITICAL: Style(color="red", bold=True),

@@ -8,7 +8,8 @@ from rich.text import Text
 from textual.widgets import Static
 
 from onwatch.incidents import Severity
-from onwatch.tui.view import SEVERITY_LABELS, Summary
+from onwatch.tui.incident_view import SEVERITY_LABELS
+from onwatch.tui.view import Summary
 
 SEVERITY_STYLES = {
     Severity.CRITICAL: "bold red",

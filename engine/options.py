@@ -1,0 +1,28 @@
+"""How an engine runs: its periods, its bounds and its shutdown budget."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from onwatch.engine.core import Engine
+
+DEFAULT_MAX_IN_FLIGHT = 64
+SETTLE_SECONDS = 30.0
+"""How long `settle` waits for the store and the channels."""
+STOP_SECONDS = 8.0
+"""At shutdown, how long writing what was decided and delivering what is under way may take in
+all: SIGTERM or SIGINT ends any onwatch process within 10 s, however sick the disk."""
+TICK_SECONDS = 1.0
+STORE_POLL_SECONDS = 1.0
+
+
+@dataclass
+class EngineOptions:
+    max_in_flight: int = DEFAULT_MAX_IN_FLIGHT
+    tick_seconds: float = TICK_SECONDS
+    store_poll_seconds: float = STORE_POLL_SECONDS
+    history_depth: int = 120
+    extra_tasks: list[Callable[[Engine], Any]] = field(default_factory=list)
