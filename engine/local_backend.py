@@ -12,6 +12,7 @@ from onwatch.engine.core import Engine
 from onwatch.engine.events import EngineEvent
 from onwatch.engine.local_support import guarded, translate
 from onwatch.incidents import Change, Incident, Priority, Severity, people
+from onwatch.incidents.external import runbook_of
 from onwatch.incidents.silences import Silence
 from onwatch.store.lease import EngineLease
 
@@ -201,7 +202,7 @@ class LocalBackend:
         return [] if self.engine is None else list(self.engine.status.values())
 
     def runbook(self, incident: Incident) -> str | None:
-        return self._runbooks.get(incident.check)
+        return self._runbooks.get(incident.check) or runbook_of(incident)
 
     async def closed_incidents(self, limit: int) -> list[Incident]:
         engine = self._engine()

@@ -7,12 +7,13 @@ each other's changes. Actions block on file I/O: async callers run them in a thr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import timedelta
 
 from onwatch.engine.clock import Clock
 from onwatch.engine.contacts import check_contact
 from onwatch.incidents import (
+    SYSTEM_ACTOR,
     Category,
     Change,
     Event,
@@ -31,6 +32,7 @@ from onwatch.incidents.escalation import (
     record_step,
     step_note,
 )
+from onwatch.incidents.external import ExternalAlert, receive
 from onwatch.incidents.silences import Silence
 from onwatch.store import IncidentStore, SilenceStore
 
@@ -206,6 +208,27 @@ class Operations:
             Event.FEEDBACK,
             lambda i: people.give_feedback(i, rating=rating, comment=comment, by=actor, at=at),
         )
+
+    # --- alerts raised elsewhere ------------------------------------------------------------
+
+    def receive_alerts(
+        self, alerts: Sequence[ExternalAlert], *, by: str | None = None
+    ) -> list[Change]:
+        """Alertmanager's word on some alerts, in one transaction: each opens, refreshes,
+        upgrades, brings back or resolves the unclosed incident of its fingerprint."""
+        actor, at = by or SYSTEM_ACTOR, self.clock()
+        changes: list[Change] = []
+        with self.store.transaction() as txn:
+            unclosed = txn.unclosed_by_fingerprint()
+            for alert in alerts:
+                key = alert.incident_fingerprint
+                change = receive(alert, unclosed.get(key), next_id=txn.next_id, by=actor, at=at)
+                if change is None:
+                    continue
+                txn.put(change.incident)
+                unclosed[key] = change.incident
+                changes.append(change)
+        return changes
 
     # --- silences ------------------------------------------------------------------------------
 

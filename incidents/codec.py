@@ -50,6 +50,8 @@ def incident_to_dict(incident: Incident) -> dict[str, Any]:
             {"rating": f.rating, "comment": f.comment, "by": f.by, "at": to_iso(f.at)}
             for f in incident.feedback
         ],
+        "annotations": dict(incident.annotations),
+        "alertmanager_silence": incident.alertmanager_silence,
         "timeline": [
             {"at": to_iso(e.at), "kind": str(e.kind), "by": e.by, "note": e.note}
             for e in incident.timeline
@@ -96,6 +98,8 @@ def incident_from_dict(data: dict[str, Any]) -> Incident:
             Feedback(int(f["rating"]), str(f.get("comment", "")), str(f["by"]), from_iso(f["at"]))
             for f in data.get("feedback", ())
         ),
+        annotations=tuple(sorted((str(k), str(v)) for k, v in data.get("annotations", {}).items())),
+        alertmanager_silence=_optional_text(data.get("alertmanager_silence")),
     )
 
 

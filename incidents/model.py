@@ -98,6 +98,8 @@ class EntryKind(enum.StrEnum):
     HANDED_OVER = "handed_over"
     """Passed to a role (service desk, IT support, ...): its channels are told."""
     FEEDBACK = "feedback"
+    ALERTMANAGER = "alertmanager"
+    """onwatch's silence in Alertmanager was created, replaced, expired, or could not be."""
 
     @classmethod
     def of_mark(cls, mark: Mark) -> EntryKind:
@@ -166,6 +168,10 @@ class Incident:
     """How many people reported it (0 for an incident raised by a check)."""
     description: str = ""
     feedback: tuple[Feedback, ...] = ()
+    # Alertmanager: what an external alert said, and the silence onwatch keeps there for it.
+    annotations: tuple[tuple[str, str], ...] = ()
+    alertmanager_silence: str | None = None
+    """The id of the Alertmanager silence onwatch holds while the incident is acknowledged."""
 
     @property
     def is_open(self) -> bool:

@@ -43,6 +43,7 @@ class Event(enum.StrEnum):
     ASSIGNED = "assigned"
     HANDED_OVER = "handed_over"
     FEEDBACK = "feedback"
+    ALERTMANAGER = "alertmanager"
 
 
 @dataclass(frozen=True, slots=True)

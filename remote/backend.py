@@ -18,6 +18,7 @@ import httpx
 
 from onwatch.engine import api
 from onwatch.incidents import Incident, IncidentError
+from onwatch.incidents.external import runbook_of
 from onwatch.incidents.timefmt import format_duration
 from onwatch.remote import wire
 from onwatch.remote.actions import RemoteActions
@@ -237,7 +238,9 @@ class RemoteBackend(RemoteActions):
         return lines
 
     def runbook(self, incident: Incident) -> str | None:
-        return None  # runbooks live in the server's config; the API does not carry them yet
+        # A check's runbook lives in the server's config, which the API does not carry; an
+        # alert's comes with the incident.
+        return runbook_of(incident)
 
     async def closed_incidents(self, limit: int) -> list[Incident]:
         answer = await self._api.get("/v1/incidents", state="closed", limit=limit)

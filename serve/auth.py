@@ -18,7 +18,10 @@ from onwatch.serve.errors import send_error
 
 OPERATOR = "operator"
 VIEWER = "viewer"
-ROLES = (OPERATOR, VIEWER)
+ALERTMANAGER = "alertmanager"
+"""Alertmanager's webhook: it may post alerts and nothing else, not even read."""
+ROLES = (OPERATOR, VIEWER, ALERTMANAGER)
+ALERTMANAGER_ROUTES = frozenset({("POST", "/v1/alertmanager")})
 
 PUBLIC = frozenset({("GET", "/v1/health"), ("HEAD", "/v1/health"), ("GET", "/openapi.json")})
 """What anyone may ask: a load balancer's health probe, a client generator's schema."""
@@ -40,8 +43,12 @@ class Principal:
     name: str
     role: str
 
-    def may(self, method: str) -> bool:
-        return self.role == OPERATOR or method in READS
+    def may(self, method: str, path: str) -> bool:
+        if self.role == OPERATOR:
+            return True
+        if self.role == ALERTMANAGER:
+            return (method, path) in ALERTMANAGER_ROUTES
+        return method in READS
 
 
 def _digest(secret: bytes) -> bytes:
@@ -94,11 +101,17 @@ class AuthMiddleware:
                 challenge = {"www-authenticate": 'Bearer realm="onwatch"'}
                 await send_error(send, 401, "a valid bearer token is required", challenge)
                 return
-            if not principal.may(method):
-                await send_error(send, 403, f"role {principal.role} may only read")
+            if not principal.may(method, path):
+                await send_error(send, 403, _refusal(principal.role))
                 return
             scope[SCOPE_KEY] = principal
         await self.app(scope, receive, send)
+
+
+def _refusal(role: str) -> str:
+    if role == ALERTMANAGER:
+        return "role alertmanager may only post alerts to /v1/alertmanager"
+    return f"role {role} may only read"
 
 
 def principal_of(scope: Scope) -> Principal:

@@ -26,23 +26,24 @@ MIN_SILENCE = timedelta(seconds=1)
 MAX_SILENCE = timedelta(days=90)
 
 
-async def read_object(request: Request, allowed: Iterable[str]) -> dict[str, Any]:
-    """The body as a JSON object (an empty body is `{}`); 400 for unknown keys."""
+async def read_json(request: Request, *, limit: int = MAX_BODY, too_large: int = 413) -> Any:
+    """The body as JSON (an empty body is `{}`), refused with `too_large` past `limit` bytes."""
     declared = request.headers.get("content-length")
+    over = ApiError(too_large, f"the body is over {limit // 1024} KiB")
     if (
         declared is not None
         and (declared.isascii() and declared.isdigit())
-        and int(declared) > MAX_BODY
+        and int(declared) > limit
     ):
-        raise ApiError(413, f"the body is over {MAX_BODY // 1024} KiB")
+        raise over
     chunks: list[bytes] = []
     size = 0
     try:
         async with asyncio.timeout(BODY_SECONDS):
             async for chunk in request.stream():
                 size += len(chunk)
-                if size > MAX_BODY:
-                    raise ApiError(413, f"the body is over {MAX_BODY // 1024} KiB")
+                if size > limit:
+                    raise over
                 chunks.append(chunk)
     except TimeoutError:
         raise ApiError(408, "the body did not arrive in time") from None
@@ -50,9 +51,14 @@ async def read_object(request: Request, allowed: Iterable[str]) -> dict[str, Any
     if not raw.strip():
         return {}
     try:
-        value = orjson.loads(raw)
+        return orjson.loads(raw)
     except orjson.JSONDecodeError:
         raise ApiError(400, "the body is not valid JSON") from None
+
+
+async def read_object(request: Request, allowed: Iterable[str]) -> dict[str, Any]:
+    """The body as a JSON object (an empty body is `{}`); 400 for unknown keys."""
+    value = await read_json(request)
     if not isinstance(value, dict):
         raise ApiError(400, "the body must be a JSON object")
     known = set(allowed)

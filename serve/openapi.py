@@ -230,6 +230,20 @@ def build_openapi(version: str) -> dict[str, Any]:
                 },
             }
         },
+        "/v1/alertmanager": {
+            "post": {
+                "operationId": "alertmanager_webhook",
+                "summary": "Alertmanager's webhook (payload version 4); roles alertmanager, operator",
+                "requestBody": {
+                    "required": True,
+                    "content": {JSON: {"schema": _ref("AlertmanagerPayload")}},
+                },
+                "responses": {
+                    "200": _json(_ref("AlertmanagerReceipt"), "the alerts were recorded"),
+                    **_errors(400, 401, 403, 503),
+                },
+            }
+        },
         "/v1/events": {
             "get": {
                 "operationId": "events",

@@ -7,6 +7,7 @@ from typing import Any
 from onwatch.engine.contacts import MAX_CONTACT
 from onwatch.incidents import Category, Priority, Severity, State, people
 from onwatch.incidents.silences import SILENCE_KEYS
+from onwatch.serve import alertmanager_payload as am
 from onwatch.serve.routes_silences import MAX_REASON
 
 
@@ -19,6 +20,15 @@ _NULL_TIME = {**_TIME, "nullable": True}
 _NULL_NUMBER = {"type": "number", "nullable": True}
 _NULL_STRING = {"type": "string", "nullable": True}
 _STRINGS = {"type": "object", "additionalProperties": {"type": "string"}}
+_AM_LABELS = {
+    "type": "object",
+    "maxProperties": am.MAX_PAIRS,
+    "additionalProperties": {"type": "string", "maxLength": am.MAX_LABEL_VALUE},
+}
+_AM_ANNOTATIONS = {
+    **_AM_LABELS,
+    "additionalProperties": {"type": "string", "maxLength": am.MAX_ANNOTATION},
+}
 
 SCHEMAS: dict[str, Any] = {
     "Error": {
@@ -73,6 +83,8 @@ SCHEMAS: dict[str, Any] = {
             "reports": {"type": "integer", "minimum": 0},
             "description": {"type": "string"},
             "feedback": {"type": "array", "items": _ref("Feedback")},
+            "annotations": _STRINGS,
+            "alertmanager_silence": _NULL_STRING,
         },
     },
     "Feedback": {
@@ -167,6 +179,55 @@ SCHEMAS: dict[str, Any] = {
             },
             "for": {"type": "string", "description": 'a duration from 1s to 90d, e.g. "2h"'},
             "reason": {"type": "string", "minLength": 1, "maxLength": MAX_REASON},
+        },
+    },
+    "AlertmanagerPayload": {
+        "type": "object",
+        "required": ["version", "groupKey", "status", "receiver", "alerts"],
+        "description": "Alertmanager's webhook body; keys not listed are ignored",
+        "properties": {
+            "version": {"type": "string", "enum": [am.VERSION]},
+            "groupKey": {"type": "string", "maxLength": am.MAX_GROUP_KEY},
+            "status": {"type": "string", "enum": list(am.STATUSES)},
+            "receiver": {"type": "string", "maxLength": am.MAX_NAME * 4},
+            "groupLabels": _AM_LABELS,
+            "commonLabels": _AM_LABELS,
+            "commonAnnotations": _AM_ANNOTATIONS,
+            "externalURL": {"type": "string", "maxLength": am.MAX_URL},
+            "truncatedAlerts": {"type": "integer", "minimum": 0},
+            "alerts": {
+                "type": "array",
+                "maxItems": am.MAX_ALERTS,
+                "items": _ref("AlertmanagerAlert"),
+            },
+        },
+    },
+    "AlertmanagerAlert": {
+        "type": "object",
+        "required": ["status", "labels"],
+        "properties": {
+            "status": {"type": "string", "enum": list(am.STATUSES)},
+            "labels": {**_AM_LABELS, "minProperties": 1},
+            "annotations": _AM_ANNOTATIONS,
+            "startsAt": _TIME,
+            "endsAt": _TIME,
+            "generatorURL": {"type": "string", "maxLength": am.MAX_URL},
+            "fingerprint": {"type": "string", "pattern": "^[0-9A-Za-z]{1,64}$"},
+        },
+    },
+    "AlertmanagerReceipt": {
+        "type": "object",
+        "required": ["alerts", "changed", "refreshed"],
+        "properties": {
+            "alerts": {"type": "integer", "minimum": 0},
+            "changed": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {"id": {"type": "integer"}, "event": {"type": "string"}},
+                },
+            },
+            "refreshed": {"type": "integer", "minimum": 0},
         },
     },
 }

@@ -33,7 +33,7 @@ class ApiToken:
     name: str
     """Who the timeline names for actions taken with this token."""
     role: str
-    """operator (read and act) or viewer (read only)."""
+    """operator (read and act), viewer (read only) or alertmanager (post its webhook only)."""
     token: str = field(repr=False)
 
 
