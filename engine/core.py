@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from onwatch.engine.alertmanager_sync import SilenceSync
 from onwatch.engine.clock import utc_now
 from onwatch.engine.events import (
     CheckRan,
@@ -33,6 +34,7 @@ from onwatch.engine.specs import EngineSettings, Watch
 from onwatch.engine.writer import Writer
 from onwatch.incidents import Change, Evaluator, Incident, Sample
 from onwatch.incidents.silences import Silence
+from onwatch.notify.alertmanager import AlertmanagerClient
 from onwatch.store import IncidentStore
 
 if TYPE_CHECKING:
@@ -80,6 +82,14 @@ class Engine:
         self._probes = Probes(build_collector)
         self._collectors: list[tuple[Watch, Collector]] = []
         self._writer = Writer(store, self._on_changes, self._on_store_error)
+        self.alertmanager: SilenceSync | None = None
+        """Keeps silences in Alertmanager for acknowledged external incidents, when configured."""
+        if settings.alertmanager is not None:
+            self.alertmanager = SilenceSync(
+                AlertmanagerClient(settings.alertmanager),
+                self._writer.submit,
+                poll=settings.alertmanager.poll,
+            )
         self._scheduler = Scheduler(clock, self._on_result, self.options.max_in_flight)
         self._tasks: list[asyncio.Task[Any]] = []
         self._follower = StoreFollower(store)
@@ -177,6 +187,8 @@ class Engine:
         for task in periodic:
             task.cancel()
         await asyncio.gather(*periodic, return_exceptions=True)
+        if self.alertmanager is not None:
+            await self.alertmanager.aclose()
         await self._finish_pending(within)
         for task in self._tasks:
             task.cancel()
@@ -236,6 +248,8 @@ class Engine:
             await asyncio.gather(*helpers, return_exceptions=True)
             unsubscribe()
             await self._probes.aclose()
+            if self.alertmanager is not None:
+                await self.alertmanager.aclose()
         return changes
 
     # --- the data flow -------------------------------------------------------------------------
@@ -264,7 +278,8 @@ class Engine:
 
     def tick(self) -> None:
         """What time passing does: silent checks, flapping that calmed down, escalation steps,
-        reminders, acknowledgement timeouts, silences starting and ending."""
+        reminders, acknowledgement timeouts, silences starting and ending, and Alertmanager's
+        silences kept in step."""
         now = self.clock()
         self._writer.submit_decisions(self.evaluator.tick(now))
         if self.pager.is_due(self.incidents.values(), now):
@@ -272,6 +287,8 @@ class Engine:
         outcomes = self.pager.outcomes_job(now)
         if outcomes is not None:
             self._writer.submit(outcomes)
+        if self.alertmanager is not None:
+            self.alertmanager.tick(now, self.incidents)
 
     def _on_changes(self, changes: list[Change]) -> None:
         now = self.clock()

@@ -11,6 +11,7 @@ from onwatch.incidents.escalation import EscalationPolicy
 from onwatch.incidents.people import Role
 from onwatch.incidents.rules import FlapPolicy, Threshold
 from onwatch.incidents.silences import Maintenance
+from onwatch.notify.alertmanager import AlertmanagerTarget
 from onwatch.notify.channels import Channel
 
 DEFAULT_INTERVAL = timedelta(seconds=10)
@@ -78,3 +79,5 @@ class EngineSettings:
     notify: NotifySettings = field(default_factory=NotifySettings)
     resolution_required: bool = False
     """Closing needs a resolution text (`[lifecycle] resolution_required`)."""
+    alertmanager: AlertmanagerTarget | None = None
+    """`[alertmanager]`: where acknowledged external incidents are silenced."""

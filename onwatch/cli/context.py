@@ -110,6 +110,7 @@ class Context:
             watches=(*config.watches, *extra_watches),
             notify=self.notify_settings,
             resolution_required=config.resolution_required,
+            alertmanager=config.alertmanager,
         )
         return Engine(
             settings,

@@ -11,6 +11,7 @@ from typing import Any
 
 from onwatch.config import (
     agent,
+    alertmanager,
     escalation,
     general,
     http,
@@ -46,6 +47,7 @@ SECTIONS: tuple[Section, ...] = (
     lifecycle.SECTION,
     maintenance.SECTION,
     serve.SECTION,
+    alertmanager.SECTION,
 )
 
 DOCUMENT = Table({section.key: section.kind for section in SECTIONS})
@@ -75,6 +77,7 @@ def summarize(config: Config) -> list[str]:
         lifecycle.summarize_lifecycle,
         notify.summarize_bell,
         serve.summarize_serve,
+        alertmanager.summarize_alertmanager,
     ):
         lines.extend(part(config))
     return lines

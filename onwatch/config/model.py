@@ -20,6 +20,7 @@ from onwatch.engine.specs import DEFAULT_INTERVAL, NotifySettings, Watch
 from onwatch.incidents.escalation import EscalationPolicy
 from onwatch.incidents.people import Role
 from onwatch.incidents.silences import Maintenance
+from onwatch.notify.alertmanager import AlertmanagerTarget
 from onwatch.notify.channels import Channel
 
 BUILT_IN = "<built-in>"
@@ -81,6 +82,8 @@ class Config:
     """`[serve]`: the HTTP API's listen address and tokens."""
     resolution_required: bool = False
     """`[lifecycle] resolution_required`: closing needs a resolution text."""
+    alertmanager: AlertmanagerTarget | None = None
+    """`[alertmanager]`: where acknowledged external incidents are silenced; None for nowhere."""
     unresolved: tuple[Unresolved, ...] = ()
     """`${VAR}`s this environment does not set; what they belong to is left out above."""
 
@@ -142,6 +145,7 @@ class Draft:
     names: dict[str, KeyPath] = field(default_factory=dict)
     serve: ServeSettings = field(default_factory=ServeSettings)
     resolution_required: bool = False
+    alertmanager: AlertmanagerTarget | None = None
 
     def __post_init__(self) -> None:
         # The `operator` key, when present, overrides this.
@@ -176,6 +180,7 @@ class Draft:
             notify=self.notify.freeze(),
             serve=self.serve,
             resolution_required=self.resolution_required,
+            alertmanager=self.alertmanager,
             unresolved=tuple(ctx.unset),
         )
 
