@@ -42,6 +42,8 @@ FIELDS = {
     "reports",
     "description",
     "feedback",
+    "annotations",
+    "alertmanager_silence",
 }
 
 
