@@ -176,11 +176,11 @@ class SilenceSync:
         elif kind == "expire":
             incident_id, silence_id = item[1], item[2]
             await self.client.expire(silence_id)
-            self._recovered(incident_id)
+            failures = self._recovered(incident_id)
             self._held.pop(incident_id, None)
             self._extended.pop(incident_id, None)
             self._pending[incident_id] = (None, now)
-            self.submit(_gone_job(incident_id, silence_id, now))
+            self.submit(_gone_job(incident_id, silence_id, now, _after(failures)))
         elif kind == "poll":
             watched: list[Incident] = item[1]
             muting = await self.client.muting_silences()
@@ -204,9 +204,7 @@ class SilenceSync:
         if silence_id == replaces and not failures:
             return  # extended in place: nothing new to record
         self._pending[incident_id] = (silence_id, now)
-        if failures:
-            note = f"{note}, after {failures} failed attempt{'s' if failures > 1 else ''}"
-        self.submit(_kept_job(incident_id, silence_id, now, note))
+        self.submit(_kept_job(incident_id, silence_id, now, note + _after(failures)))
 
     def _recovered(self, incident_id: int) -> int:
         trouble = self._trouble.pop(incident_id, None)
@@ -253,6 +251,12 @@ class SilenceSync:
         await self.client.aclose()
 
 
+def _after(failures: int) -> str:
+    if not failures:
+        return ""
+    return f", after {failures} failed attempt{'s' if failures > 1 else ''}"
+
+
 def _clock(at: datetime) -> str:
     return to_iso(at)[11:16] + " UTC"
 
@@ -270,12 +274,12 @@ def _kept_job(incident_id: int, silence_id: str, at: datetime, note: str) -> Job
     return job
 
 
-def _gone_job(incident_id: int, silence_id: str, at: datetime) -> Job:
+def _gone_job(incident_id: int, silence_id: str, at: datetime, after: str = "") -> Job:
     def job(txn: Transaction) -> list[Change]:
         incident = txn.get(incident_id)
         if incident.alertmanager_silence != silence_id:
             return []
-        note = f"Alertmanager silence {silence_id} expired"
+        note = f"Alertmanager silence {silence_id} expired{after}"
         updated = ext.silence_gone(incident, at=at, note=note)
         txn.put(updated)
         return [Change(updated, Event.ALERTMANAGER)]

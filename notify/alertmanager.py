@@ -7,6 +7,7 @@ Errors are one `AlertmanagerError` line that never carries a credential.
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -18,7 +19,8 @@ from onwatch.incidents.timefmt import to_iso
 
 DEFAULT_POLL = timedelta(seconds=30)
 DEFAULT_TIMEOUT = 5.0
-MAX_ID = 128
+SILENCE_ID = re.compile(r"[A-Za-z0-9-]{1,128}")
+"""What a silence id may be (Alertmanager's are UUIDs): it goes into a URL path."""
 MAX_ANSWER = 8 * 1024 * 1024
 """A larger answer to "which alerts are silenced" is refused rather than read."""
 
@@ -63,6 +65,11 @@ def _matchers(labels: Iterable[tuple[str, str]]) -> list[dict[str, Any]]:
     return [
         {"name": name, "value": value, "isRegex": False, "isEqual": True} for name, value in labels
     ]
+
+
+def _check_id(silence_id: str) -> None:
+    if not SILENCE_ID.fullmatch(silence_id):
+        raise AlertmanagerError(f"not an Alertmanager silence id: {silence_id[:40]!r}")
 
 
 class AlertmanagerClient:
@@ -129,12 +136,13 @@ class AlertmanagerClient:
             found = response.json().get("silenceID")
         except (ValueError, AttributeError):
             found = None
-        if not isinstance(found, str) or not 0 < len(found) <= MAX_ID:
+        if not isinstance(found, str) or not SILENCE_ID.fullmatch(found):
             raise AlertmanagerError("POST /api/v2/silences: the answer has no silenceID")
         return found
 
     async def silence(self, silence_id: str) -> SilenceState | None:
         """The silence as Alertmanager has it, or None when it does not know it."""
+        _check_id(silence_id)
         response = await self._call("GET", f"/api/v2/silence/{silence_id}")
         if response.status_code == 404:
             return None
@@ -155,6 +163,7 @@ class AlertmanagerClient:
 
     async def expire(self, silence_id: str) -> None:
         """End the silence now; one already ended or unknown counts as done."""
+        _check_id(silence_id)
         response = await self._call("DELETE", f"/api/v2/silence/{silence_id}")
         if response.status_code in (200, 404):
             return
