@@ -8,7 +8,6 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from onwatch.engine.alertmanager_sync import SilenceSync
 from onwatch.engine.clock import utc_now
 from onwatch.engine.events import (
     CheckRan,
@@ -34,10 +33,10 @@ from onwatch.engine.specs import EngineSettings, Watch
 from onwatch.engine.writer import Writer
 from onwatch.incidents import Change, Evaluator, Incident, Sample
 from onwatch.incidents.silences import Silence
-from onwatch.notify.alertmanager import AlertmanagerClient
 from onwatch.store import IncidentStore
 
 if TYPE_CHECKING:
+    from onwatch.engine.alertmanager_sync import SilenceSync
     from onwatch.store.silence_store import SilenceStore
 
 log = logging.getLogger("onwatch.engine")
@@ -85,6 +84,11 @@ class Engine:
         self.alertmanager: SilenceSync | None = None
         """Keeps silences in Alertmanager for acknowledged external incidents, when configured."""
         if settings.alertmanager is not None:
+            # Here, not at the top: httpx loads only when there is an Alertmanager to talk to
+            # (`incidents list` imports the engine's modules and must stay light).
+            from onwatch.engine.alertmanager_sync import SilenceSync
+            from onwatch.notify.alertmanager import AlertmanagerClient
+
             self.alertmanager = SilenceSync(
                 AlertmanagerClient(settings.alertmanager),
                 self._writer.submit,

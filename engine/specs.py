@@ -11,7 +11,7 @@ from onwatch.incidents.escalation import EscalationPolicy
 from onwatch.incidents.people import Role
 from onwatch.incidents.rules import FlapPolicy, Threshold
 from onwatch.incidents.silences import Maintenance
-from onwatch.notify.alertmanager import AlertmanagerTarget
+from onwatch.notify.alertmanager_target import AlertmanagerTarget
 from onwatch.notify.channels import Channel
 
 DEFAULT_INTERVAL = timedelta(seconds=10)

@@ -6,46 +6,23 @@ Errors are one `AlertmanagerError` line that never carries a credential.
 
 from __future__ import annotations
 
-import base64
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import httpx
 
 from onwatch.incidents.timefmt import to_iso
+from onwatch.notify.alertmanager_target import AlertmanagerTarget
 
-DEFAULT_POLL = timedelta(seconds=30)
-DEFAULT_TIMEOUT = 5.0
+__all__ = ["AlertmanagerClient", "AlertmanagerError", "AlertmanagerTarget", "SilenceState"]
+
 SILENCE_ID = re.compile(r"[A-Za-z0-9-]{1,128}")
 """What a silence id may be (Alertmanager's are UUIDs): it goes into a URL path."""
 MAX_ANSWER = 8 * 1024 * 1024
 """A larger answer to "which alerts are silenced" is refused rather than read."""
-
-
-@dataclass(frozen=True, slots=True)
-class AlertmanagerTarget:
-    """`[alertmanager]`: where onwatch keeps silences for acknowledged external incidents."""
-
-    url: str
-    username: str = ""
-    password: str = field(default="", repr=False)
-    token: str = field(default="", repr=False)
-    """A bearer token; the username and password make basic auth instead."""
-    poll: timedelta = DEFAULT_POLL
-    """How often to ask whether alerts onwatch silenced still fire (a silence mutes the
-    resolved notification too, so the webhook cannot say)."""
-    timeout: float = DEFAULT_TIMEOUT
-
-    def headers(self) -> dict[str, str]:
-        if self.token:
-            return {"Authorization": f"Bearer {self.token}"}
-        if self.username:
-            pair = base64.b64encode(f"{self.username}:{self.password}".encode()).decode()
-            return {"Authorization": f"Basic {pair}"}
-        return {}
 
 
 class AlertmanagerError(Exception):

@@ -22,7 +22,7 @@ from onwatch.config.problems import Context
 from onwatch.config.schema import Duration, Number, Text
 from onwatch.config.tables import Field, Table
 from onwatch.incidents.timefmt import exact_duration
-from onwatch.notify.alertmanager import DEFAULT_POLL, DEFAULT_TIMEOUT, AlertmanagerTarget
+from onwatch.notify.alertmanager_target import DEFAULT_POLL, DEFAULT_TIMEOUT, AlertmanagerTarget
 
 
 def _url_problem(text: str) -> str | None:

@@ -20,7 +20,7 @@ from onwatch.engine.specs import DEFAULT_INTERVAL, NotifySettings, Watch
 from onwatch.incidents.escalation import EscalationPolicy
 from onwatch.incidents.people import Role
 from onwatch.incidents.silences import Maintenance
-from onwatch.notify.alertmanager import AlertmanagerTarget
+from onwatch.notify.alertmanager_target import AlertmanagerTarget
 from onwatch.notify.channels import Channel
 
 BUILT_IN = "<built-in>"

@@ -16,7 +16,7 @@ from onwatch.engine.notifying import Notifications
 from onwatch.engine.specs import NotifySettings
 from onwatch.incidents import Incident
 from onwatch.incidents.external import AlertStatus, ExternalAlert
-from onwatch.notify.alertmanager import AlertmanagerTarget
+from onwatch.notify.alertmanager_target import AlertmanagerTarget
 from onwatch.store import IncidentStore
 
 
