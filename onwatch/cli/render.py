@@ -89,6 +89,11 @@ def incident_detail(incident: Incident, now: datetime) -> str:
     for given in i.feedback:
         comment = f": {given.comment}" if given.comment else ""
         lines.append(f"{'feedback'.rjust(width)}: {given.rating}/5 by {given.by}{comment}")
+    # An external alert's own words; shown only when there are some, so others read as before.
+    lines.extend(f"{'label'.rjust(width)}: {name}={value}" for name, value in i.labels)
+    lines.extend(f"{'annotation'.rjust(width)}: {name}={value}" for name, value in i.annotations)
+    if i.alertmanager_silence:
+        lines.append(f"{'silence'.rjust(width)}: {i.alertmanager_silence} (in Alertmanager)")
     lines.append("")
     lines.append("timeline:")
     for entry in i.timeline:

@@ -66,6 +66,9 @@ def test_an_alert_opens_an_incident_and_the_same_alert_ended_resolves_it(fleet) 
     )
     assert incident["labels"] == labels("DiskFull")
     assert incident["timeline"][0]["by"] == "alertmanager"  # the token's name
+    shown = onwatch.onwatch("incidents", "show", str(incident["id"])).stdout
+    assert "label: severity=critical" in shown
+    assert "annotation: summary=db-02 /var is 97% full" in shown
     alertmanager.post_alert(labels("DiskFull"), ends_at=past(), summary="db-02 /var is 97% full")
     resolved = wait_for(
         "the resolution",
