@@ -111,7 +111,11 @@ class Program:
         self.process = subprocess.Popen(
             argv, cwd=home, stdout=subprocess.DEVNULL, stderr=self.log.open("ab")
         )
-        wait_for(f"{name} to start ({self.log})", lambda: self._ready(ready_url))
+        try:
+            wait_for(f"{name} to start ({self.log})", lambda: self._ready(ready_url))
+        except BaseException:
+            self.stop()  # never left running behind a failed test
+            raise
 
     def _ready(self, url: str) -> bool:
         assert self.process.poll() is None, f"{self.name} exited: {self.log.read_text()}"

@@ -15,7 +15,7 @@ import pytest
 from tests.remote.server import OPERATOR_TOKEN, free_port
 from tests.stack.programs import ALERTMANAGER_TOKEN, Alertmanager, Onwatch, wait_for
 
-pytestmark = pytest.mark.stack
+pytestmark = [pytest.mark.stack, pytest.mark.timeout(300)]  # several programs on a busy machine
 WAIT = 60.0
 """Alertmanager groups for a second, onwatch ticks every second; a loaded machine is slower."""
 
@@ -25,10 +25,14 @@ def fleet(tmp_path: Path) -> Iterator[tuple[Alertmanager, Onwatch]]:
     am_port = free_port()
     onwatch = Onwatch(tmp_path / "onwatch", f"http://127.0.0.1:{am_port}")
     onwatch.start()
-    alertmanager = Alertmanager(tmp_path / "alertmanager", onwatch.port, am_port)
-    yield alertmanager, onwatch
-    alertmanager.stop()
-    onwatch.stop()
+    try:
+        alertmanager = Alertmanager(tmp_path / "alertmanager", onwatch.port, am_port)
+        try:
+            yield alertmanager, onwatch
+        finally:
+            alertmanager.stop()
+    finally:
+        onwatch.stop()
     log = (onwatch.home / "serve.log").read_text()
     assert ALERTMANAGER_TOKEN not in log and "Traceback" not in log, log
 

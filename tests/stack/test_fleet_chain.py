@@ -10,7 +10,7 @@ import pytest
 from tests.remote.server import free_port
 from tests.stack.programs import Alertmanager, NodeExporter, Onwatch, Prometheus, wait_for
 
-pytestmark = pytest.mark.stack
+pytestmark = [pytest.mark.stack, pytest.mark.timeout(300)]  # several programs on a busy machine
 
 
 def test_a_prometheus_rule_reaches_onwatch_with_its_labels(tmp_path: Path) -> None:

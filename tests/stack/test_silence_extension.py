@@ -22,7 +22,7 @@ from tests.support.alertmanager import (
     sync_round,
 )
 
-pytestmark = pytest.mark.stack
+pytestmark = [pytest.mark.stack, pytest.mark.timeout(300)]  # several programs on a busy machine
 LABELS = {"alertname": "QueueStuck", "instance": "mq-1:9100", "severity": "warning"}
 
 
