@@ -123,6 +123,10 @@ class SilenceSync:
                 work.append(("create", incident))
         if watched and (self._polled_at is None or now - self._polled_at >= self.poll):
             work.append(("poll", watched))
+        known = incidents.keys() | self._held.keys()
+        for memory in (self._extended, self._trouble, self._misses, self._pending):
+            for gone in memory.keys() - known:
+                del memory[gone]  # closed and nothing left to do for it
         return work
 
     # --- the calls, in a task ------------------------------------------------------------------
