@@ -54,6 +54,8 @@ def incident_to_dict(incident: Incident) -> dict[str, Any]:
             {"at": to_iso(e.at), "kind": str(e.kind), "by": e.by, "note": e.note}
             for e in incident.timeline
         ],
+        # Evidence at detection.
+        "evidence": dict(incident.evidence),
     }
 
 
@@ -96,7 +98,13 @@ def incident_from_dict(data: dict[str, Any]) -> Incident:
             Feedback(int(f["rating"]), str(f.get("comment", "")), str(f["by"]), from_iso(f["at"]))
             for f in data.get("feedback", ())
         ),
+        # Evidence at detection.
+        evidence=_evidence(data.get("evidence")),
     )
+
+
+def _evidence(value: Any) -> dict[str, Any]:
+    return dict(value) if isinstance(value, dict) else {}
 
 
 def _optional_text(value: Any) -> str | None:

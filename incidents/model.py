@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 
 class Severity(enum.StrEnum):
@@ -166,6 +168,9 @@ class Incident:
     """How many people reported it (0 for an incident raised by a check)."""
     description: str = ""
     feedback: tuple[Feedback, ...] = ()
+    # Evidence at detection.
+    evidence: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    """What was captured as it opened (plain JSON-able data, bounded, secrets blanked)."""
 
     @property
     def is_open(self) -> bool:

@@ -1,0 +1,236 @@
+"""Forecasts: a least-squares trend over a recent window, and when it will cross critical.
+
+A series that fills steadily (a disk, a leaking process's memory) crosses its critical level
+long after the trend is plain to see. `Forecaster` keeps a bounded window of each series'
+recent values, fits a straight line through them on every sample, and raises a warning of
+category forecast when the line reaches the critical level within the horizon; the incident
+resolves when the trend no longer gets there in time. Pure: timestamps come from the samples.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from onwatch.incidents.decisions import Breach, Decision, Recovery
+from onwatch.incidents.model import Category, Severity, fingerprint
+from onwatch.incidents.sample import Sample
+from onwatch.incidents.thresholds import Threshold
+
+FORECAST_PREFIX = "forecast:"
+"""Forecast incidents are a series of their own (`forecast:disk:/`), beside the threshold one."""
+DEFAULT_METRICS = frozenset({"disk", "memory"})
+MAX_POINTS = 360
+"""Points kept per series, whatever the window: older ones are thinned to fit."""
+MIN_POINTS = 10
+MIN_SPAN_FRACTION = 0.25
+"""No forecast before the points span a quarter of the window: a few minutes of a disk
+filling says little about the next day."""
+SIGNIFICANCE = 3.0
+"""The slope must be this many standard errors away from flat: noise is not a trend."""
+
+
+@dataclass(frozen=True, slots=True)
+class ForecastSpec:
+    """`forecast = { horizon = "24h", window = "6h" }` on a host (or `[defaults]`)."""
+
+    horizon: timedelta = timedelta(hours=24)
+    window: timedelta = timedelta(hours=6)
+    metrics: frozenset[str] = DEFAULT_METRICS
+    """Metric names (`disk` covers every `disk:<mount>`)."""
+
+    def covers(self, metric: str) -> bool:
+        return metric in self.metrics or metric.split(":", 1)[0] in self.metrics
+
+
+@dataclass(frozen=True, slots=True)
+class Trend:
+    slope: float
+    """Units per second."""
+    level: float
+    """The fitted value at the latest point."""
+    stderr: float
+    """Standard error of the slope."""
+
+    @property
+    def significant(self) -> bool:
+        if self.slope == 0:
+            return False
+        return self.stderr == 0 or abs(self.slope) >= SIGNIFICANCE * self.stderr
+
+
+def fit(points: Sequence[tuple[datetime, float]]) -> Trend | None:
+    """The least-squares line through `points` (oldest first), or None for too few of them."""
+    if len(points) < 3:
+        return None
+    origin = points[-1][0]
+    xs = [(at - origin).total_seconds() for at, _ in points]
+    ys = [value for _, value in points]
+    n = len(points)
+    mean_x = sum(xs) / n
+    mean_y = sum(ys) / n
+    sxx = sum((x - mean_x) ** 2 for x in xs)
+    if sxx == 0:
+        return None
+    sxy = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True))
+    slope = sxy / sxx
+    intercept = mean_y - slope * mean_x  # the fitted value at the latest point (x = 0)
+    residual = sum((y - (intercept + slope * x)) ** 2 for x, y in zip(xs, ys, strict=True))
+    stderr = math.sqrt(residual / (n - 2) / sxx)
+    return Trend(slope, intercept, stderr)
+
+
+def time_to_cross(trend: Trend, level: float, *, below: bool = False) -> timedelta | None:
+    """How long until the trend reaches `level` from the safe side, or None if it never does
+    (flat, heading away, or not distinguishable from noise)."""
+    if not trend.significant:
+        return None
+    toward = trend.slope < 0 if below else trend.slope > 0
+    if not toward:
+        return None
+    seconds = (level - trend.level) / trend.slope
+    if seconds < 0:
+        return timedelta(0)
+    return timedelta(seconds=seconds)
+
+
+def forecast_crossing(
+    points: Sequence[tuple[datetime, float]],
+    level: float,
+    *,
+    window: timedelta,
+    horizon: timedelta,
+    below: bool = False,
+) -> timedelta | None:
+    """Time until `points` (oldest first) reach `level`, if that is within `horizon`.
+
+    Needs MIN_POINTS spanning a quarter of `window` before it says anything.
+    """
+    if len(points) < MIN_POINTS:
+        return None
+    if points[-1][0] - points[0][0] < window * MIN_SPAN_FRACTION:
+        return None
+    trend = fit(points)
+    if trend is None:
+        return None
+    eta = time_to_cross(trend, level, below=below)
+    if eta is None or eta > horizon:
+        return None
+    return eta
+
+
+class Window:
+    """The recent (time, value) points of one series: at most `window` old, at most
+    MAX_POINTS of them (a point closer than window / MAX_POINTS to the last kept is skipped)."""
+
+    def __init__(self, window: timedelta) -> None:
+        self.window = window
+        self._points: deque[tuple[datetime, float]] = deque(maxlen=MAX_POINTS)
+        self._spacing = window / MAX_POINTS
+
+    def add(self, at: datetime, value: float) -> None:
+        points = self._points
+        if points and at - points[-1][0] < self._spacing:
+            return
+        points.append((at, value))
+        while points and at - points[0][0] > self.window:
+            points.popleft()
+
+    @property
+    def points(self) -> list[tuple[datetime, float]]:
+        return list(self._points)
+
+    def since(self, at: datetime) -> list[tuple[datetime, float]]:
+        return [point for point in self._points if point[0] >= at]
+
+
+def describe_eta(metric: str, eta: timedelta, level: float, unit: str) -> str:
+    """`disk / full in about 5 h at the current rate`."""
+    base, _, rest = metric.partition(":")
+    what = f"{base} {rest}" if rest else base
+    goal = "full" if base in DEFAULT_METRICS else f"at {level:g}{unit}"
+    return f"{what} {goal} in about {_about(eta)} at the current rate"
+
+
+def _about(eta: timedelta) -> str:
+    hours = eta.total_seconds() / 3600
+    if hours >= 48:
+        return f"{round(hours / 24)} d"
+    if hours >= 1:
+        return f"{round(hours)} h"
+    return f"{max(1, round(hours * 60))} min"
+
+
+@dataclass(slots=True)
+class _Series:
+    window: Window
+    active: bool = False
+
+
+@dataclass(slots=True)
+class Forecaster:
+    """Keeps a window per forecast series and judges each new sample against its rule."""
+
+    _series: dict[str, _Series] = field(default_factory=dict)
+
+    def observe(self, sample: Sample, rule: Threshold, spec: ForecastSpec) -> list[Decision]:
+        if sample.value is None or not spec.covers(sample.metric):
+            return []
+        level = rule.critical if rule.critical is not None else rule.warning
+        if level is None:
+            return []
+        key = fingerprint(sample.source, sample.check, FORECAST_PREFIX + sample.metric)
+        series = self._series.get(key)
+        if series is None or series.window.window != spec.window:
+            series = self._series[key] = _Series(
+                Window(spec.window), active=series is not None and series.active
+            )
+        series.window.add(sample.at, sample.value)
+        if rule.level_of(sample.value) is Severity.CRITICAL:
+            return []  # already there: the threshold incident speaks; the forecast holds
+        eta = forecast_crossing(
+            series.window.points,
+            level,
+            window=spec.window,
+            horizon=spec.horizon,
+            below=rule.below,
+        )
+        if eta is None:
+            if not series.active:
+                return []
+            series.active = False
+            return [Recovery(key, sample.value, sample.at)]
+        series.active = True
+        metric = FORECAST_PREFIX + sample.metric
+        return [
+            Breach(
+                source=sample.source,
+                check=sample.check,
+                metric=metric,
+                severity=Severity.WARNING,
+                category=Category.FORECAST,
+                value=sample.value,
+                threshold=level,
+                title=describe_eta(sample.metric, eta, level, rule.unit),
+                at=sample.at,
+                labels=tuple(sorted(sample.labels.items())),
+            )
+        ]
+
+    def points(self, source: str, check: str, metric: str) -> list[tuple[datetime, float]]:
+        series = self._series.get(fingerprint(source, check, FORECAST_PREFIX + metric))
+        return [] if series is None else series.window.points
+
+    def resume(self, key: str) -> None:
+        """An open forecast incident from an earlier run: resolve it when the trend turns."""
+        series = self._series.get(key)
+        if series is None:
+            series = self._series[key] = _Series(Window(ForecastSpec().window))
+        series.active = True
+
+    def forget(self, sources: Iterable[str]) -> None:
+        gone = set(sources)
+        self._series = {k: s for k, s in self._series.items() if k.split("/", 1)[0] not in gone}
