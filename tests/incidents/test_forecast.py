@@ -9,8 +9,8 @@ import pytest
 
 from onwatch.incidents import Breach, Category, Recovery, Sample, Severity, Threshold
 from onwatch.incidents.forecast import (
-    ForecastSpec,
     Forecaster,
+    ForecastSpec,
     Window,
     fit,
     forecast_crossing,
