@@ -256,11 +256,11 @@ class Engine:
         now = self.clock()
         self.last_poll = now
         self.history.add(samples)
+        predicted = self.predictions.judge(watch, samples)  # first: it records disk growth
         decisions = []
         for sample in samples:
             decisions.extend(self.evaluator.evaluate(sample, watch.rule_for(sample.metric)))
-        decisions = self.predictions.with_growth(decisions)
-        decisions.extend(self.predictions.judge(watch, samples))
+        decisions = self.predictions.with_growth(decisions) + predicted
         self._writer.submit_decisions(decisions)
         loop_now = asyncio.get_running_loop().time()
         self.bus.publish(

@@ -153,3 +153,54 @@ def bounded(evidence: Mapping[str, Any], limit: int = MAX_EVIDENCE_BYTES) -> dic
 def merged(evidence: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
     """What was captured at detection plus what the engine added after."""
     return bounded({**evidence, **extra})
+
+
+_BODY_LINES_SHOWN = 20
+
+
+def _scalar(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _row(item: Mapping[str, Any]) -> str:
+    if "pid" in item:  # a process: the columns an engineer scans
+        parts = [f"pid {item.get('pid')}", str(item.get("name", "?"))]
+        if item.get("cpu_percent") is not None:
+            parts.append(f"cpu {_scalar(item['cpu_percent'])}%")
+        if item.get("rss_bytes") is not None:
+            parts.append(f"rss {item['rss_bytes'] / 1_048_576:.1f} MiB")
+        return "  ".join(parts)
+    return "  ".join(f"{k}={_scalar(v)}" for k, v in item.items())
+
+
+def evidence_lines(evidence: Mapping[str, Any], indent: str = "  ") -> list[str]:
+    """The evidence as indented text lines, for the CLI, the console and postmortems."""
+    lines: list[str] = []
+
+    def walk(data: Mapping[str, Any], depth: int) -> None:
+        pad = indent * depth
+        for key, value in data.items():
+            if isinstance(value, Mapping):
+                lines.append(f"{pad}{key}:")
+                walk(value, depth + 1)
+            elif isinstance(value, list):
+                lines.append(f"{pad}{key}:" + ("" if value else " -"))
+                for item in value:
+                    text = _row(item) if isinstance(item, Mapping) else _scalar(item)
+                    lines.append(f"{pad}{indent}{text}")
+            elif isinstance(value, str) and "\n" in value:
+                lines.append(f"{pad}{key}:")
+                shown = value.splitlines()
+                for line in shown[:_BODY_LINES_SHOWN]:
+                    lines.append(f"{pad}{indent}{line}")
+                if len(shown) > _BODY_LINES_SHOWN:
+                    lines.append(f"{pad}{indent}… {len(shown) - _BODY_LINES_SHOWN} more lines")
+            else:
+                lines.append(f"{pad}{key}: {_scalar(value)}")
+
+    walk(evidence, 0)
+    return lines

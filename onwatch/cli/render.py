@@ -7,6 +7,7 @@ import sys
 from datetime import datetime
 
 from onwatch.incidents import Incident
+from onwatch.incidents.evidence import evidence_lines
 from onwatch.incidents.timefmt import format_duration, to_iso
 
 _COLUMNS = ("ID", "PRI", "SEVERITY", "STATE", "ESC", "AGE", "SOURCE", "OWNER", "TITLE")
@@ -89,6 +90,10 @@ def incident_detail(incident: Incident, now: datetime) -> str:
     for given in i.feedback:
         comment = f": {given.comment}" if given.comment else ""
         lines.append(f"{'feedback'.rjust(width)}: {given.rating}/5 by {given.by}{comment}")
+    if i.evidence:
+        lines.append("")
+        lines.append("evidence (as it opened):")
+        lines.extend(f"  {line}" for line in evidence_lines(i.evidence))
     lines.append("")
     lines.append("timeline:")
     for entry in i.timeline:
