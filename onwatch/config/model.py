@@ -142,6 +142,8 @@ class Draft:
     names: dict[str, KeyPath] = field(default_factory=dict)
     serve: ServeSettings = field(default_factory=ServeSettings)
     resolution_required: bool = False
+    forecast: dict[str, Any] | bool | None = None
+    """`[defaults] forecast`: a table, false, or None when not given."""
 
     def __post_init__(self) -> None:
         # The `operator` key, when present, overrides this.

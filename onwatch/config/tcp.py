@@ -8,6 +8,7 @@ from onwatch.collectors.specs import TcpCheck
 from onwatch.config.checks import NAME, SCHEDULE, add_watch, claim, every
 from onwatch.config.locate import KeyPath
 from onwatch.config.model import Config, Draft, Section
+from onwatch.config.predictions import CHECK_KEYS
 from onwatch.config.problems import Context
 from onwatch.config.schema import Number, Text
 from onwatch.config.tables import Field, Table, TableArray
@@ -26,6 +27,7 @@ TCP = Table(
         "host": Field(Text(validate=host_name), required=True),
         "port": Field(Number(1, 65535, integer=True), required=True),
         **SCHEDULE,
+        **CHECK_KEYS,
     }
 )
 
