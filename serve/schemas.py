@@ -73,6 +73,13 @@ SCHEMAS: dict[str, Any] = {
             "reports": {"type": "integer", "minimum": 0},
             "description": {"type": "string"},
             "feedback": {"type": "array", "items": _ref("Feedback")},
+            # Evidence at detection.
+            "evidence": {
+                "type": "object",
+                "description": "What was captured as it opened: an HTTP answer's status, "
+                "headers (credentials blanked) and first 2 KB of body, the address and timing; "
+                "a TCP error; a disk's free space, inodes and growth; the busiest processes.",
+            },
         },
     },
     "Feedback": {

@@ -42,6 +42,7 @@ FIELDS = {
     "reports",
     "description",
     "feedback",
+    "evidence",
 }
 
 
