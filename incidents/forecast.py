@@ -64,23 +64,32 @@ class Trend:
 
 def fit(points: Sequence[tuple[datetime, float]]) -> Trend | None:
     """The least-squares line through `points` (oldest first), or None for too few of them."""
-    if len(points) < 3:
+    if not points:
         return None
     origin = points[-1][0]
-    xs = [(at - origin).total_seconds() for at, _ in points]
-    ys = [value for _, value in points]
-    n = len(points)
-    mean_x = sum(xs) / n
-    mean_y = sum(ys) / n
-    sxx = sum((x - mean_x) ** 2 for x in xs)
+    return _fit([(at - origin).total_seconds() for at, _ in points], [v for _, v in points])
+
+
+def _fit(xs: Sequence[float], ys: Sequence[float]) -> Trend | None:
+    """The line through (x, y) with x in seconds relative to the latest point (x = 0 there)."""
+    n = len(xs)
+    if n < 3:
+        return None
+    mean_x = math.fsum(xs) / n
+    mean_y = math.fsum(ys) / n
+    sxx = sxy = syy = 0.0
+    for x, y in zip(xs, ys, strict=True):
+        dx, dy = x - mean_x, y - mean_y
+        sxx += dx * dx
+        sxy += dx * dy
+        syy += dy * dy
     if sxx == 0:
         return None
-    sxy = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True))
     slope = sxy / sxx
-    intercept = mean_y - slope * mean_x  # the fitted value at the latest point (x = 0)
-    residual = sum((y - (intercept + slope * x)) ** 2 for x, y in zip(xs, ys, strict=True))
+    level = mean_y - slope * mean_x  # the fitted value at the latest point
+    residual = max(0.0, syy - slope * sxy)
     stderr = math.sqrt(residual / (n - 2) / sxx)
-    return Trend(slope, intercept, stderr)
+    return Trend(slope, level, stderr)
 
 
 def time_to_cross(trend: Trend, level: float, *, below: bool = False) -> timedelta | None:
@@ -113,7 +122,29 @@ def forecast_crossing(
         return None
     if points[-1][0] - points[0][0] < window * MIN_SPAN_FRACTION:
         return None
-    trend = fit(points)
+    origin = points[-1][0].timestamp()
+    return _crossing(
+        [at.timestamp() - origin for at, _ in points],
+        [v for _, v in points],
+        level,
+        window=window,
+        horizon=horizon,
+        below=below,
+    )
+
+
+def _crossing(
+    xs: Sequence[float],
+    ys: Sequence[float],
+    level: float,
+    *,
+    window: timedelta,
+    horizon: timedelta,
+    below: bool,
+) -> timedelta | None:
+    if len(xs) < MIN_POINTS or xs[-1] - xs[0] < (window * MIN_SPAN_FRACTION).total_seconds():
+        return None
+    trend = _fit(xs, ys)
     if trend is None:
         return None
     eta = time_to_cross(trend, level, below=below)
@@ -128,23 +159,45 @@ class Window:
 
     def __init__(self, window: timedelta) -> None:
         self.window = window
-        self._points: deque[tuple[datetime, float]] = deque(maxlen=MAX_POINTS)
+        self._times: deque[datetime] = deque(maxlen=MAX_POINTS)
+        # Seconds since the epoch, beside the values: what the fit works on, kept ready.
+        self._xs: deque[float] = deque(maxlen=MAX_POINTS)
+        self._ys: deque[float] = deque(maxlen=MAX_POINTS)
         self._spacing = window / MAX_POINTS
 
-    def add(self, at: datetime, value: float) -> None:
-        points = self._points
-        if points and at - points[-1][0] < self._spacing:
-            return
-        points.append((at, value))
-        while points and at - points[0][0] > self.window:
-            points.popleft()
+    def add(self, at: datetime, value: float) -> bool:
+        """Keep the point; False when it came too soon after the last one kept."""
+        times = self._times
+        if times and at - times[-1] < self._spacing:
+            return False
+        times.append(at)
+        self._xs.append(at.timestamp())
+        self._ys.append(value)
+        while times and at - times[0] > self.window:
+            times.popleft()
+            self._xs.popleft()
+            self._ys.popleft()
+        return True
 
     @property
     def points(self) -> list[tuple[datetime, float]]:
-        return list(self._points)
+        return list(zip(self._times, self._ys, strict=True))
 
-    def since(self, at: datetime) -> list[tuple[datetime, float]]:
-        return [point for point in self._points if point[0] >= at]
+    def crossing(
+        self, level: float, *, horizon: timedelta, below: bool = False
+    ) -> timedelta | None:
+        """`forecast_crossing` over this window's points."""
+        if not self._xs:
+            return None
+        latest = self._xs[-1]
+        return _crossing(
+            [x - latest for x in self._xs],
+            self._ys,
+            level,
+            window=self.window,
+            horizon=horizon,
+            below=below,
+        )
 
 
 def describe_eta(metric: str, eta: timedelta, level: float, unit: str) -> str:
@@ -188,16 +241,11 @@ class Forecaster:
             series = self._series[key] = _Series(
                 Window(spec.window), active=series is not None and series.active
             )
-        series.window.add(sample.at, sample.value)
+        if not series.window.add(sample.at, sample.value):
+            return []  # too soon after the last point kept: the trend has not moved
         if rule.level_of(sample.value) is Severity.CRITICAL:
             return []  # already there: the threshold incident speaks; the forecast holds
-        eta = forecast_crossing(
-            series.window.points,
-            level,
-            window=spec.window,
-            horizon=spec.horizon,
-            below=rule.below,
-        )
+        eta = series.window.crossing(level, horizon=spec.horizon, below=rule.below)
         if eta is None:
             if not series.active:
                 return []
