@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from onwatch.collectors.specs import LocalCheck
 from onwatch.engine.clock import utc_now
 from onwatch.engine.events import (
     CheckRan,
@@ -19,6 +17,7 @@ from onwatch.engine.events import (
     StatusChanged,
     Subscriber,
 )
+from onwatch.engine.evidence import ProcessEvidence
 from onwatch.engine.following import StoreFollower, newer
 from onwatch.engine.history import History
 from onwatch.engine.notifying import Notifications
@@ -29,12 +28,12 @@ from onwatch.engine.options import (
     EngineOptions,
 )
 from onwatch.engine.periodic import run_every
-from onwatch.engine.predictions import PROCESS_METRICS, Predictions, attach_evidence
+from onwatch.engine.predictions import Predictions
 from onwatch.engine.probes import BuildCollector, Probes
 from onwatch.engine.scheduler import Collector, Scheduler, run_all_once
 from onwatch.engine.specs import EngineSettings, Watch
 from onwatch.engine.writer import Writer
-from onwatch.incidents import Change, Evaluator, Event, Incident, Sample
+from onwatch.incidents import Change, Evaluator, Incident, Sample
 from onwatch.incidents.silences import Silence
 from onwatch.store import IncidentStore
 
@@ -65,10 +64,6 @@ class Engine:
         self.history = History(self.options.history_depth)
         self.evaluator = Evaluator(settings.flap)
         self.predictions = Predictions()
-        self._captures: set[asyncio.Task[None]] = set()
-        self._local_checks = {
-            (w.source, w.name) for w in settings.watches if isinstance(w.probe, LocalCheck)
-        }
         self.incidents: dict[int, Incident] = {}
         self.status: dict[str, str] = {}
         self.last_poll: datetime | None = None
@@ -88,6 +83,7 @@ class Engine:
         self._probes = Probes(build_collector)
         self._collectors: list[tuple[Watch, Collector]] = []
         self._writer = Writer(store, self._on_changes, self._on_store_error)
+        self._processes = ProcessEvidence(settings.watches, self._writer.submit)
         self._scheduler = Scheduler(clock, self._on_result, self.options.max_in_flight)
         self._tasks: list[asyncio.Task[Any]] = []
         self._follower = StoreFollower(store)
@@ -197,8 +193,7 @@ class Engine:
         within `within` seconds; what could not be written by then is named in one line."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + within
-        if self._captures:
-            await asyncio.wait(set(self._captures), timeout=max(0.0, deadline - loop.time()))
+        await self._processes.wait(max(0.0, deadline - loop.time()))
         if await self._flush_writer(deadline):
             await self.notifications.drain(max(0.0, deadline - loop.time()))
             outcomes = self.pager.outcomes_job(self.clock())
@@ -288,42 +283,10 @@ class Engine:
     def _on_changes(self, changes: list[Change]) -> None:
         now = self.clock()
         for change in changes:
-            self._capture_processes(change)
+            self._processes.observe(change)
             self._track(change.incident)
             self.notifications.observe(change.incident, now)
             self.bus.publish(IncidentChanged(change))
-
-    def _capture_processes(self, change: Change) -> None:
-        """A cpu or memory incident of this host opened: find out, off the event loop, which
-        processes are using it, while they still are."""
-        incident = change.incident
-        if change.event not in (Event.OPENED, Event.REOPENED):
-            return
-        if incident.metric not in PROCESS_METRICS:
-            return
-        if (incident.source, incident.check) not in self._local_checks:
-            return
-        task = asyncio.get_running_loop().create_task(self._attach_processes(incident))
-        self._captures.add(task)
-        task.add_done_callback(self._captures.discard)
-
-    async def _attach_processes(self, incident: Incident) -> None:
-        from onwatch.collectors.processes import top_processes
-
-        try:
-            rows = await asyncio.to_thread(top_processes, incident.metric)
-        except Exception:
-            log.exception("could not list the busiest processes for incident %d", incident.id)
-            return
-        extra = {"top_processes": rows, "top_processes_by": incident.metric}
-        self._writer.submit(
-            functools.partial(
-                attach_evidence,
-                incident_id=incident.id,
-                fingerprint=incident.fingerprint,
-                extra=extra,
-            )
-        )
 
     def _track(self, incident: Incident) -> None:
         if incident.is_open:

@@ -13,15 +13,11 @@ from datetime import timedelta
 from typing import Any
 
 from onwatch.engine.specs import Watch
-from onwatch.incidents import Breach, Category, Change, Decision, Event, Incident, Sample
+from onwatch.incidents import Breach, Category, Decision, Incident, Sample
 from onwatch.incidents.anomaly import AnomalyDetector, judged
-from onwatch.incidents.evidence import merged
 from onwatch.incidents.forecast import Forecaster, Window
-from onwatch.store import Transaction
 
 GROWTH_SPAN = timedelta(hours=1)
-PROCESS_METRICS = frozenset({"cpu", "memory"})
-"""Metrics of this host whose incidents show the busiest processes."""
 
 
 def is_disk(metric: str) -> bool:
@@ -86,16 +82,3 @@ class Predictions:
             self.anomalies.resume(incident.fingerprint)
             return True
         return False
-
-
-def attach_evidence(
-    txn: Transaction, *, incident_id: int, fingerprint: str, extra: dict[str, Any]
-) -> list[Change]:
-    """Add what was captured after the incident opened (the busiest processes) to its evidence,
-    unless it has been closed meanwhile."""
-    incident = txn.unclosed_by_fingerprint().get(fingerprint)
-    if incident is None or incident.id != incident_id:
-        return []
-    updated = dataclasses.replace(incident, evidence=merged(incident.evidence, extra))
-    txn.put(updated)
-    return [Change(updated, Event.UPDATED)]

@@ -183,6 +183,12 @@ class Window:
     def points(self) -> list[tuple[datetime, float]]:
         return list(zip(self._times, self._ys, strict=True))
 
+    @property
+    def ready(self) -> bool:
+        """Enough points over enough time to say anything about the trend."""
+        times = self._times
+        return len(times) >= MIN_POINTS and times[-1] - times[0] >= self.window * MIN_SPAN_FRACTION
+
     def crossing(
         self, level: float, *, horizon: timedelta, below: bool = False
     ) -> timedelta | None:
@@ -245,6 +251,8 @@ class Forecaster:
             return []  # too soon after the last point kept: the trend has not moved
         if rule.level_of(sample.value) is Severity.CRITICAL:
             return []  # already there: the threshold incident speaks; the forecast holds
+        if not series.window.ready:
+            return []  # too little to go on (just started): neither opens nor resolves
         eta = series.window.crossing(level, horizon=spec.horizon, below=rule.below)
         if eta is None:
             if not series.active:

@@ -169,3 +169,39 @@ async def test_disk_incident_says_how_much_the_disk_grew_in_the_last_hour(
     growth = incident.evidence["last_hour"]
     # Opened at 80% (minute 30): it had grown 10 points over those 30 minutes.
     assert growth == {"growth_percent": 10.0, "growth_over_seconds": 1800}
+
+
+async def test_forecast_left_open_by_an_earlier_run_resolves_once_the_trend_is_flat(
+    store: IncidentStore,
+) -> None:
+    clock = Clock()
+    level = {"value": 30.0}
+    spec = ForecastSpec(
+        horizon=timedelta(hours=24), window=timedelta(hours=1), metrics=frozenset({"value"})
+    )
+    disk = with_(watch("disk", warning=80, critical=90), forecast=spec)
+    first = engine_for(store, clock, {"disk": Scripted(disk, lambda: level["value"])})
+    await first.start(schedule=False)
+    for minute in range(30):
+        clock.now = T0 + timedelta(minutes=minute)
+        level["value"] = 30 + 0.5 * minute
+        await first.run_checks()
+    await first.stop()
+    (opened,) = store.list()
+    assert opened.category is Category.FORECAST and opened.state is State.TRIGGERED
+
+    second = engine_for(store, clock, {"disk": Scripted(disk, lambda: level["value"])})
+    await second.start(schedule=False)
+    try:
+        states = []
+        for minute in range(30, 60):
+            clock.now = T0 + timedelta(minutes=minute)
+            level["value"] = 45.0
+            await second.run_checks()
+            await second.settle()
+            states.append(store.get(opened.id).state)
+        # Not on the first flat sample (too little to go on), but once the window says so.
+        assert states[0] is State.TRIGGERED
+        assert states[-1] is State.RESOLVED
+    finally:
+        await second.stop()
