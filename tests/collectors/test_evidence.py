@@ -82,3 +82,25 @@ async def test_disk_samples_carry_free_space_and_inode_use():
     assert evidence["used_percent"] == disks[0].value
     if "inodes_used_percent" in evidence:
         assert 0 <= evidence["inodes_used_percent"] <= 100
+
+
+def test_top_processes_by_cpu_finds_a_busy_process():
+    import subprocess
+    import sys
+
+    from onwatch.collectors.processes import top_processes
+
+    spinner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        top = top_processes("cpu")
+        # Other processes on a shared machine may be busier: look further down for the spinner.
+        every = top_processes("cpu", limit=10_000)
+    finally:
+        spinner.kill()
+        spinner.wait(10)
+    assert 1 <= len(top) <= 5
+    shares = [row["cpu_percent"] for row in every]
+    assert shares == sorted(shares, reverse=True)
+    (busy,) = [row for row in every if row["pid"] == spinner.pid]
+    assert busy["cpu_percent"] > 5
+    assert {"pid", "name", "cpu_percent", "rss_bytes"} <= set(busy)
