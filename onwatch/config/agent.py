@@ -19,7 +19,7 @@ from onwatch.config.checks import (
 from onwatch.config.local import LOCAL_METRICS, host_metric_tables, host_rules
 from onwatch.config.locate import KeyPath
 from onwatch.config.model import Config, Draft, Section
-from onwatch.config.predictions import HOST_KEYS, forecast_spec
+from onwatch.config.predictions import HOST_KEYS, describe_predictions, forecast_spec
 from onwatch.config.problems import Context
 from onwatch.config.schema import Text
 from onwatch.config.tables import Table, TableArray
@@ -64,7 +64,9 @@ def describe_agent(watch: Watch, config: Config) -> str:
     # Whether a token is set, never the token.
     auth = ", token set" if probe.token else ""
     url = without_password(probe.url)
-    return f"agent {probe.name}: {url} {every(watch)}{auth}; {describe_rules(watch)}"
+    text = f"agent {probe.name}: {url} {every(watch)}{auth}; {describe_rules(watch)}"
+    predictions = describe_predictions(watch)
+    return f"{text}; {predictions}" if predictions else text
 
 
 SECTION = Section(

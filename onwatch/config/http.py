@@ -144,6 +144,8 @@ def describe_http(watch: Watch, config: Config) -> str:
         parts.append("TLS not verified")
     if probe.name in config.runbooks:
         parts.append(f"runbook {config.runbooks[probe.name]}")
+    if watch.anomaly:
+        parts.append("anomalies flagged")
     return ", ".join(parts)
 
 

@@ -20,7 +20,7 @@ from onwatch.config.checks import (
 from onwatch.config.local import LOCAL_METRICS, host_metric_tables, host_rules
 from onwatch.config.locate import KeyPath
 from onwatch.config.model import Config, Draft, Section
-from onwatch.config.predictions import HOST_KEYS, forecast_spec
+from onwatch.config.predictions import HOST_KEYS, describe_predictions, forecast_spec
 from onwatch.config.problems import Context
 from onwatch.config.schema import Flag, Number, Text
 from onwatch.config.tables import Entries, Field, Seq, Table, TableArray
@@ -113,7 +113,9 @@ def describe_prometheus(watch: Watch, config: Config) -> str:
     probe = watch.probe
     assert isinstance(probe, PrometheusCheck)
     url = without_password(probe.url)
-    return f"prometheus {probe.name}: {url} {every(watch)}; {describe_rules(watch)}"
+    text = f"prometheus {probe.name}: {url} {every(watch)}; {describe_rules(watch)}"
+    predictions = describe_predictions(watch)
+    return f"{text}; {predictions}" if predictions else text
 
 
 SECTION = Section(

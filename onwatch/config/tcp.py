@@ -47,7 +47,8 @@ def build_tcp(entries: tuple[dict[str, Any], ...], path: KeyPath, d: Draft, ctx:
 def describe_tcp(watch: Watch, config: Config) -> str:
     probe = watch.probe
     assert isinstance(probe, TcpCheck)
-    return f"tcp {probe.name}: connect {probe.host}:{probe.port} {every(watch)}"
+    text = f"tcp {probe.name}: connect {probe.host}:{probe.port} {every(watch)}"
+    return f"{text}, anomalies flagged" if watch.anomaly else text
 
 
 SECTION = Section("tcp", TableArray(TCP), build_tcp, probe=TcpCheck, describe=describe_tcp)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from onwatch.collectors.specs import AgentCheck, HttpCheck, TcpCheck
-from onwatch.config import default_config
+from onwatch.config import default_config, summarize
 from onwatch.incidents.forecast import ForecastSpec
 from tests.config.conftest import problems
 from tests.config.test_build import local_watch, parse
@@ -104,3 +104,24 @@ forecast = { horizon = "soon", metrics = ["disk", "bogus"] }
 def test_forecast_on_an_http_check_is_an_unknown_key() -> None:
     found = problems('[[http]]\nname = "api"\nurl = "https://api.example/"\nforecast = true\n')
     assert any("forecast" in p and "unknown key" in p for p in found), found
+
+
+def test_check_config_summary_names_forecasts_and_anomalies() -> None:
+    config = parse(
+        """
+        [[agent]]
+        name = "db1"
+        url = "http://db1:9108"
+        forecast = { horizon = "12h", window = "3h" }
+
+        [[tcp]]
+        name = "db"
+        host = "db.example"
+        port = 5432
+        anomaly = true
+        """
+    )
+    text = "\n".join(summarize(config))
+    assert "agent db1" in text, text
+    assert "forecast disk, memory 12h ahead from the last 3h" in text
+    assert "tcp db: connect db.example:5432 every 10s, anomalies flagged" in text
