@@ -52,6 +52,23 @@ class Fetched:
     """From sending the request to the last byte read."""
     cert_days: float | None
     """Days until the server's certificate expires (https only)."""
+    address: str | None = None
+    """The server's address as connected to ("127.0.0.1:8080"), when the transport says."""
+
+
+def _peer(response: httpx.Response) -> str | None:
+    """The address the response came from; read while the connection is still open."""
+    stream = response.extensions.get("network_stream")
+    if stream is None:
+        return None
+    try:
+        peer = stream.get_extra_info("server_addr")
+    except Exception:  # a transport without the detail: evidence goes without it
+        return None
+    if isinstance(peer, tuple) and len(peer) >= 2:
+        host, port = peer[0], peer[1]
+        return f"[{host}]:{port}" if ":" in str(host) else f"{host}:{port}"
+    return None if peer is None else str(peer)
 
 
 async def _exchange(
@@ -60,6 +77,7 @@ async def _exchange(
     started = time.perf_counter()
     response = await client.send(request, stream=True)
     try:
+        address = _peer(response)
         # Read while the connection is still open: closing drops the TLS details.
         cert_days = days_left(response, now) if response.url.scheme == "https" else None
         if request.method == "HEAD":
@@ -68,7 +86,7 @@ async def _exchange(
             body = await read_capped(response, cap)
     finally:
         await response.aclose()
-    return Fetched(response, body, time.perf_counter() - started, cert_days)
+    return Fetched(response, body, time.perf_counter() - started, cert_days, address)
 
 
 async def fetch(

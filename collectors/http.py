@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import datetime
+from typing import Any
 
 import httpx
 
 from onwatch.collectors.base import UP, reports_crashes
 from onwatch.collectors.bodies import MAX_BODY, MAX_BODY_TEXT
+from onwatch.collectors.evidence import http_answer, http_failure, resolved
 from onwatch.collectors.fetch import Fetched, FetchFailed, fetch
 from onwatch.collectors.jsonpath import mismatch
 from onwatch.collectors.specs import HttpCheck
@@ -28,6 +31,7 @@ class HttpCollector:
     @reports_crashes
     async def collect(self, now: datetime) -> list[Sample]:
         spec = self.spec
+        started = time.perf_counter()
         try:
             fetched = await fetch(
                 self.client,
@@ -40,7 +44,8 @@ class HttpCollector:
                 cap=MAX_BODY,
             )
         except FetchFailed as failed:
-            return [Sample.failed(spec.source, spec.name, UP, str(failed), now)]
+            evidence = await self._failure_evidence(str(failed), time.perf_counter() - started)
+            return [Sample.failed(spec.source, spec.name, UP, str(failed), now, evidence=evidence)]
 
         def value(metric: str, number: float) -> Sample:
             return Sample(spec.source, spec.name, metric, number, now)
@@ -53,10 +58,30 @@ class HttpCollector:
             samples.append(value("cert_days", fetched.cert_days))
         problem = self._problem(fetched)
         if problem:
-            samples.append(Sample.failed(spec.source, spec.name, UP, problem, now))
+            evidence = http_answer(
+                url=spec.url,
+                status=fetched.response.status_code,
+                headers=list(fetched.response.headers.multi_items()),
+                body=fetched.body.data,
+                address=fetched.address,
+                seconds=fetched.seconds,
+                sent=spec.headers,
+            )
+            samples.append(
+                Sample.failed(spec.source, spec.name, UP, problem, now, evidence=evidence)
+            )
         else:
             samples.append(value(UP, 1.0))
         return samples
+
+    async def _failure_evidence(self, error: str, seconds: float) -> dict[str, Any]:
+        try:
+            url = httpx.URL(self.spec.url)
+            host, port = url.host, url.port or (443 if url.scheme == "https" else 80)
+        except (httpx.InvalidURL, TypeError, ValueError):
+            host, port = "", 0
+        addresses = await resolved(host, port) if host else []
+        return http_failure(url=self.spec.url, error=error, addresses=addresses, seconds=seconds)
 
     def _problem(self, fetched: Fetched) -> str | None:
         """What is wrong with a response that did arrive, or None."""

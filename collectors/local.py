@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import psutil
 
@@ -35,11 +37,27 @@ def _cpu_seconds() -> tuple[float, float]:
     return total, idle
 
 
-def _disk_percent(mountpoint: str) -> float | None:
+def _disk_percent(mountpoint: str) -> tuple[float, dict[str, Any]] | None:
+    """Percent used, and the free space and inode use an incident about it shows."""
     # Files bind-mounted into containers (/etc/hosts...) are mounts too, but not disks.
     if not Path(mountpoint).is_dir():
         return None
-    return float(psutil.disk_usage(mountpoint).percent)
+    usage = psutil.disk_usage(mountpoint)
+    evidence: dict[str, Any] = {
+        "mount": mountpoint,
+        "used_percent": usage.percent,
+        "free_bytes": usage.free,
+        "total_bytes": usage.total,
+    }
+    try:
+        stats = os.statvfs(mountpoint)
+    except OSError:
+        return float(usage.percent), evidence
+    if stats.f_files:  # some filesystems (btrfs, tmpfs on some kernels) report no inodes
+        used = stats.f_files - stats.f_ffree
+        evidence["inodes_used_percent"] = round(100 * used / stats.f_files, 2)
+        evidence["inodes_free"] = stats.f_favail
+    return float(usage.percent), evidence
 
 
 def _list_mounts() -> list[Mount]:
@@ -151,7 +169,12 @@ class LocalCollector:
                 what = f"disk usage of {mount.mountpoint}"
                 samples.append(self._failed(metric, self._stuck(result, what), now))
             elif result is not None:
-                samples.append(self._value(metric, result, now))
+                percent, evidence = result
+                samples.append(
+                    Sample(
+                        self.spec.source, self.spec.name, metric, percent, now, evidence=evidence
+                    )
+                )
         return samples
 
     async def _processes(self, now: datetime) -> list[Sample]:

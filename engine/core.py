@@ -17,6 +17,7 @@ from onwatch.engine.events import (
     StatusChanged,
     Subscriber,
 )
+from onwatch.engine.evidence import ProcessEvidence
 from onwatch.engine.following import StoreFollower, newer
 from onwatch.engine.history import History
 from onwatch.engine.notifying import Notifications
@@ -27,6 +28,7 @@ from onwatch.engine.options import (
     EngineOptions,
 )
 from onwatch.engine.periodic import run_every
+from onwatch.engine.predictions import Predictions
 from onwatch.engine.probes import BuildCollector, Probes
 from onwatch.engine.scheduler import Collector, Scheduler, run_all_once
 from onwatch.engine.specs import EngineSettings, Watch
@@ -62,6 +64,7 @@ class Engine:
         self.bus = EventBus()
         self.history = History(self.options.history_depth)
         self.evaluator = Evaluator(settings.flap)
+        self.predictions = Predictions()
         self.incidents: dict[int, Incident] = {}
         self.status: dict[str, str] = {}
         self.last_poll: datetime | None = None
@@ -94,6 +97,7 @@ class Engine:
                 self._writer.submit,
                 poll=settings.alertmanager.poll,
             )
+        self._processes = ProcessEvidence(settings.watches, self._writer.submit)
         self._scheduler = Scheduler(clock, self._on_result, self.options.max_in_flight)
         self._tasks: list[asyncio.Task[Any]] = []
         self._follower = StoreFollower(store)
@@ -127,7 +131,7 @@ class Engine:
         # Judging the desktop may ask the session bus: off the event loop.
         self.set_status("desktop", await asyncio.to_thread(self.notifications.desktop_status))
         for incident in self.incidents.values():
-            if incident.state.is_active:
+            if incident.state.is_active and not self.predictions.resume(incident):
                 self.evaluator.resume(
                     incident.source, incident.check, incident.metric, incident.severity
                 )
@@ -205,6 +209,7 @@ class Engine:
         within `within` seconds; what could not be written by then is named in one line."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + within
+        await self._processes.wait(max(0.0, deadline - loop.time()))
         if await self._flush_writer(deadline):
             await self.notifications.drain(max(0.0, deadline - loop.time()))
             outcomes = self.pager.outcomes_job(self.clock())
@@ -264,9 +269,11 @@ class Engine:
         now = self.clock()
         self.last_poll = now
         self.history.add(samples)
+        predicted = self.predictions.judge(watch, samples)  # first: it records disk growth
         decisions = []
         for sample in samples:
             decisions.extend(self.evaluator.evaluate(sample, watch.rule_for(sample.metric)))
+        decisions = self.predictions.with_growth(decisions) + predicted
         self._writer.submit_decisions(decisions)
         loop_now = asyncio.get_running_loop().time()
         self.bus.publish(
@@ -297,6 +304,7 @@ class Engine:
     def _on_changes(self, changes: list[Change]) -> None:
         now = self.clock()
         for change in changes:
+            self._processes.observe(change)
             self._track(change.incident)
             self.notifications.observe(change.incident, now)
             self.bus.publish(IncidentChanged(change))

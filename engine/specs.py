@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from onwatch.collectors.specs import LocalCheck, Probe
 from onwatch.incidents.escalation import EscalationPolicy
+from onwatch.incidents.forecast import ForecastSpec
 from onwatch.incidents.people import Role
 from onwatch.incidents.rules import FlapPolicy, Threshold
 from onwatch.incidents.silences import Maintenance
@@ -28,6 +29,10 @@ class Watch:
     probe: Probe
     interval: timedelta = DEFAULT_INTERVAL
     rules: Mapping[str, Threshold] = field(default_factory=dict)
+    forecast: ForecastSpec | None = None
+    """Forecast these metrics' trend against their critical level (`forecast = {...}`)."""
+    anomaly: bool = False
+    """Flag values far outside each metric's usual band (`anomaly = true`)."""
 
     @property
     def name(self) -> str:

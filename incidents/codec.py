@@ -56,6 +56,8 @@ def incident_to_dict(incident: Incident) -> dict[str, Any]:
             {"at": to_iso(e.at), "kind": str(e.kind), "by": e.by, "note": e.note}
             for e in incident.timeline
         ],
+        # Evidence at detection.
+        "evidence": dict(incident.evidence),
     }
 
 
@@ -100,7 +102,13 @@ def incident_from_dict(data: dict[str, Any]) -> Incident:
         ),
         annotations=tuple(sorted((str(k), str(v)) for k, v in data.get("annotations", {}).items())),
         alertmanager_silence=_optional_text(data.get("alertmanager_silence")),
+        # Evidence at detection.
+        evidence=_evidence(data.get("evidence")),
     )
+
+
+def _evidence(value: Any) -> dict[str, Any]:
+    return dict(value) if isinstance(value, dict) else {}
 
 
 def _optional_text(value: Any) -> str | None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from onwatch.incidents.model import Category, Severity, fingerprint
 
@@ -31,6 +33,8 @@ class Breach:
     at: datetime
     flapping: bool = False
     labels: tuple[tuple[str, str], ...] = ()
+    evidence: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    """What the sample saw; kept when the breach opens (or reopens) an incident."""
 
     @property
     def fingerprint(self) -> str:

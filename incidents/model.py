@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 
 class Severity(enum.StrEnum):
@@ -172,6 +174,9 @@ class Incident:
     annotations: tuple[tuple[str, str], ...] = ()
     alertmanager_silence: str | None = None
     """The id of the Alertmanager silence onwatch holds while the incident is acknowledged."""
+    # Evidence at detection.
+    evidence: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    """What was captured as it opened (plain JSON-able data, bounded, secrets blanked)."""
 
     @property
     def is_open(self) -> bool:

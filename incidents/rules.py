@@ -137,6 +137,7 @@ class Evaluator:
             at=sample.at,
             flapping=flapping,
             labels=tuple(sorted(sample.labels.items())),
+            evidence=sample.evidence,
         )
 
     def _count_open(self, series: _Series, at: datetime) -> None:

@@ -6,6 +6,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from onwatch.incidents.model import fingerprint
 from onwatch.incidents.timefmt import require_aware
@@ -26,6 +27,9 @@ class Sample:
     at: datetime
     error: str | None = None
     labels: Mapping[str, str] = field(default_factory=dict)
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+    """What a failing sample saw (an HTTP answer's status and headers...), kept by the
+    incident it opens; plain JSON-able data, secrets already blanked."""
 
     def __post_init__(self) -> None:
         require_aware(self.at)
@@ -44,6 +48,16 @@ class Sample:
 
     @classmethod
     def failed(
-        cls, source: str, check: str, metric: str, error: str, at: datetime, **labels: str
+        cls,
+        source: str,
+        check: str,
+        metric: str,
+        error: str,
+        at: datetime,
+        *,
+        evidence: Mapping[str, Any] | None = None,
+        **labels: str,
     ) -> Sample:
-        return cls(source, check, metric, None, at, error=error, labels=labels)
+        return cls(
+            source, check, metric, None, at, error=error, labels=labels, evidence=evidence or {}
+        )

@@ -6,6 +6,7 @@ none unclosed; otherwise it updates, upgrades or brings back the existing one.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from datetime import datetime
 from onwatch.incidents import lifecycle
 from onwatch.incidents.decisions import Breach, Decision, Recovery, Stable
 from onwatch.incidents.errors import TransitionError
+from onwatch.incidents.evidence import bounded
 from onwatch.incidents.model import SYSTEM_ACTOR, EntryKind, Incident, Mark, State
 
 
@@ -88,6 +90,7 @@ def _breach(decision: Breach, current: Incident | None, next_id: Callable[[], in
             at=at,
             labels=decision.labels,
         )
+        incident = _with_evidence(incident, decision)
         return Change(_flag_flapping(incident, decision), Event.OPENED)
     if current.state is State.RESOLVED:
         incident = lifecycle.retrigger(
@@ -98,6 +101,7 @@ def _breach(decision: Breach, current: Incident | None, next_id: Callable[[], in
             title=decision.title,
             at=at,
         )
+        incident = _with_evidence(incident, decision)
         return Change(_flag_flapping(incident, decision), Event.REOPENED)
     if decision.severity.rank > current.severity.rank:
         incident = lifecycle.upgrade(
@@ -106,6 +110,13 @@ def _breach(decision: Breach, current: Incident | None, next_id: Callable[[], in
         return Change(_flag_flapping(incident, decision), Event.UPGRADED)
     incident = _flag_flapping(lifecycle.observe(current, value=decision.value, at=at), decision)
     return Change(incident, Event.FLAPPING if incident.marks != current.marks else Event.UPDATED)
+
+
+def _with_evidence(incident: Incident, decision: Breach) -> Incident:
+    """Evidence is what was seen as it opened: a reopening replaces it, an update does not."""
+    if not decision.evidence:
+        return incident
+    return dataclasses.replace(incident, evidence=bounded(decision.evidence))
 
 
 def _flag_flapping(incident: Incident, decision: Breach) -> Incident:

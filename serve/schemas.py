@@ -85,6 +85,13 @@ SCHEMAS: dict[str, Any] = {
             "feedback": {"type": "array", "items": _ref("Feedback")},
             "annotations": _STRINGS,
             "alertmanager_silence": _NULL_STRING,
+            # Evidence at detection.
+            "evidence": {
+                "type": "object",
+                "description": "What was captured as it opened: an HTTP answer's status, "
+                "headers (credentials blanked) and first 2 KB of body, the address and timing; "
+                "a TCP error; a disk's free space, inodes and growth; the busiest processes.",
+            },
         },
     },
     "Feedback": {

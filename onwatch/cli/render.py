@@ -7,6 +7,7 @@ import sys
 from datetime import datetime
 
 from onwatch.incidents import Incident
+from onwatch.incidents.evidence import evidence_lines
 from onwatch.incidents.timefmt import format_duration, to_iso
 
 _COLUMNS = ("ID", "PRI", "SEVERITY", "STATE", "ESC", "AGE", "SOURCE", "OWNER", "TITLE")
@@ -94,6 +95,10 @@ def incident_detail(incident: Incident, now: datetime) -> str:
     lines.extend(f"{'annotation'.rjust(width)}: {name}={value}" for name, value in i.annotations)
     if i.alertmanager_silence:
         lines.append(f"{'silence'.rjust(width)}: {i.alertmanager_silence} (in Alertmanager)")
+    if i.evidence:
+        lines.append("")
+        lines.append("evidence (as it opened):")
+        lines.extend(f"  {line}" for line in evidence_lines(i.evidence))
     lines.append("")
     lines.append("timeline:")
     for entry in i.timeline:

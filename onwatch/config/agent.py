@@ -16,9 +16,10 @@ from onwatch.config.checks import (
     every,
     without_password,
 )
-from onwatch.config.local import host_metric_tables, host_rules
+from onwatch.config.local import LOCAL_METRICS, host_metric_tables, host_rules
 from onwatch.config.locate import KeyPath
 from onwatch.config.model import Config, Draft, Section
+from onwatch.config.predictions import HOST_KEYS, describe_predictions, forecast_spec
 from onwatch.config.problems import Context
 from onwatch.config.schema import Text
 from onwatch.config.tables import Table, TableArray
@@ -31,6 +32,7 @@ AGENT = Table(
         "token": Text(),
         **SCHEDULE,
         **host_metric_tables(),
+        **HOST_KEYS,
     }
 )
 
@@ -42,6 +44,9 @@ def build_agents(
         entry = (*path, index)
         name = claim(values, entry, draft, ctx)
         rules = host_rules(values, entry, ctx)
+        forecast = forecast_spec(
+            values, entry, draft, ctx, known=LOCAL_METRICS, on_by_default=False
+        )
         if ctx.failed_under(entry) or name is None:
             continue
         probe = AgentCheck(
@@ -50,7 +55,7 @@ def build_agents(
             token=values.get("token"),
             timeout=values.get("timeout", draft.timeout),
         )
-        add_watch(values, probe, draft, rules)
+        add_watch(values, probe, draft, rules, forecast)
 
 
 def describe_agent(watch: Watch, config: Config) -> str:
@@ -59,7 +64,9 @@ def describe_agent(watch: Watch, config: Config) -> str:
     # Whether a token is set, never the token.
     auth = ", token set" if probe.token else ""
     url = without_password(probe.url)
-    return f"agent {probe.name}: {url} {every(watch)}{auth}; {describe_rules(watch)}"
+    text = f"agent {probe.name}: {url} {every(watch)}{auth}; {describe_rules(watch)}"
+    predictions = describe_predictions(watch)
+    return f"{text}; {predictions}" if predictions else text
 
 
 SECTION = Section(

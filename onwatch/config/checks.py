@@ -15,6 +15,7 @@ from onwatch.config.schema import Duration, Text
 from onwatch.config.tables import Field
 from onwatch.config.thresholds import describe_threshold
 from onwatch.engine.specs import Watch
+from onwatch.incidents.forecast import ForecastSpec
 from onwatch.incidents.rules import Threshold
 from onwatch.incidents.timefmt import exact_duration
 
@@ -59,10 +60,16 @@ def claim(values: dict[str, Any], entry: KeyPath, draft: Draft, ctx: Context) ->
 
 
 def add_watch(
-    values: dict[str, Any], probe: Probe, draft: Draft, rules: dict[str, Threshold] | None = None
+    values: dict[str, Any],
+    probe: Probe,
+    draft: Draft,
+    rules: dict[str, Threshold] | None = None,
+    forecast: ForecastSpec | None = None,
 ) -> None:
     """The check on its own interval, else the `[defaults]` one."""
-    draft.watches.append(Watch(probe, values.get("interval", draft.interval), rules or {}))
+    interval = values.get("interval", draft.interval)
+    anomaly = bool(values.get("anomaly", False))
+    draft.watches.append(Watch(probe, interval, rules or {}, forecast=forecast, anomaly=anomaly))
 
 
 def every(watch: Watch) -> str:

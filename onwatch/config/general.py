@@ -9,6 +9,7 @@ from onwatch.config.checks import SCHEDULE
 from onwatch.config.files import expand_home
 from onwatch.config.locate import KeyPath
 from onwatch.config.model import BUILT_IN, Config, Draft, Section
+from onwatch.config.predictions import FORECAST
 from onwatch.config.problems import Context
 from onwatch.config.schema import Text
 from onwatch.config.tables import Table
@@ -29,6 +30,8 @@ def build_db(value: str, path: KeyPath, draft: Draft, ctx: Context) -> None:
 def build_defaults(values: dict[str, Any], path: KeyPath, draft: Draft, ctx: Context) -> None:
     draft.interval = values.get("interval", draft.interval)
     draft.timeout = values.get("timeout", draft.timeout)
+    if "forecast" in values:
+        draft.forecast = values["forecast"]
 
 
 def summarize_general(config: Config) -> list[str]:
@@ -41,4 +44,4 @@ def summarize_general(config: Config) -> list[str]:
 OPERATOR = Section("operator", Text(), build_operator)
 DB = Section("db", Text(), build_db)
 # Before the checks: their intervals and timeouts default to these.
-DEFAULTS = Section("defaults", Table(SCHEDULE), build_defaults)
+DEFAULTS = Section("defaults", Table({**SCHEDULE, "forecast": FORECAST}), build_defaults)

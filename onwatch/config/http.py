@@ -12,6 +12,7 @@ from onwatch.collectors.specs import HttpCheck
 from onwatch.config.checks import NAME, SCHEDULE, URL, add_watch, claim, every, without_password
 from onwatch.config.locate import KeyPath
 from onwatch.config.model import Config, Draft, Section
+from onwatch.config.predictions import CHECK_KEYS
 from onwatch.config.problems import Context, quote
 from onwatch.config.schema import Choice, Flag, Kind, Number, Text
 from onwatch.config.tables import Entries, Field, Seq, Table, TableArray, default_of
@@ -67,6 +68,7 @@ HTTP = Table(
         "method": Field(Choice(HTTP_METHODS), default=default_of(HttpCheck, "method")),
         "headers": Entries(Text(allow_empty=True), validate_name=header_name),
         **SCHEDULE,
+        **CHECK_KEYS,
         "status": Field(
             Seq(Number(100, 599, integer=True), min_items=1),
             default=default_of(HttpCheck, "status"),
@@ -142,6 +144,8 @@ def describe_http(watch: Watch, config: Config) -> str:
         parts.append("TLS not verified")
     if probe.name in config.runbooks:
         parts.append(f"runbook {config.runbooks[probe.name]}")
+    if watch.anomaly:
+        parts.append("anomalies flagged")
     return ", ".join(parts)
 
 

@@ -12,6 +12,7 @@ from onwatch.collectors.specs import LocalCheck
 from onwatch.config.checks import INTERVAL, add_watch, every
 from onwatch.config.locate import KeyPath
 from onwatch.config.model import LOCAL_NAME, Config, Draft, Section
+from onwatch.config.predictions import HOST_KEYS, describe_predictions, forecast_spec
 from onwatch.config.problems import Context
 from onwatch.config.schema import Flag, Text
 from onwatch.config.tables import Seq, Switchable, Table
@@ -78,6 +79,7 @@ LOCAL = Table(
         "interval": INTERVAL,
         "processes": Seq(Text()),
         **host_metric_tables(),
+        **HOST_KEYS,
     }
 )
 
@@ -87,11 +89,12 @@ def build_local(values: dict[str, Any], path: KeyPath, draft: Draft, ctx: Contex
         return
     draft.claim_name(LOCAL_NAME, (LOCAL_NAME,), ctx)
     rules = host_rules(values, path, ctx)
+    forecast = forecast_spec(values, path, draft, ctx, known=LOCAL_METRICS, on_by_default=True)
     if ctx.failed_under(path):
         return
     # dict.fromkeys drops repeated names but keeps the order they were written in.
     processes = tuple(dict.fromkeys(values.get("processes", ())))
-    add_watch(values, LocalCheck(processes=processes), draft, rules)
+    add_watch(values, LocalCheck(processes=processes), draft, rules, forecast)
 
 
 def describe_local(watch: Watch, config: Config) -> str:
@@ -106,7 +109,8 @@ def describe_local(watch: Watch, config: Config) -> str:
     text = f"this host ({probe.source}): {', '.join(rules)}; {every(watch)}"
     if probe.processes:
         text += f"; processes {', '.join(probe.processes)}"
-    return text
+    predictions = describe_predictions(watch)
+    return f"{text}; {predictions}" if predictions else text
 
 
 def unwatched(config: Config) -> list[str]:

@@ -146,6 +146,8 @@ class Draft:
     serve: ServeSettings = field(default_factory=ServeSettings)
     resolution_required: bool = False
     alertmanager: AlertmanagerTarget | None = None
+    forecast: dict[str, Any] | bool | None = None
+    """`[defaults] forecast`: a table, false, or None when not given."""
 
     def __post_init__(self) -> None:
         # The `operator` key, when present, overrides this.

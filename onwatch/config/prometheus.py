@@ -17,9 +17,10 @@ from onwatch.config.checks import (
     every,
     without_password,
 )
-from onwatch.config.local import host_metric_tables, host_rules
+from onwatch.config.local import LOCAL_METRICS, host_metric_tables, host_rules
 from onwatch.config.locate import KeyPath
 from onwatch.config.model import Config, Draft, Section
+from onwatch.config.predictions import HOST_KEYS, describe_predictions, forecast_spec
 from onwatch.config.problems import Context
 from onwatch.config.schema import Flag, Number, Text
 from onwatch.config.tables import Entries, Field, Seq, Table, TableArray
@@ -53,6 +54,7 @@ PROMETHEUS = Table(
         **SCHEDULE,
         "rules": Seq(RULE),
         **host_metric_tables(),
+        **HOST_KEYS,
     }
 )
 
@@ -73,7 +75,11 @@ def build_prometheus(
             timeout=values.get("timeout", draft.timeout),
             rules=tuple(extra),
         )
-        add_watch(values, probe, draft, rules)
+        known = [*LOCAL_METRICS, *rules]
+        forecast = forecast_spec(values, entry, draft, ctx, known=known, on_by_default=False)
+        if ctx.failed_under(entry):
+            continue
+        add_watch(values, probe, draft, rules, forecast)
 
 
 def _series_rules(
@@ -107,7 +113,9 @@ def describe_prometheus(watch: Watch, config: Config) -> str:
     probe = watch.probe
     assert isinstance(probe, PrometheusCheck)
     url = without_password(probe.url)
-    return f"prometheus {probe.name}: {url} {every(watch)}; {describe_rules(watch)}"
+    text = f"prometheus {probe.name}: {url} {every(watch)}; {describe_rules(watch)}"
+    predictions = describe_predictions(watch)
+    return f"{text}; {predictions}" if predictions else text
 
 
 SECTION = Section(

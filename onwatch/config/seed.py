@@ -14,6 +14,7 @@ the shape of the TOML `[roles]` table; an escalation name that is a role's notif
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from onwatch.config.document import build_document
@@ -26,7 +27,6 @@ from onwatch.config.roles import ROLES, build_roles
 from onwatch.config.schema import Number, Text
 from onwatch.config.tables import Seq, Table
 from onwatch.config.thresholds import build_threshold
-from onwatch.engine.specs import Watch
 
 _THRESHOLDS = {"cpuThreshold": "cpu", "memoryThreshold": "memory"}
 
@@ -57,7 +57,7 @@ def build_seed(raw: Any, draft: Draft, ctx: Context) -> None:
         rule = build_threshold(given, path, ctx, spec.measure, spec.default, at=lambda _, p=path: p)
         if rule is not None:
             rules[metric] = rule
-    draft.watches[0] = Watch(local.probe, local.interval, rules)
+    draft.watches[0] = dataclasses.replace(local, rules=rules)
 
     notification = values.get("notification", {})
     for index, name in enumerate(notification.get("channels", ())):

@@ -8,6 +8,7 @@ from onwatch.collectors.specs import TcpCheck
 from onwatch.config.checks import NAME, SCHEDULE, add_watch, claim, every
 from onwatch.config.locate import KeyPath
 from onwatch.config.model import Config, Draft, Section
+from onwatch.config.predictions import CHECK_KEYS
 from onwatch.config.problems import Context
 from onwatch.config.schema import Number, Text
 from onwatch.config.tables import Field, Table, TableArray
@@ -26,6 +27,7 @@ TCP = Table(
         "host": Field(Text(validate=host_name), required=True),
         "port": Field(Number(1, 65535, integer=True), required=True),
         **SCHEDULE,
+        **CHECK_KEYS,
     }
 )
 
@@ -45,7 +47,8 @@ def build_tcp(entries: tuple[dict[str, Any], ...], path: KeyPath, d: Draft, ctx:
 def describe_tcp(watch: Watch, config: Config) -> str:
     probe = watch.probe
     assert isinstance(probe, TcpCheck)
-    return f"tcp {probe.name}: connect {probe.host}:{probe.port} {every(watch)}"
+    text = f"tcp {probe.name}: connect {probe.host}:{probe.port} {every(watch)}"
+    return f"{text}, anomalies flagged" if watch.anomaly else text
 
 
 SECTION = Section("tcp", TableArray(TCP), build_tcp, probe=TcpCheck, describe=describe_tcp)

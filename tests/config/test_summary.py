@@ -16,7 +16,7 @@ def test_default_summary_names_this_host_and_its_thresholds() -> None:
         "config: built-in default (no file)",
         f"this host ({socket.gethostname()}): cpu warning 70% critical 80% for 30s, "
         "memory warning 65% critical 75%, disk warning 80% critical 90%, swap critical 50%, "
-        "load warning 1.5 critical 2; every 10s",
+        "load warning 1.5 critical 2; every 10s; forecast disk, memory 1d ahead from the last 6h",
         "operator: alice",
         "db: default location",
     ]
@@ -62,7 +62,7 @@ def test_summary_mentions_each_check(tmp_path: Path) -> None:
         "config: onwatch.toml",
         f"this host ({socket.gethostname()}): cpu off, memory warning 65% critical 75%, "
         "disk warning 80% critical 90%, swap critical 50%, load warning 1.5 critical 2; "
-        "every 10s; processes nginx",
+        "every 10s; processes nginx; forecast disk, memory 1d ahead from the last 6h",
         "http api: GET https://api.example.com/health every 10s, status 200/204, "
         "latency warning 500ms critical 2s, certificate expiry warning 21d critical 7d, "
         "runbook https://wiki.example.com/api",

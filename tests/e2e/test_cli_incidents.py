@@ -44,6 +44,7 @@ FIELDS = {
     "feedback",
     "annotations",
     "alertmanager_silence",
+    "evidence",
 }
 
 

@@ -14,6 +14,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
 from onwatch.incidents import EntryKind, Incident
+from onwatch.incidents.evidence import evidence_lines
 from onwatch.incidents.timefmt import format_duration
 from onwatch.tui.incident_view import NOBODY, SEVERITY_LABELS, STATE_LABELS, reporter_label
 from onwatch.tui.messages import BackendChanged
@@ -74,6 +75,12 @@ def description_text(incident: Incident) -> Text:
     return text
 
 
+def evidence_text(incident: Incident) -> Text:
+    """What was captured as the incident opened, as it was seen (markup-free: a response body
+    is the server's text, not ours)."""
+    return Text("\n".join(evidence_lines(incident.evidence)))
+
+
 def feedback_table(incident: Incident) -> Table | Text:
     if not incident.feedback:
         return Text("none yet", style="dim")
@@ -117,6 +124,9 @@ class IncidentScreen(ActingScreen):
             yield Static(id="headline")
             yield Static(id="fields")
             yield Static(id="description")
+            # Evidence at detection.
+            yield Static("Evidence", id="evidence-title", classes="section-title")
+            yield Static(id="evidence")
             yield Static("Timeline", classes="section-title")
             yield Static(id="timeline")
             yield Static("Feedback", classes="section-title")
@@ -144,5 +154,10 @@ class IncidentScreen(ActingScreen):
         description = self.query_one("#description", Static)
         description.update(description_text(incident))
         description.display = bool(incident.description)
+        # Evidence at detection.
+        evidence = self.query_one("#evidence", Static)
+        evidence.update(evidence_text(incident))
+        evidence.display = bool(incident.evidence)
+        self.query_one("#evidence-title", Static).display = bool(incident.evidence)
         self.query_one("#timeline", Static).update(timeline_table(incident))
         self.query_one("#feedback", Static).update(feedback_table(incident))
