@@ -11,14 +11,21 @@ import hashlib
 import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from onwatch.serve.errors import send_error
+from onwatch.serve.pages.paths import EVENTS_PATH, is_page
+
+if TYPE_CHECKING:
+    from onwatch.serve.pages.sessions import Sessions
 
 OPERATOR = "operator"
 VIEWER = "viewer"
-ROLES = (OPERATOR, VIEWER)
+REPORTER = "reporter"
+"""Reports through the `/report` page; nothing of the API."""
+ROLES = (OPERATOR, VIEWER, REPORTER)
 
 PUBLIC = frozenset({("GET", "/v1/health"), ("HEAD", "/v1/health"), ("GET", "/openapi.json")})
 """What anyone may ask: a load balancer's health probe, a client generator's schema."""
@@ -41,7 +48,12 @@ class Principal:
     role: str
 
     def may(self, method: str) -> bool:
-        return self.role == OPERATOR or method in READS
+        return self.role == OPERATOR or (self.role == VIEWER and method in READS)
+
+    def refusal(self) -> str:
+        if self.role == VIEWER:
+            return f"role {self.role} may only read"
+        return f"role {self.role} may not use this"
 
 
 def _digest(secret: bytes) -> bytes:
@@ -60,13 +72,24 @@ class Tokens:
     def required(self) -> bool:
         return self._open is None
 
+    @property
+    def open_as(self) -> Principal | None:
+        """Who every request is when no token is configured; None when tokens are."""
+        return self._open
+
     def authenticate(self, authorization: bytes | None) -> Principal | None:
         if self._open is not None:
             return self._open
         scheme, _, credentials = (authorization or b"").partition(b" ")
         if scheme.lower() != b"bearer":
             return None
-        sent = _digest(credentials.strip())
+        return self.match(credentials.strip())
+
+    def match(self, secret: bytes) -> Principal | None:
+        """Whose token `secret` is (the login form's field, a bearer header's credentials)."""
+        if not secret:
+            return None
+        sent = _digest(secret)
         found = None
         for digest, principal in self._tokens:
             # Every token is compared, a match or not: the time taken says nothing.
@@ -76,26 +99,34 @@ class Tokens:
 
 
 class AuthMiddleware:
-    """Pure ASGI, outermost: nothing of the request is read before the token is checked."""
+    """Pure ASGI, outermost: nothing of the request is read before the token is checked.
 
-    def __init__(self, app: ASGIApp, tokens: Tokens) -> None:
+    The pages for a browser check their session themselves (a missing one redirects to the
+    login form rather than answering 401); the event stream also takes a page's session
+    cookie, since a browser's EventSource cannot send a bearer header.
+    """
+
+    def __init__(self, app: ASGIApp, tokens: Tokens, sessions: Sessions | None = None) -> None:
         self.app = app
         self.tokens = tokens
+        self.sessions = sessions
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         method, path = scope["method"], scope["path"]
-        if (method, path) not in PUBLIC:
-            header = dict(scope["headers"]).get(b"authorization")
-            principal = self.tokens.authenticate(header)
+        if (method, path) not in PUBLIC and not is_page(path):
+            headers = dict(scope["headers"])
+            principal = self.tokens.authenticate(headers.get(b"authorization"))
+            if principal is None and path == EVENTS_PATH and self.sessions is not None:
+                principal = self.sessions.principal(headers.get(b"cookie"))
             if principal is None:
                 challenge = {"www-authenticate": 'Bearer realm="onwatch"'}
                 await send_error(send, 401, "a valid bearer token is required", challenge)
                 return
             if not principal.may(method):
-                await send_error(send, 403, f"role {principal.role} may only read")
+                await send_error(send, 403, principal.refusal())
                 return
             scope[SCOPE_KEY] = principal
         await self.app(scope, receive, send)

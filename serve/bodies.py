@@ -26,27 +26,33 @@ MIN_SILENCE = timedelta(seconds=1)
 MAX_SILENCE = timedelta(days=90)
 
 
-async def read_object(request: Request, allowed: Iterable[str]) -> dict[str, Any]:
-    """The body as a JSON object (an empty body is `{}`); 400 for unknown keys."""
+async def read_bytes(request: Request, limit: int = MAX_BODY) -> bytes:
+    """The body, refused (413) as soon as it passes `limit` bytes, or (408) when it stalls."""
+    too_big = ApiError(413, f"the body is over {limit // 1024} KiB")
     declared = request.headers.get("content-length")
     if (
         declared is not None
         and (declared.isascii() and declared.isdigit())
-        and int(declared) > MAX_BODY
+        and int(declared) > limit
     ):
-        raise ApiError(413, f"the body is over {MAX_BODY // 1024} KiB")
+        raise too_big
     chunks: list[bytes] = []
     size = 0
     try:
         async with asyncio.timeout(BODY_SECONDS):
             async for chunk in request.stream():
                 size += len(chunk)
-                if size > MAX_BODY:
-                    raise ApiError(413, f"the body is over {MAX_BODY // 1024} KiB")
+                if size > limit:
+                    raise too_big
                 chunks.append(chunk)
     except TimeoutError:
         raise ApiError(408, "the body did not arrive in time") from None
-    raw = b"".join(chunks)
+    return b"".join(chunks)
+
+
+async def read_object(request: Request, allowed: Iterable[str]) -> dict[str, Any]:
+    """The body as a JSON object (an empty body is `{}`); 400 for unknown keys."""
+    raw = await read_bytes(request)
     if not raw.strip():
         return {}
     try:
