@@ -1,5 +1,5 @@
 // The wall page: the event stream says something changed, /wall.json says what the wall
-// shows now. Every text goes in with textContent (never innerHTML): a title is data.
+// shows now. Every text goes in with textContent, never as markup: a title is data.
 "use strict";
 
 (function () {
