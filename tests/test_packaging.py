@@ -38,7 +38,7 @@ def test_every_module_of_every_package_is_in_the_wheel(wheel: zipfile.ZipFile) -
         prefix = Path(*package.split("."))
         for module in (ROOT / folder).rglob("*"):
             if (
-                module.suffix in {".py", ".tcss", ".html", ".js", ".css"}
+                module.suffix in {".py", ".tcss", ".html", ".js", ".css", ".svg"}
                 and "__pycache__" not in module.parts
             ):
                 expected.add((prefix / module.relative_to(ROOT / folder)).as_posix())

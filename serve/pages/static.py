@@ -1,4 +1,4 @@
-"""`/static/NAME`: the pages' script and style sheet, from the package's own files."""
+"""`/static/NAME`: the pages' script, style sheet and icon, from the package's own files."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from onwatch.serve.errors import error_response
 FILES = {
     "wall.js": "text/javascript; charset=utf-8",
     "pages.css": "text/css; charset=utf-8",
+    "favicon.svg": "image/svg+xml",
 }
 
 
