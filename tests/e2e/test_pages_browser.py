@@ -197,5 +197,40 @@ def test_the_report_form_opens_an_incident(browser: webdriver.Chrome, server: Se
         "Rita at reception",
         "Red light, no beep.",
     )
-    assert incident["timeline"][-1]["by"] == "rita"
+    assert incident["timeline"][0]["by"] == "rita"
     assert page_errors(browser) == []
+
+
+FIT_NOW = """
+const bottom = document.getElementById("tiles").getBoundingClientRect().bottom;
+const tiles = [...document.querySelectorAll("#tiles .tile")];
+return {
+  more: document.getElementById("more").textContent,
+  hidden: tiles.filter((tile) => tile.hidden).map((tile) => tile.dataset.source),
+  shown: tiles.filter((tile) => !tile.hidden).map((tile) => tile.dataset.source),
+  overflowing: tiles.filter((t) => !t.hidden && t.getBoundingClientRect().bottom > bottom).length,
+};
+"""
+
+
+def test_more_sources_than_the_screen_holds_leave_out_the_healthiest(
+    browser: webdriver.Chrome, server: Server
+) -> None:
+    # Last in this module: the rooms' incidents stay on the shared server.
+    open_wall(browser, server)
+    rooms = [f"room-{n:03d}" for n in range(80)]
+    with api(server) as client:
+        for room in rooms:
+            answer = client.post(
+                "/v1/incidents", json={"title": "lights out", "source": room, "severity": "info"}
+            )
+            assert answer.status_code == 201, answer.text
+    fit = wait_for(
+        lambda: (now := browser.execute_script(FIT_NOW))["hidden"] and now,
+        about="the wall to leave out what does not fit",
+    )
+    assert fit["overflowing"] == 0
+    assert fit["more"] == f"+{len(fit['hidden'])} more sources not shown"
+    # Failing sources sort first, so the ones left out are all OK (info reports).
+    assert set(fit["hidden"]) <= set(rooms)
+    assert {"api", "web-01", "checkout"} <= set(fit["shown"])

@@ -253,7 +253,7 @@ def test_the_report_form_opens_a_reported_incident_and_shows_its_number(live: Li
         "ana at desk 12",
     )
     assert incident.description == "every second page\r\nsince Monday"
-    assert incident.timeline[-1].by == "rita"
+    assert incident.timeline[0].by == "rita"
     with live.client() as api:
         assert api.get(f"/v1/incidents/{incident.id}").json()["reporter"] == "ana at desk 12"
 
@@ -346,4 +346,4 @@ def test_without_tokens_on_loopback_the_pages_are_open(open_live: Live) -> None:
     assert answer.status_code == 200, answer.text
     assert refused.status_code == 403
     (incident,) = [i for i in open_live.store.list() if i.category is Category.REPORTED]
-    assert (incident.title, incident.timeline[-1].by) == ("Projector dead", "root-op")
+    assert (incident.title, incident.timeline[0].by) == ("Projector dead", "root-op")

@@ -79,9 +79,28 @@
     } else {
       tiles.replaceChildren(element("p", "empty", "No sources and no open incidents."));
     }
+    fit();
     const lastPoll = byId("last-poll");
     lastPoll.textContent = state.last_poll ? "last check " + clock(new Date(state.last_poll)) : "";
     tick();
+  }
+
+  // More tiles than the screen holds: the last ones (the healthiest: failing sort first)
+  // give way, and the footer says how many, in words.
+  function fit() {
+    const tiles = byId("tiles");
+    const bottom = tiles.getBoundingClientRect().bottom;
+    let hidden = 0;
+    for (const node of tiles.querySelectorAll(".tile")) {
+      node.hidden = false;
+    }
+    for (const node of tiles.querySelectorAll(".tile")) {
+      if (node.getBoundingClientRect().bottom > bottom) {
+        node.hidden = true;
+        hidden += 1;
+      }
+    }
+    byId("more").textContent = hidden ? "+" + hidden + " more sources not shown" : "";
   }
 
   function setLive(live) {
@@ -140,7 +159,9 @@
     oldestSeconds = seconds === "" || seconds === undefined ? null : Number(seconds);
     oldestAt = Date.now();
     tick();
+    fit();
     setInterval(tick, 1000);
+    window.addEventListener("resize", fit);
     connect();
   }
 
