@@ -19,6 +19,9 @@ from onwatch.serve.auth import AuthMiddleware, Token, Tokens
 from onwatch.serve.errors import EXCEPTION_HANDLERS
 from onwatch.serve.metrics import Metrics
 from onwatch.serve.openapi import build_openapi
+from onwatch.serve.pages import routes as pages
+from onwatch.serve.pages.security import PageHeaders
+from onwatch.serve.pages.sessions import Sessions
 from onwatch.serve.state import ServeState, state_of
 
 
@@ -66,6 +69,7 @@ def create_app(
     makes sure that happens on a loopback address only.
     """
     checker = Tokens(tokens, open_as=operator)
+    sessions = Sessions()
     registry = Metrics(lambda: list(engine.incidents.values()))
     engine.subscribe(registry.observe)
     state = ServeState(
@@ -76,6 +80,7 @@ def create_app(
         engine_holder=engine_holder,
         ping_seconds=ping_seconds,
         max_behind=max_behind,
+        sessions=sessions,
     )
     app = Starlette(
         routes=[
@@ -88,9 +93,14 @@ def create_app(
             *events.ROUTES,
             Route("/metrics", metrics, methods=["GET"]),
             Route("/openapi.json", openapi, methods=["GET"]),
+            *pages.ROUTES,
         ],
-        # Outermost: the token is checked before routing and before any byte of the body.
-        middleware=[Middleware(AuthMiddleware, tokens=checker)],
+        # The token is checked before routing and before any byte of the body; the pages'
+        # headers go on whatever answers a page's path, the token check's refusals included.
+        middleware=[
+            Middleware(PageHeaders),
+            Middleware(AuthMiddleware, tokens=checker, sessions=sessions),
+        ],
         exception_handlers=EXCEPTION_HANDLERS,
     )
     app.state.onwatch = state

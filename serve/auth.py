@@ -11,16 +11,23 @@ import hashlib
 import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from onwatch.serve.errors import send_error
+from onwatch.serve.pages.paths import EVENTS_PATH, is_page
+
+if TYPE_CHECKING:
+    from onwatch.serve.pages.sessions import Sessions
 
 OPERATOR = "operator"
 VIEWER = "viewer"
+REPORTER = "reporter"
+"""Reports through the `/report` page; nothing of the API."""
 ALERTMANAGER = "alertmanager"
 """Alertmanager's webhook: it may post alerts and nothing else, not even read."""
-ROLES = (OPERATOR, VIEWER, ALERTMANAGER)
+ROLES = (OPERATOR, VIEWER, REPORTER, ALERTMANAGER)
 ALERTMANAGER_ROUTES = frozenset({("POST", "/v1/alertmanager")})
 
 PUBLIC = frozenset({("GET", "/v1/health"), ("HEAD", "/v1/health"), ("GET", "/openapi.json")})
@@ -48,7 +55,14 @@ class Principal:
             return True
         if self.role == ALERTMANAGER:
             return (method, path) in ALERTMANAGER_ROUTES
-        return method in READS
+        return self.role == VIEWER and method in READS
+
+    def refusal(self) -> str:
+        if self.role == ALERTMANAGER:
+            return "role alertmanager may only post alerts to /v1/alertmanager"
+        if self.role == VIEWER:
+            return f"role {self.role} may only read"
+        return f"role {self.role} may not use this"
 
 
 def _digest(secret: bytes) -> bytes:
@@ -67,13 +81,24 @@ class Tokens:
     def required(self) -> bool:
         return self._open is None
 
+    @property
+    def open_as(self) -> Principal | None:
+        """Who every request is when no token is configured; None when tokens are."""
+        return self._open
+
     def authenticate(self, authorization: bytes | None) -> Principal | None:
         if self._open is not None:
             return self._open
         scheme, _, credentials = (authorization or b"").partition(b" ")
         if scheme.lower() != b"bearer":
             return None
-        sent = _digest(credentials.strip())
+        return self.match(credentials.strip())
+
+    def match(self, secret: bytes) -> Principal | None:
+        """Whose token `secret` is (the login form's field, a bearer header's credentials)."""
+        if not secret:
+            return None
+        sent = _digest(secret)
         found = None
         for digest, principal in self._tokens:
             # Every token is compared, a match or not: the time taken says nothing.
@@ -83,35 +108,37 @@ class Tokens:
 
 
 class AuthMiddleware:
-    """Pure ASGI, outermost: nothing of the request is read before the token is checked."""
+    """Pure ASGI, outermost: nothing of the request is read before the token is checked.
 
-    def __init__(self, app: ASGIApp, tokens: Tokens) -> None:
+    The pages for a browser check their session themselves (a missing one redirects to the
+    login form rather than answering 401); the event stream also takes a page's session
+    cookie, since a browser's EventSource cannot send a bearer header.
+    """
+
+    def __init__(self, app: ASGIApp, tokens: Tokens, sessions: Sessions | None = None) -> None:
         self.app = app
         self.tokens = tokens
+        self.sessions = sessions
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         method, path = scope["method"], scope["path"]
-        if (method, path) not in PUBLIC:
-            header = dict(scope["headers"]).get(b"authorization")
-            principal = self.tokens.authenticate(header)
+        if (method, path) not in PUBLIC and not is_page(path):
+            headers = dict(scope["headers"])
+            principal = self.tokens.authenticate(headers.get(b"authorization"))
+            if principal is None and path == EVENTS_PATH and self.sessions is not None:
+                principal = self.sessions.principal(headers.get(b"cookie"))
             if principal is None:
                 challenge = {"www-authenticate": 'Bearer realm="onwatch"'}
                 await send_error(send, 401, "a valid bearer token is required", challenge)
                 return
             if not principal.may(method, path):
-                await send_error(send, 403, _refusal(principal.role))
+                await send_error(send, 403, principal.refusal())
                 return
             scope[SCOPE_KEY] = principal
         await self.app(scope, receive, send)
-
-
-def _refusal(role: str) -> str:
-    if role == ALERTMANAGER:
-        return "role alertmanager may only post alerts to /v1/alertmanager"
-    return f"role {role} may only read"
 
 
 def principal_of(scope: Scope) -> Principal:

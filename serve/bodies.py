@@ -26,10 +26,10 @@ MIN_SILENCE = timedelta(seconds=1)
 MAX_SILENCE = timedelta(days=90)
 
 
-async def read_json(request: Request, *, limit: int = MAX_BODY, too_large: int = 413) -> Any:
-    """The body as JSON (an empty body is `{}`), refused with `too_large` past `limit` bytes."""
-    declared = request.headers.get("content-length")
+async def read_bytes(request: Request, limit: int = MAX_BODY, *, too_large: int = 413) -> bytes:
+    """The body, refused with `too_large` as soon as it passes `limit` bytes, or 408 when it stalls."""
     over = ApiError(too_large, f"the body is over {limit // 1024} KiB")
+    declared = request.headers.get("content-length")
     if (
         declared is not None
         and (declared.isascii() and declared.isdigit())
@@ -47,7 +47,12 @@ async def read_json(request: Request, *, limit: int = MAX_BODY, too_large: int =
                 chunks.append(chunk)
     except TimeoutError:
         raise ApiError(408, "the body did not arrive in time") from None
-    raw = b"".join(chunks)
+    return b"".join(chunks)
+
+
+async def read_json(request: Request, *, limit: int = MAX_BODY, too_large: int = 413) -> Any:
+    """The body as JSON (an empty body is `{}`), refused with `too_large` past `limit` bytes."""
+    raw = await read_bytes(request, limit, too_large=too_large)
     if not raw.strip():
         return {}
     try:

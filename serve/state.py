@@ -11,6 +11,7 @@ from onwatch.engine.core import Engine
 from onwatch.engine.local_backend import LocalBackend
 from onwatch.serve.auth import Tokens
 from onwatch.serve.metrics import Metrics
+from onwatch.serve.pages.sessions import Sessions
 
 if TYPE_CHECKING:
     from onwatch.serve.events import Subscription
@@ -27,6 +28,8 @@ class ServeState:
     """Who runs the engine, for the event stream's hello ("pid 4321 on noc-1, since ...")."""
     ping_seconds: float = 15.0
     max_behind: int = 1000
+    sessions: Sessions = field(default_factory=Sessions)
+    """The browser pages' logins."""
     streams: set[Subscription] = field(default_factory=set)
     """The event streams open now, ended together when the server stops."""
 

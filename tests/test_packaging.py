@@ -37,7 +37,10 @@ def test_every_module_of_every_package_is_in_the_wheel(wheel: zipfile.ZipFile) -
     for package, folder in setuptools["package-dir"].items():
         prefix = Path(*package.split("."))
         for module in (ROOT / folder).rglob("*"):
-            if module.suffix in {".py", ".tcss"} and "__pycache__" not in module.parts:
+            if (
+                module.suffix in {".py", ".tcss", ".html", ".js", ".css", ".svg"}
+                and "__pycache__" not in module.parts
+            ):
                 expected.add((prefix / module.relative_to(ROOT / folder)).as_posix())
     # A subpackage missing from pyproject's list would be left out of the wheel silently.
     assert expected <= set(wheel.namelist())

@@ -1,5 +1,5 @@
 """The incident list as the console shows it: rows, columns at each width, filters, search.
-Plain Python, no Textual, like `view`."""
+Plain Python, no Textual, like `incidents.board` (the sources and the wall)."""
 
 from __future__ import annotations
 

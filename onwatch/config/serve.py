@@ -4,7 +4,7 @@
     listen = "127.0.0.1:8765"
     [[serve.tokens]]
     name = "dana"            # the timeline names her for what she does through the API
-    role = "operator"        # operator | viewer | alertmanager (may only post its webhook)
+    role = "operator"        # operator | viewer | reporter (/report only) | alertmanager (its webhook)
     token = "${DANA_TOKEN}"  # from the environment: a token in the file is a token in git
 
 A token whose variable is unset is left out, and `onwatch serve` refuses to start naming it.
@@ -22,7 +22,7 @@ from onwatch.config.schema import Choice, Text
 from onwatch.config.tables import Field, Table, TableArray
 
 DEFAULT_LISTEN = "127.0.0.1:8765"
-ROLES = ("operator", "viewer", "alertmanager")
+ROLES = ("operator", "viewer", "reporter", "alertmanager")
 
 
 def _listen_problem(text: str) -> str | None:

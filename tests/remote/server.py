@@ -15,6 +15,7 @@ from tests.e2e.conftest import ROOT
 
 OPERATOR_TOKEN = "op-7f3a9c-secret"
 VIEWER_TOKEN = "view-51b2e0-secret"
+REPORTER_TOKEN = "rep-8d04c7-secret"
 
 CONFIG = """
 operator = "dana"
@@ -28,6 +29,10 @@ token = "${{DANA_TOKEN}}"
 name = "vic"
 role = "viewer"
 token = "${{VIC_TOKEN}}"
+[[serve.tokens]]
+name = "rita"
+role = "reporter"
+token = "${{RITA_TOKEN}}"
 """
 
 
@@ -52,6 +57,7 @@ class Server:
             "XDG_DATA_HOME": str(home / "xdg-data"),
             "DANA_TOKEN": OPERATOR_TOKEN,
             "VIC_TOKEN": VIEWER_TOKEN,
+            "RITA_TOKEN": REPORTER_TOKEN,
             "PYTHONPATH": str(ROOT),
         }
         self.env.pop("ONWATCH_CONFIG", None)

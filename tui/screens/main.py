@@ -13,6 +13,7 @@ from textual.widgets import Footer, Static
 
 from onwatch.engine.api import Unavailable
 from onwatch.incidents import Incident, State
+from onwatch.incidents.board import SourceRow, source_rows, summarize
 from onwatch.incidents.timefmt import format_duration
 from onwatch.tui.incident_view import (
     IncidentRow,
@@ -25,7 +26,6 @@ from onwatch.tui.messages import BackendChanged
 from onwatch.tui.screens.acting import ActingScreen
 from onwatch.tui.screens.dialogs import TextDialog
 from onwatch.tui.screens.people_dialogs import Report, ReportDialog
-from onwatch.tui.view import SourceRow, source_rows, summarize
 from onwatch.tui.widgets.incident_list import IncidentList, header_text
 from onwatch.tui.widgets.status_bar import StatusBar
 from onwatch.tui.widgets.tables import SourcesTable

@@ -14,8 +14,8 @@ from textual.screen import Screen
 from textual.widgets import Digits, Static
 
 from onwatch.incidents import Severity
+from onwatch.incidents.board import SourceRow, Summary, source_rows, summarize
 from onwatch.tui.messages import BackendChanged
-from onwatch.tui.view import SourceRow, Summary, source_rows, summarize
 
 if TYPE_CHECKING:
     from onwatch.tui.app import OnwatchApp

@@ -8,8 +8,8 @@ from rich.text import Text
 from textual.widgets import Static
 
 from onwatch.incidents import Severity
+from onwatch.incidents.board import Summary
 from onwatch.tui.incident_view import SEVERITY_LABELS
-from onwatch.tui.view import Summary
 
 SEVERITY_STYLES = {
     Severity.CRITICAL: "bold red",

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from rich.text import Text
 
-from onwatch.tui.view import SourceRow, Status
+from onwatch.incidents.board import SourceRow, Status
 from onwatch.tui.widgets.keyed_table import KeyedTable
 
 STATUS_STYLES = {

@@ -1,8 +1,10 @@
-"""What the console shows of the sources and the whole picture, computed from the backend's
-read model: plain Python, no Textual (the incident list's rows are in `incident_view`).
+"""The board of sources and the whole picture: a source's status in one word, failing sources
+first, the counts by severity and the oldest unacknowledged age.
 
-Keeping the decisions here (a source's status word, the wall's tiles, the header's counts) makes
-them testable without a terminal, and keeps the widgets thin.
+Both faces that show a wall compute it here: the console (its sources table and wall mode) and
+the server's `/wall` page, so the two never disagree on what a tile says. Plain Python, no I/O:
+a source is anything with a name, a kind, its latest samples and a trend (the engine's
+`SourceView`).
 """
 
 from __future__ import annotations
@@ -11,13 +13,27 @@ import enum
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
-from onwatch.engine.api import SourceView
-from onwatch.incidents import Incident, Mark, Sample, Severity, State
+from onwatch.incidents.model import Incident, Mark, Severity, State
 from onwatch.incidents.rules import NO_DATA_METRIC
+from onwatch.incidents.sample import Sample
 from onwatch.incidents.timefmt import format_duration
 
 SPARK_BLOCKS = "▁▂▃▄▅▆▇█"
+
+
+class WatchedSource(Protocol):
+    """What the board reads of a watched source (the engine's `SourceView` is one)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def samples(self) -> Mapping[str, Sample]: ...
+    @property
+    def trend(self) -> Sequence[float]: ...
 
 
 class Status(enum.Enum):
@@ -131,32 +147,49 @@ def describe_values(kind: str, samples: Mapping[str, Sample]) -> str:
     return ""
 
 
-def source_rows(sources: Iterable[SourceView], incidents: Iterable[Incident]) -> list[SourceRow]:
-    """One row per watched source, failing sources first, worst first."""
+def source_rows(
+    sources: Iterable[WatchedSource],
+    incidents: Iterable[Incident],
+    *,
+    unwatched: bool = False,
+) -> list[SourceRow]:
+    """One row per watched source, failing sources first, worst first.
+
+    With `unwatched`, also one row per source that has an active incident but no check here
+    (a person's report, an alert from Alertmanager): a wall that left them out would show all
+    green while someone waits."""
     by_source: dict[str, list[Incident]] = {}
     for incident in incidents:
         by_source.setdefault(incident.source, []).append(incident)
-    rows = []
-    for source in sources:
-        mine = by_source.get(source.name, [])
-        worst = min(
-            (i for i in mine if i.state.is_active),
-            key=lambda i: (-i.severity.rank, i.created_at),
-            default=None,
-        )
-        rows.append(
-            SourceRow(
-                key=source.name,
-                name=source.name,
-                kind=source.kind,
-                status=status_of(mine, source.samples),
-                values=describe_values(source.kind, source.samples),
-                spark=sparkline(source.trend),
-                failing_title=worst.title if worst is not None else "",
-                failing_owner=(worst.owner or "") if worst is not None else "",
-            )
-        )
+    rows = [
+        _row(source.name, source.kind, by_source.get(source.name, []), source) for source in sources
+    ]
+    if unwatched:
+        watched = {row.key for row in rows}
+        for name, mine in by_source.items():
+            active = [i for i in mine if i.state.is_active]
+            if name not in watched and active:
+                rows.append(_row(name, active[0].category.value, mine, None))
     return sorted(rows, key=lambda r: (r.status.rank, r.name))
+
+
+def _row(name: str, kind: str, mine: list[Incident], source: WatchedSource | None) -> SourceRow:
+    worst = min(
+        (i for i in mine if i.state.is_active),
+        key=lambda i: (-i.severity.rank, i.created_at),
+        default=None,
+    )
+    samples: Mapping[str, Sample] = source.samples if source is not None else {}
+    return SourceRow(
+        key=name,
+        name=name,
+        kind=kind,
+        status=status_of(mine, samples),
+        values=describe_values(kind, samples) if source is not None else "",
+        spark=sparkline(source.trend) if source is not None else "",
+        failing_title=worst.title if worst is not None else "",
+        failing_owner=(worst.owner or "") if worst is not None else "",
+    )
 
 
 def summarize(
