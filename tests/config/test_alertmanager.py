@@ -86,5 +86,5 @@ def test_problems_name_the_file_line_and_key(text: str, expected: str) -> None:
 def test_an_unknown_role_is_still_refused() -> None:
     text = '[[serve.tokens]]\nname = "x"\nrole = "root"\ntoken = "t"\n'
     assert problems(text) == [
-        'onwatch.toml:3: serve.tokens[0].role: expected one of operator, viewer, alertmanager, got "root"'
+        'onwatch.toml:3: serve.tokens[0].role: expected one of operator, viewer, reporter, alertmanager, got "root"'
     ]
