@@ -14,6 +14,36 @@ from onwatch.incidents.silences import Maintenance
 from onwatch.notify.channels import Channel
 
 DEFAULT_INTERVAL = timedelta(seconds=10)
+DEFAULT_ACTION_TIMEOUT = timedelta(seconds=30)
+DEFAULT_HEARTBEAT_INTERVAL = timedelta(minutes=1)
+
+ACTION_EVENTS = ("open", "critical", "warning", "escalate", "resolve")
+"""When an action runs: open (opened or reopened, any severity), critical (opened at or raised
+to critical), warning (opened at warning), escalate (an escalation step fired), resolve."""
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """A command run when one of a check's incidents reaches `on` (one of ACTION_EVENTS).
+
+    `run` is an argument list (with `shell`, its items joined by spaces for /bin/sh -c);
+    `drill` lets it run for drills too.
+    """
+
+    on: str
+    run: tuple[str, ...]
+    timeout: timedelta = DEFAULT_ACTION_TIMEOUT
+    shell: bool = False
+    drill: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class HeartbeatSpec:
+    """`[heartbeat]`: a URL called every `interval` while onwatch is healthy (a dead man's
+    switch notices when the calls stop). The URL often holds a token: never shown."""
+
+    url: str = field(repr=False)
+    interval: timedelta = DEFAULT_HEARTBEAT_INTERVAL
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +57,7 @@ class Watch:
     probe: Probe
     interval: timedelta = DEFAULT_INTERVAL
     rules: Mapping[str, Threshold] = field(default_factory=dict)
+    actions: tuple[Action, ...] = ()
 
     @property
     def name(self) -> str:
@@ -78,3 +109,6 @@ class EngineSettings:
     notify: NotifySettings = field(default_factory=NotifySettings)
     resolution_required: bool = False
     """Closing needs a resolution text (`[lifecycle] resolution_required`)."""
+    heartbeat: HeartbeatSpec | None = None
+    default_actions: tuple[Action, ...] = ()
+    """`[defaults] actions`: for drills of the synthetic `drill` source (checks got theirs)."""

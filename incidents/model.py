@@ -48,6 +48,9 @@ class Category(enum.StrEnum):
     EXTERNAL = "external"
     REPORTED = "reported"
     """Told by a person rather than raised by a check."""
+    # Watching onwatch itself
+    MONITORING = "monitoring"
+    """onwatch's own health: while it is broken, every other incident may go unseen."""
 
 
 class Priority(enum.StrEnum):
@@ -64,6 +67,9 @@ class Mark(enum.StrEnum):
     FLAPPING = "flapping"
     SILENCED = "silenced"
     NO_DATA = "no_data"
+    # Watching onwatch itself
+    DRILL = "drill"
+    """A practice incident (`onwatch drill`): stats and exports leave it out unless asked."""
 
 
 class EntryKind(enum.StrEnum):
@@ -98,6 +104,11 @@ class EntryKind(enum.StrEnum):
     HANDED_OVER = "handed_over"
     """Passed to a role (service desk, IT support, ...): its channels are told."""
     FEEDBACK = "feedback"
+    # Watching onwatch itself
+    DRILL = "drill"
+    """A drill began, or ended with how long acknowledgement and resolution took."""
+    ACTION = "action"
+    """An automated action ran: its command, exit code and the start of its output."""
 
     @classmethod
     def of_mark(cls, mark: Mark) -> EntryKind:
@@ -173,6 +184,10 @@ class Incident:
 
     def has(self, mark: Mark) -> bool:
         return mark in self.marks
+
+    @property
+    def is_drill(self) -> bool:
+        return Mark.DRILL in self.marks
 
     @property
     def notes(self) -> tuple[TimelineEntry, ...]:

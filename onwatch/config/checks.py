@@ -11,7 +11,8 @@ from onwatch.collectors.specs import Probe
 from onwatch.config.locate import KeyPath
 from onwatch.config.model import Draft
 from onwatch.config.problems import Context
-from onwatch.config.schema import Duration, Text
+from onwatch.config.actions import ACTIONS
+from onwatch.config.schema import Duration, Kind, Text
 from onwatch.config.tables import Field
 from onwatch.config.thresholds import describe_threshold
 from onwatch.engine.specs import Watch
@@ -46,8 +47,13 @@ def check_name(text: str) -> str | None:
 NAME = Field(Text(validate=check_name), required=True)
 URL = Field(Text(validate=http_url), required=True)
 
-SCHEDULE: Mapping[str, Field | Duration] = {"interval": INTERVAL, "timeout": TIMEOUT}
-"""`interval` and `timeout`, which every network check takes and `[defaults]` sets for all."""
+SCHEDULE: Mapping[str, Field | Kind] = {
+    "interval": INTERVAL,
+    "timeout": TIMEOUT,
+    "actions": ACTIONS,
+}
+"""`interval`, `timeout` and `actions`, which every network check takes and `[defaults]` sets
+for all."""
 
 
 def claim(values: dict[str, Any], entry: KeyPath, draft: Draft, ctx: Context) -> str | None:
@@ -62,7 +68,9 @@ def add_watch(
     values: dict[str, Any], probe: Probe, draft: Draft, rules: dict[str, Threshold] | None = None
 ) -> None:
     """The check on its own interval, else the `[defaults]` one."""
-    draft.watches.append(Watch(probe, values.get("interval", draft.interval), rules or {}))
+    interval = values.get("interval", draft.interval)
+    actions = values.get("actions", draft.actions)
+    draft.watches.append(Watch(probe, interval, rules or {}, actions))
 
 
 def every(watch: Watch) -> str:

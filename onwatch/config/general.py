@@ -29,6 +29,7 @@ def build_db(value: str, path: KeyPath, draft: Draft, ctx: Context) -> None:
 def build_defaults(values: dict[str, Any], path: KeyPath, draft: Draft, ctx: Context) -> None:
     draft.interval = values.get("interval", draft.interval)
     draft.timeout = values.get("timeout", draft.timeout)
+    draft.actions = values.get("actions", draft.actions)
 
 
 def summarize_general(config: Config) -> list[str]:

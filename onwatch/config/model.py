@@ -16,7 +16,7 @@ from onwatch.collectors.specs import DEFAULT_TIMEOUT, LocalCheck, Probe
 from onwatch.config.locate import KeyPath
 from onwatch.config.problems import ConfigError, Context, Problem, Unresolved, format_key
 from onwatch.config.schema import Kind
-from onwatch.engine.specs import DEFAULT_INTERVAL, NotifySettings, Watch
+from onwatch.engine.specs import DEFAULT_INTERVAL, Action, HeartbeatSpec, NotifySettings, Watch
 from onwatch.incidents.escalation import EscalationPolicy
 from onwatch.incidents.people import Role
 from onwatch.incidents.silences import Maintenance
@@ -83,6 +83,11 @@ class Config:
     """`[lifecycle] resolution_required`: closing needs a resolution text."""
     unresolved: tuple[Unresolved, ...] = ()
     """`${VAR}`s this environment does not set; what they belong to is left out above."""
+    # Watching onwatch itself
+    heartbeat: HeartbeatSpec | None = None
+    """`[heartbeat]`: the URL called while onwatch is healthy."""
+    default_actions: tuple[Action, ...] = ()
+    """`[defaults] actions`: for checks without their own, and for drills of no check."""
 
     def resolved(self, *sections: str) -> Config:
         """This config, if no variable under `sections` (every section when none are named) is
@@ -142,6 +147,9 @@ class Draft:
     names: dict[str, KeyPath] = field(default_factory=dict)
     serve: ServeSettings = field(default_factory=ServeSettings)
     resolution_required: bool = False
+    # Watching onwatch itself
+    heartbeat: HeartbeatSpec | None = None
+    actions: tuple[Action, ...] = ()
 
     def __post_init__(self) -> None:
         # The `operator` key, when present, overrides this.
@@ -177,6 +185,8 @@ class Draft:
             serve=self.serve,
             resolution_required=self.resolution_required,
             unresolved=tuple(ctx.unset),
+            heartbeat=self.heartbeat,
+            default_actions=self.actions,
         )
 
 
