@@ -8,10 +8,10 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from onwatch.collectors.specs import Probe
+from onwatch.config.actions import ACTIONS
 from onwatch.config.locate import KeyPath
 from onwatch.config.model import Draft
 from onwatch.config.problems import Context
-from onwatch.config.actions import ACTIONS
 from onwatch.config.schema import Duration, Kind, Text
 from onwatch.config.tables import Field
 from onwatch.config.thresholds import describe_threshold
