@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import functools
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from onwatch.engine import own_health
+from onwatch.engine.actions import ActionRunner
 from onwatch.engine.clock import utc_now
 from onwatch.engine.events import (
     CheckRan,
@@ -18,6 +22,7 @@ from onwatch.engine.events import (
     Subscriber,
 )
 from onwatch.engine.following import StoreFollower, newer
+from onwatch.engine.heartbeat import Heartbeat
 from onwatch.engine.history import History
 from onwatch.engine.notifying import Notifications
 from onwatch.engine.operations import Operations
@@ -26,14 +31,27 @@ from onwatch.engine.options import (
     STOP_SECONDS,
     EngineOptions,
 )
+from onwatch.engine.paging import role_addresses
 from onwatch.engine.periodic import run_every
 from onwatch.engine.probes import BuildCollector, Probes
 from onwatch.engine.scheduler import Collector, Scheduler, run_all_once
-from onwatch.engine.specs import EngineSettings, Watch
+from onwatch.engine.specs import Action, EngineSettings, Watch
 from onwatch.engine.writer import Writer
-from onwatch.incidents import Change, Evaluator, Incident, Sample
+from onwatch.incidents import (
+    SYSTEM_ACTOR,
+    Change,
+    EntryKind,
+    Evaluator,
+    Event,
+    Incident,
+    Sample,
+    State,
+    TimelineEntry,
+)
+from onwatch.incidents.drills import DRILL_SOURCE, advance_drill, drill_due
 from onwatch.incidents.silences import Silence
-from onwatch.store import IncidentStore
+from onwatch.notify.redact import Redactor
+from onwatch.store import IncidentStore, Transaction
 
 if TYPE_CHECKING:
     from onwatch.store.silence_store import SilenceStore
@@ -85,6 +103,19 @@ class Engine:
         self._follower = StoreFollower(store)
         self._prepared = False
         self._loaded = False
+        # Watching onwatch itself: actions, the heartbeat and the own-health check.
+        secrets = [c.url for c in settings.notify.channels]
+        secrets += [c.url for c in role_addresses(settings.notify.roles).values()]
+        if settings.heartbeat is not None:
+            secrets.append(settings.heartbeat.url)
+        self.actions = ActionRunner(
+            self._actions_for, self._record_action, Redactor.for_urls(secrets)
+        )
+        self._watch_actions = {(w.source, w.name): w.actions for w in settings.watches}
+        self.heartbeat = (
+            Heartbeat(settings.heartbeat, self.unhealthy) if settings.heartbeat else None
+        )
+        self._lag_problem: str | None = None
 
     # --- subscribers ---------------------------------------------------------------------------
 
@@ -130,9 +161,17 @@ class Engine:
             asyncio.create_task(self._writer.run(), name="writer"),
             asyncio.create_task(self.notifications.dispatcher.run(), name="dispatcher"),
         ]
+        # Only the lease holder starts an engine: it alone runs actions.
+        self.actions.enabled = True
         if not schedule:
             return
+        if self.heartbeat is not None:
+            self._tasks.append(asyncio.create_task(self.heartbeat.run(), name="heartbeat"))
         self._tasks += [
+            asyncio.create_task(
+                run_every(self.options.self_check_seconds, self.self_check, self.set_status),
+                name="self check",
+            ),
             asyncio.create_task(
                 run_every(self.options.tick_seconds, self.tick, self.set_status), name="tick"
             ),
@@ -172,6 +211,7 @@ class Engine:
         """Stop scheduling, give what was decided up to `within` seconds to reach the store and
         the channels, release connections."""
         await self._scheduler.stop()
+        await self.actions.stop()
         keep = {"writer", "dispatcher"}
         periodic = [t for t in self._tasks if t.get_name() not in keep]
         for task in periodic:
@@ -272,12 +312,15 @@ class Engine:
         outcomes = self.pager.outcomes_job(now)
         if outcomes is not None:
             self._writer.submit(outcomes)
+        if any(drill_due(incident, now) for incident in self.incidents.values()):
+            self._writer.submit(functools.partial(_drills_job, now=now))
 
     def _on_changes(self, changes: list[Change]) -> None:
         now = self.clock()
         for change in changes:
             self._track(change.incident)
             self.notifications.observe(change.incident, now)
+            self.actions.observe(change.incident)
             self.bus.publish(IncidentChanged(change))
 
     def _track(self, incident: Incident) -> None:
@@ -308,6 +351,7 @@ class Engine:
             # (or deliberately not): only what happens from now on notifies.
             self._loaded = True
             self.pager.already_told(unclosed)
+            self.actions.already_told(unclosed)
         current = self.incidents
         self.incidents = {i.id: newer(current.get(i.id), i) for i in unclosed}
         # Closed elsewhere since the last read: gone from the unclosed file, but the close still
@@ -317,6 +361,7 @@ class Engine:
         now = self.clock()
         for incident in (*self.incidents.values(), *closed):
             self.notifications.observe(incident, now)
+            self.actions.observe(incident)
         self.bus.publish(IncidentsReloaded(tuple(self.incidents.values())))
 
     async def load_silences(self) -> None:
@@ -350,3 +395,85 @@ class Engine:
     def publish_change(self, change: Change) -> None:
         """An operator's action was written: track it, notify about it, tell the subscribers."""
         self._on_changes([change])
+
+    # --- watching onwatch itself ---------------------------------------------------------------
+
+    async def unhealthy(self) -> str | None:
+        """Why the heartbeat must not beat now (None: checks run on time, the store writes)."""
+        if self._writer.last_error is not None:
+            return f"store writes failing: {self._writer.last_error}"
+        bound = self.options.health.lag_seconds
+        if self._scheduler.worst_lag > bound:
+            return f"checks start {self._scheduler.worst_lag:.0f}s late"
+        if self._lag_problem is not None:
+            return self._lag_problem
+        return await asyncio.to_thread(own_health.probe_write, self.store.path)
+
+    async def self_check(self) -> None:
+        """Judge onwatch's own health; what is wrong becomes an incident of source `onwatch`."""
+        now = self.clock()
+        bounds = self.options.health
+        lag = self._scheduler.take_worst_lag()
+        store = self._writer.last_error
+        if store is not None:
+            store = f"store writes failing: {store}"
+        else:
+            store = await asyncio.to_thread(own_health.probe_write, self.store.path)
+        disk = await asyncio.to_thread(
+            own_health.disk_problem, self.store.path, bounds.disk_min_free
+        )
+        dispatcher = self.notifications.dispatcher
+        findings = own_health.Findings(
+            lag=lag,
+            store=store,
+            disk=disk,
+            channels=own_health.channel_problems(
+                dispatcher.failing, dispatcher.channel_names, now, bounds.channel_failing
+            ),
+            desktop=self.status.get("desktop") if self.settings.notify.desktop else None,
+            heartbeat=self.heartbeat.problem if self.heartbeat is not None else None,
+            heartbeat_configured=self.heartbeat is not None,
+            bounds=bounds,
+        )
+        self._lag_problem = findings.lag_problem
+        decisions = []
+        for sample in findings.samples(now):
+            decisions.extend(self.evaluator.evaluate(sample, own_health.RULE))
+        self._writer.submit_decisions(decisions)
+
+    def _actions_for(self, incident: Incident) -> tuple[Action, ...]:
+        found = self._watch_actions.get((incident.source, incident.check))
+        if found is not None:
+            return found
+        # `[defaults] actions` reached every configured check already; of the rest, only the
+        # synthetic drill stands for "a check" (own health and reports run nothing).
+        return self.settings.default_actions if incident.source == DRILL_SOURCE else ()
+
+    def _record_action(self, incident_id: int, note: str) -> None:
+        self._writer.submit(
+            functools.partial(_entry_job, incident_id=incident_id, note=note, at=self.clock())
+        )
+
+    async def actions_idle(self) -> None:
+        """Until no automated action runs and what they reported is written."""
+        await self.actions.idle()
+        await self._writer.flush()
+
+
+def _entry_job(txn: Transaction, *, incident_id: int, note: str, at: datetime) -> list[Change]:
+    incident = txn.get(incident_id)
+    entry = TimelineEntry(at, EntryKind.ACTION, SYSTEM_ACTOR, note)
+    updated = dataclasses.replace(incident, timeline=(*incident.timeline, entry))
+    txn.put(updated)
+    return [Change(updated, Event.NOTED)]
+
+
+def _drills_job(txn: Transaction, *, now: datetime) -> list[Change]:
+    changes = []
+    for incident in txn.unclosed():
+        updated = advance_drill(incident, now)
+        if updated is not incident:
+            txn.put(updated)
+            ended = incident.state.is_active and updated.state is State.RESOLVED
+            changes.append(Change(updated, Event.RESOLVED if ended else Event.NOTED))
+    return changes

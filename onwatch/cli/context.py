@@ -110,6 +110,8 @@ class Context:
             watches=(*config.watches, *extra_watches),
             notify=self.notify_settings,
             resolution_required=config.resolution_required,
+            heartbeat=config.heartbeat,
+            default_actions=config.default_actions,
         )
         return Engine(
             settings,
