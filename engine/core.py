@@ -44,7 +44,9 @@ from onwatch.incidents import (
     Evaluator,
     Event,
     Incident,
+    InvalidInput,
     Sample,
+    Severity,
     State,
     TimelineEntry,
 )
@@ -440,6 +442,35 @@ class Engine:
         for sample in findings.samples(now):
             decisions.extend(self.evaluator.evaluate(sample, own_health.RULE))
         self._writer.submit_decisions(decisions)
+
+    async def drill(
+        self,
+        check: str | None = None,
+        *,
+        severity: Severity = Severity.CRITICAL,
+        lasting: timedelta = timedelta(minutes=10),
+        by: str | None = None,
+    ) -> Change:
+        """Start a drill of a configured check (None: the synthetic `drill` source); InvalidInput
+        for a check this engine does not run."""
+        source = name = None
+        if check is not None:
+            found = {watch.name: watch for watch in self.settings.watches}
+            watch = found.get(check)
+            if watch is None:
+                known = ", ".join(found) or "none configured"
+                raise InvalidInput(f"no check {check!r} (checks: {known})")
+            source, name = watch.source, watch.name
+        change = await asyncio.to_thread(
+            self.operations.drill,
+            source=source,
+            check=name,
+            severity=severity,
+            lasting=lasting,
+            by=by,
+        )
+        self.publish_change(change)
+        return change
 
     def _actions_for(self, incident: Incident) -> tuple[Action, ...]:
         found = self._watch_actions.get((incident.source, incident.check))

@@ -14,7 +14,7 @@ from datetime import timedelta
 from onwatch.cli.context import Context
 from onwatch.cli.errors import CliError, Exit
 from onwatch.cli.render import print_json
-from onwatch.incidents import Severity
+from onwatch.incidents import Incident, Severity
 from onwatch.incidents.codec import incident_to_dict
 from onwatch.incidents.timefmt import format_duration, parse_duration
 from onwatch.store.lease import EngineLease
@@ -55,9 +55,16 @@ def _duration(text: str) -> timedelta:
 def run_drill(ctx: Context) -> int:
     args = ctx.args
     if getattr(args, "connect", None):
-        raise CliError(
-            "drill runs on the engine's own machine; --connect is not supported", Exit.USAGE
-        )
+        if args.by:
+            raise CliError(
+                "--by cannot be used with --connect: the server names the token", Exit.USAGE
+            )
+        from onwatch.cli.remote import RemoteClient, token_from
+
+        client = RemoteClient(args.connect, token_from(ctx))
+        incident = client.drill(args.check, severity=args.severity, lasting=args.lasting)
+        _show(incident, args)
+        return 0
     source = check = None
     if args.check:
         config = ctx.needs()
@@ -74,7 +81,16 @@ def run_drill(ctx: Context) -> int:
         lasting=args.lasting,
         by=args.by,
     )
-    incident = change.incident
+    _show(change.incident, args)
+    if EngineLease(ctx.store.path).holder() is None:
+        print(
+            "note: no engine runs on this store; the drill is sent once one starts",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _show(incident: Incident, args: argparse.Namespace) -> None:
     if args.json:
         print_json(incident_to_dict(incident))
     else:
@@ -82,9 +98,3 @@ def run_drill(ctx: Context) -> int:
             f"opened #{incident.id} {incident.priority.value}: {incident.title}; "
             f"resolves by itself after {format_duration(args.lasting)}"
         )
-    if EngineLease(ctx.store.path).holder() is None:
-        print(
-            "note: no engine runs on this store; the drill is sent once one starts",
-            file=sys.stderr,
-        )
-    return 0

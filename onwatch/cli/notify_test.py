@@ -10,17 +10,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from datetime import datetime
 
 from onwatch.cli.context import Context
 from onwatch.cli.errors import CliError, Exit
 from onwatch.cli.render import columns, print_json
 from onwatch.config import Config
 from onwatch.config.locate import locate_toml
-from onwatch.engine.paging import role_addresses, role_targets
-from onwatch.notify.channels import AppriseSender, Channel, InvalidChannel
-from onwatch.notify.desktop import DesktopNotifier
-from onwatch.notify.probe import TargetResult, marked_test_message, send_test
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -38,71 +33,49 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     test.set_defaults(handler=notify_test)
 
 
-def _where(config: Config, path: tuple[str, ...]) -> str:
-    """`FILE:LINE` of `path` in the config (the nearest enclosing key that has a line)."""
+def where(config: Config, key: str) -> str:
+    """`FILE:LINE` of `key` (dotted) in the config, the nearest enclosing key that has one."""
     if config.file is None:
         return "<built-in>"
     try:
-        line = locate_toml(config.file.read_text(encoding="utf-8")).line(path)
+        line = locate_toml(config.file.read_text(encoding="utf-8")).line(tuple(key.split(".")))
     except (OSError, UnicodeDecodeError, RecursionError):
         line = None
     return f"{config.file}:{line}" if line else str(config.file)
 
 
-def chosen_channels(config: Config, channel: str | None, role: str | None) -> list[Channel]:
-    """The channels to test; CliError (exit 2) naming the config's file and line for a channel
-    or role it does not have."""
-    notify = config.notify
-    every = {c.name: c for c in (*notify.channels, *role_addresses(notify.roles).values())}
-    if channel is not None:
-        if channel not in every:
-            known = ", ".join(c.name for c in notify.channels) or "none configured"
-            where = _where(config, ("notify", "channels"))
-            raise CliError(
-                f"{where}: notify.channels: no channel {channel!r} (channels: {known})", Exit.USAGE
-            )
-        return [every[channel]]
-    if role is not None:
-        targets = role_targets(notify.roles)
-        if role not in targets:
-            known = ", ".join(sorted(targets)) or "none configured"
-            where = _where(config, ("roles",))
-            raise CliError(f"{where}: roles: no role {role!r} (roles: {known})", Exit.USAGE)
-        return [every[key] for key in targets[role] if key in every]
-    return list(every.values())
-
-
-def run_test(
-    channels: list[Channel], desktop: DesktopNotifier | None, operator: str, now: datetime
-) -> list[TargetResult]:
-    """Send the test message; blocking (it runs its own event loop): call from a thread."""
-    results: list[TargetResult] = []
-    senders = []
-    for channel in channels:
-        try:
-            senders.append(AppriseSender(channel))
-        except InvalidChannel:
-            results.append(TargetResult(channel.name, False, "not a URL apprise understands"))
-    message = marked_test_message(now, operator)
-    sent = asyncio.run(send_test(senders, desktop, message))
-    order = {c.name: i for i, c in enumerate(channels)}
-    merged = results + sent
-    return sorted(merged, key=lambda r: order.get(r.target, len(order)))
-
-
 def notify_test(ctx: Context) -> int:
+    args = ctx.args
+    if getattr(args, "connect", None):
+        from onwatch.cli.remote import RemoteClient, token_from
+
+        client = RemoteClient(args.connect, token_from(ctx))
+        results = client.notify_test(channel=args.channel, role=args.role)
+    else:
+        results = _local(ctx)
+    if args.json:
+        print_json(results)
+    else:
+        rows = [(str(r["target"]), "ok" if r["ok"] else f"FAILED: {r['reason']}") for r in results]
+        sys.stdout.write(columns(rows) + "\n" if rows else "")
+    return Exit.OK if results and all(r["ok"] for r in results) else Exit.FAILURE
+
+
+def _local(ctx: Context) -> list[dict[str, object]]:
+    # The engine's modules load apprise: only for this command.
+    from onwatch.engine.channel_trial import UnknownTarget, result_to_dict, select_channels, trial
+    from onwatch.notify.desktop import DesktopNotifier
+
     config = ctx.needs("notify", "roles", "operator")
     args = ctx.args
-    channels = chosen_channels(config, args.channel, args.role)
+    try:
+        channels = select_channels(config.notify, args.channel, args.role)
+    except UnknownTarget as exc:
+        raise CliError(f"{where(config, exc.key)}: {exc.key}: {exc}", Exit.USAGE) from None
     # The desktop too, unless one channel or one role was asked for.
     wanted = args.channel is None and args.role is None and config.notify.desktop
     desktop = DesktopNotifier() if wanted else None
     if not channels and desktop is None:
         raise CliError("nothing to test: no channel configured and the desktop is off")
-    results = run_test(channels, desktop, config.operator, ctx.clock())
-    if args.json:
-        print_json([{"target": r.target, "ok": r.ok, "reason": r.reason or None} for r in results])
-    else:
-        rows = [(r.target, "ok" if r.ok else f"FAILED: {r.reason}") for r in results]
-        sys.stdout.write(columns(rows) + "\n")
-    return Exit.OK if all(r.ok for r in results) else Exit.FAILURE
+    results = asyncio.run(trial(channels, desktop, config.operator, ctx.clock()))
+    return [result_to_dict(r) for r in results]
