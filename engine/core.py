@@ -439,8 +439,8 @@ class Engine:
         )
         self._lag_problem = findings.lag_problem
         decisions = []
-        for sample in findings.samples(now):
-            decisions.extend(self.evaluator.evaluate(sample, own_health.RULE))
+        for sample, rule in findings.samples(now):
+            decisions.extend(self.evaluator.evaluate(sample, rule))
         self._writer.submit_decisions(decisions)
 
     async def drill(

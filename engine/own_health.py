@@ -24,13 +24,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from onwatch.incidents import Incident, Sample
-from onwatch.incidents.thresholds import MONITORING
+from onwatch.incidents import Incident, Sample, Threshold
+from onwatch.incidents.thresholds import MONITORING, MONITORING_WARNING
 from onwatch.incidents.timefmt import format_duration
 
 OWN_SOURCE = "onwatch"
 CHANNELS_CHECK = "channels"
-RULE = MONITORING
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,17 +105,19 @@ class Findings:
             return f"checks start {self.lag:.0f}s late (bound {self.bounds.lag_seconds:g}s)"
         return None
 
-    def samples(self, at: datetime) -> list[Sample]:
+    def samples(self, at: datetime) -> list[tuple[Sample, Threshold]]:
+        """Each sample with its rule: critical while nobody may hear of trouble (checks late,
+        nothing written, a channel dead), warning while onwatch still works, less well."""
         found = [
-            _sample("scheduler", "lag", self.lag_problem, at),
-            _sample("store", "writes", self.store, at),
-            _sample("store", "disk", self.disk, at),
-            _sample("desktop", "up", self.desktop, at),
+            (_sample("scheduler", "lag", self.lag_problem, at), MONITORING),
+            (_sample("store", "writes", self.store, at), MONITORING),
+            (_sample("store", "disk", self.disk, at), MONITORING_WARNING),
+            (_sample("desktop", "up", self.desktop, at), MONITORING_WARNING),
         ]
         if self.heartbeat_configured:
-            found.append(_sample("heartbeat", "up", self.heartbeat, at))
+            found.append((_sample("heartbeat", "up", self.heartbeat, at), MONITORING_WARNING))
         found += [
-            _sample(CHANNELS_CHECK, name, problem, at, channel=name)
+            (_sample(CHANNELS_CHECK, name, problem, at, channel=name), MONITORING)
             for name, problem in self.channels.items()
         ]
         return found

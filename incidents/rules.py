@@ -87,7 +87,10 @@ class Evaluator:
         series = self._series.setdefault(sample.fingerprint, _Series())
         at = sample.at
         if sample.error is not None:
-            level: Severity | None = Severity.CRITICAL
+            # Critical unless the rule has only a warning level (some of onwatch's own checks).
+            level: Severity | None = (
+                Severity.CRITICAL if rule.critical is not None else Severity.WARNING
+            )
         else:
             level = rule.level_of(sample.value)  # type: ignore[arg-type]
         for severity in (Severity.WARNING, Severity.CRITICAL):

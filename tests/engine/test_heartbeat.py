@@ -15,7 +15,7 @@ from onwatch.engine import Engine, EngineOptions, EngineSettings, utc_now
 from onwatch.engine.notifying import Notifications
 from onwatch.engine.own_health import HealthBounds
 from onwatch.engine.specs import HeartbeatSpec, NotifySettings
-from onwatch.incidents import Category
+from onwatch.incidents import Category, Priority, Severity
 from onwatch.store import IncidentStore
 from tests.engine.conftest import wait_for
 from tests.support.disk import small_disk
@@ -95,6 +95,7 @@ async def test_an_unreachable_heartbeat_url_becomes_an_onwatch_incident(tmp_path
                 Category.MONITORING,
             )
             assert own.title == "heartbeat: HTTP 503"
+            assert own.severity is Severity.WARNING and own.priority is Priority.P2
             assert "secret-switch-id" not in repr(own)
 
             receiver.status = 200

@@ -18,7 +18,7 @@ from onwatch.engine.own_health import HealthBounds
 from onwatch.engine.specs import Action, NotifySettings, Watch
 from onwatch.incidents import Category, EntryKind, Mark, Priority, Severity, State
 from onwatch.incidents.escalation import EscalationPolicy, Step
-from onwatch.notify import Channel
+from onwatch.notify import Channel, DesktopNotifier
 from onwatch.store import IncidentStore, SilenceStore
 from tests.engine.conftest import Scripted, wait_for, watch
 from tests.engine.test_paging import DAY, Clock, running, step
@@ -234,3 +234,27 @@ async def test_only_the_engine_that_was_started_runs_actions(tmp_path: Path) -> 
     finally:
         await follower.stop()
     assert not log.exists()
+
+
+async def test_desktop_notifications_unavailable_while_configured_is_a_warning_incident(
+    tmp_path: Path,
+) -> None:
+    clock = Clock()
+    notify = NotifySettings(desktop=True)
+    engine = Engine(
+        EngineSettings(notify=notify),
+        IncidentStore(tmp_path / "incidents.json"),
+        operator="dana",
+        clock=clock,
+        options=EngineOptions(health=HealthBounds(disk_min_free=0.0)),
+        notifications=Notifications(
+            notify, clock, desktop=DesktopNotifier(environ={}), hold_seconds=0.05
+        ),
+    )
+    async with running(engine):
+        await engine.self_check()
+        await engine.settle()
+    (own,) = engine.store.unclosed()
+    assert (own.source, own.check, own.metric) == ("onwatch", "desktop", "up")
+    assert own.severity is Severity.WARNING and own.category is Category.MONITORING
+    assert "no D-Bus session" in own.title
