@@ -55,7 +55,9 @@ def probe_write(store_path: Path) -> str | None:
     probe = store_path.with_name(f".{store_path.name}.health")
     temp = probe.with_name(probe.name + ".tmp")
     try:
-        with temp.open("wb") as out:
+        # Private like every file of the store (0600), whatever the umask.
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as out:
             out.write(b"ok\n")
             out.flush()
             os.fsync(out.fileno())
