@@ -432,7 +432,7 @@ class Engine:
             channels=own_health.channel_problems(
                 dispatcher.failing, dispatcher.channel_names, now, bounds.channel_failing
             ),
-            desktop=self.status.get("desktop") if self.settings.notify.desktop else None,
+            desktop=self.status.get("desktop") if self.settings.notify.desktop_asked else None,
             heartbeat=self.heartbeat.problem if self.heartbeat is not None else None,
             heartbeat_configured=self.heartbeat is not None,
             bounds=bounds,

@@ -100,6 +100,9 @@ class NotifySettings:
     storm_threshold: int = 10
     roles: tuple[Role, ...] = ()
     """Who can be handed an incident or named by an escalation step, and how they are told."""
+    desktop_asked: bool = False
+    """`desktop = true` is written in the config: popups being unavailable is then an incident
+    of onwatch's own health (the built-in default promises nothing on a server)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -98,3 +98,9 @@ def test_a_heartbeat_needs_a_url() -> None:
     assert problems('[heartbeat]\ninterval = "1m"\n') == [
         f"{FILE}:1: heartbeat.url: required key is missing"
     ]
+
+
+def test_only_a_written_desktop_true_asks_for_popups() -> None:
+    assert parse_config("[notify]\ndesktop = true\n", FILE, {}).notify.desktop_asked
+    assert not parse_config('[notify]\nrenotify = "30m"\n', FILE, {}).notify.desktop_asked
+    assert not parse_config("[notify]\ndesktop = false\n", FILE, {}).notify.desktop_asked

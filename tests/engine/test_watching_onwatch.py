@@ -236,11 +236,13 @@ async def test_only_the_engine_that_was_started_runs_actions(tmp_path: Path) -> 
     assert not log.exists()
 
 
+@pytest.mark.parametrize("asked", [True, False])
 async def test_desktop_notifications_unavailable_while_configured_is_a_warning_incident(
-    tmp_path: Path,
+    tmp_path: Path, asked: bool
 ) -> None:
+    """Only when the config asks for popups: the built-in default alone promises nothing."""
     clock = Clock()
-    notify = NotifySettings(desktop=True)
+    notify = NotifySettings(desktop=True, desktop_asked=asked)
     engine = Engine(
         EngineSettings(notify=notify),
         IncidentStore(tmp_path / "incidents.json"),
@@ -254,6 +256,9 @@ async def test_desktop_notifications_unavailable_while_configured_is_a_warning_i
     async with running(engine):
         await engine.self_check()
         await engine.settle()
+    if not asked:
+        assert engine.store.unclosed() == []
+        return
     (own,) = engine.store.unclosed()
     assert (own.source, own.check, own.metric) == ("onwatch", "desktop", "up")
     assert own.severity is Severity.WARNING and own.category is Category.MONITORING
