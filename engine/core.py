@@ -406,7 +406,7 @@ class Engine:
             return f"store writes failing: {self._writer.last_error}"
         bound = self.options.health.lag_seconds
         if self._scheduler.worst_lag > bound:
-            return f"checks start {self._scheduler.worst_lag:.0f}s late"
+            return f"checks start {self._scheduler.worst_lag:.1f}s late"
         if self._lag_problem is not None:
             return self._lag_problem
         return await asyncio.to_thread(own_health.probe_write, self.store.path)

@@ -80,6 +80,10 @@ def disk_problem(store_path: Path, min_free: float) -> str | None:
     return None
 
 
+def _seconds(value: float) -> str:
+    return f"{value:.1f}s" if value < 10 else f"{value:.0f}s"
+
+
 def _size(count: int) -> str:
     for unit in ("B", "KB", "MB", "GB"):
         if count < 1024:
@@ -104,7 +108,7 @@ class Findings:
     @property
     def lag_problem(self) -> str | None:
         if self.lag > self.bounds.lag_seconds:
-            return f"checks start {self.lag:.0f}s late (bound {self.bounds.lag_seconds:g}s)"
+            return f"checks start {_seconds(self.lag)} late (bound {self.bounds.lag_seconds:g}s)"
         return None
 
     def samples(self, at: datetime) -> list[tuple[Sample, Threshold]]:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from onwatch.engine import Engine, EngineOptions, EngineSettings
+from onwatch.engine import Engine, EngineOptions, EngineSettings, utc_now
 from onwatch.engine.notifying import Notifications
 from onwatch.engine.own_health import HealthBounds
 from onwatch.engine.specs import Action, NotifySettings, Watch
@@ -263,3 +263,32 @@ async def test_desktop_notifications_unavailable_while_configured_is_a_warning_i
     assert (own.source, own.check, own.metric) == ("onwatch", "desktop", "up")
     assert own.severity is Severity.WARNING and own.category is Category.MONITORING
     assert "no D-Bus session" in own.title
+
+
+async def test_checks_starting_late_raise_a_scheduler_incident(tmp_path: Path) -> None:
+    # One slot for two slow checks every 0.1 s: each waits for the other, later and later.
+    checks = {
+        name: Scripted(watch(name, interval=0.1), lambda: 1.0, delay=0.3) for name in ("a", "b")
+    }
+    notify = NotifySettings(desktop=False)
+    engine = Engine(
+        EngineSettings(watches=tuple(c.watch for c in checks.values()), notify=notify),
+        IncidentStore(tmp_path / "incidents.json"),
+        operator="dana",
+        build_collector=lambda w: checks[w.name],
+        options=EngineOptions(
+            max_in_flight=1, health=HealthBounds(lag_seconds=0.2, disk_min_free=0.0)
+        ),
+        notifications=Notifications(notify, utc_now, hold_seconds=0.05),
+    )
+    await engine.start()
+    try:
+        await wait_for(lambda: max(engine.lags, default=0) > 0.2)
+        assert await engine.unhealthy() is not None  # the heartbeat would hold back
+        await engine.self_check()
+        await engine.settle()
+        (own,) = [i for i in engine.store.unclosed() if i.source == "onwatch"]
+        assert (own.check, own.metric, own.severity) == ("scheduler", "lag", Severity.CRITICAL)
+        assert "late (bound 0.2s)" in own.title
+    finally:
+        await engine.stop()
