@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import functools
 import logging
 from collections.abc import Callable
@@ -36,24 +35,20 @@ from onwatch.engine.periodic import run_every
 from onwatch.engine.probes import BuildCollector, Probes
 from onwatch.engine.scheduler import Collector, Scheduler, run_all_once
 from onwatch.engine.specs import Action, EngineSettings, Watch
+from onwatch.engine.timeline_jobs import action_entry_job, drills_job
 from onwatch.engine.writer import Writer
 from onwatch.incidents import (
-    SYSTEM_ACTOR,
     Change,
-    EntryKind,
     Evaluator,
-    Event,
     Incident,
     InvalidInput,
     Sample,
     Severity,
-    State,
-    TimelineEntry,
 )
-from onwatch.incidents.drills import DRILL_SOURCE, advance_drill, drill_due
+from onwatch.incidents.drills import DRILL_SOURCE, drill_due
 from onwatch.incidents.silences import Silence
 from onwatch.notify.redact import Redactor
-from onwatch.store import IncidentStore, Transaction
+from onwatch.store import IncidentStore
 
 if TYPE_CHECKING:
     from onwatch.store.silence_store import SilenceStore
@@ -117,7 +112,15 @@ class Engine:
         self.heartbeat = (
             Heartbeat(settings.heartbeat, self.unhealthy) if settings.heartbeat else None
         )
-        self._lag_problem: str | None = None
+        self._own_health = own_health.SelfCheck(
+            store_path=store.path,
+            scheduler=self._scheduler,
+            writer=self._writer,
+            dispatcher=self.notifications.dispatcher,
+            bounds=self.options.health,
+            desktop=self._desktop_problem,
+            heartbeat=self.heartbeat,
+        )
 
     # --- subscribers ---------------------------------------------------------------------------
 
@@ -315,7 +318,7 @@ class Engine:
         if outcomes is not None:
             self._writer.submit(outcomes)
         if any(drill_due(incident, now) for incident in self.incidents.values()):
-            self._writer.submit(functools.partial(_drills_job, now=now))
+            self._writer.submit(functools.partial(drills_job, now=now))
 
     def _on_changes(self, changes: list[Change]) -> None:
         now = self.clock()
@@ -402,42 +405,12 @@ class Engine:
 
     async def unhealthy(self) -> str | None:
         """Why the heartbeat must not beat now (None: checks run on time, the store writes)."""
-        if self._writer.last_error is not None:
-            return f"store writes failing: {self._writer.last_error}"
-        bound = self.options.health.lag_seconds
-        if self._scheduler.worst_lag > bound:
-            return f"checks start {self._scheduler.worst_lag:.1f}s late"
-        if self._lag_problem is not None:
-            return self._lag_problem
-        return await asyncio.to_thread(own_health.probe_write, self.store.path)
+        return await self._own_health.unhealthy()
 
     async def self_check(self) -> None:
         """Judge onwatch's own health; what is wrong becomes an incident of source `onwatch`."""
         now = self.clock()
-        bounds = self.options.health
-        lag = self._scheduler.take_worst_lag()
-        store = self._writer.last_error
-        if store is not None:
-            store = f"store writes failing: {store}"
-        else:
-            store = await asyncio.to_thread(own_health.probe_write, self.store.path)
-        disk = await asyncio.to_thread(
-            own_health.disk_problem, self.store.path, bounds.disk_min_free
-        )
-        dispatcher = self.notifications.dispatcher
-        findings = own_health.Findings(
-            lag=lag,
-            store=store,
-            disk=disk,
-            channels=own_health.channel_problems(
-                dispatcher.failing, dispatcher.channel_names, now, bounds.channel_failing
-            ),
-            desktop=self.status.get("desktop") if self.settings.notify.desktop_asked else None,
-            heartbeat=self.heartbeat.problem if self.heartbeat is not None else None,
-            heartbeat_configured=self.heartbeat is not None,
-            bounds=bounds,
-        )
-        self._lag_problem = findings.lag_problem
+        findings = await self._own_health.examine(now)
         decisions = []
         for sample, rule in findings.samples(now):
             decisions.extend(self.evaluator.evaluate(sample, rule))
@@ -472,6 +445,10 @@ class Engine:
         self.publish_change(change)
         return change
 
+    def _desktop_problem(self) -> str | None:
+        # Only when the config asked for popups: the built-in default promises nothing.
+        return self.status.get("desktop") if self.settings.notify.desktop_asked else None
+
     def _actions_for(self, incident: Incident) -> tuple[Action, ...]:
         found = self._watch_actions.get((incident.source, incident.check))
         if found is not None:
@@ -482,29 +459,10 @@ class Engine:
 
     def _record_action(self, incident_id: int, note: str) -> None:
         self._writer.submit(
-            functools.partial(_entry_job, incident_id=incident_id, note=note, at=self.clock())
+            functools.partial(action_entry_job, incident_id=incident_id, note=note, at=self.clock())
         )
 
     async def actions_idle(self) -> None:
         """Until no automated action runs and what they reported is written."""
         await self.actions.idle()
         await self._writer.flush()
-
-
-def _entry_job(txn: Transaction, *, incident_id: int, note: str, at: datetime) -> list[Change]:
-    incident = txn.get(incident_id)
-    entry = TimelineEntry(at, EntryKind.ACTION, SYSTEM_ACTOR, note)
-    updated = dataclasses.replace(incident, timeline=(*incident.timeline, entry))
-    txn.put(updated)
-    return [Change(updated, Event.NOTED)]
-
-
-def _drills_job(txn: Transaction, *, now: datetime) -> list[Change]:
-    changes = []
-    for incident in txn.unclosed():
-        updated = advance_drill(incident, now)
-        if updated is not incident:
-            txn.put(updated)
-            ended = incident.state.is_active and updated.state is State.RESOLVED
-            changes.append(Change(updated, Event.RESOLVED if ended else Event.NOTED))
-    return changes

@@ -17,16 +17,24 @@ the heartbeat stops, which is what tells the outside world.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from onwatch.incidents import Incident, Sample, Threshold
 from onwatch.incidents.thresholds import MONITORING, MONITORING_WARNING
 from onwatch.incidents.timefmt import format_duration
+
+if TYPE_CHECKING:
+    from onwatch.engine.heartbeat import Heartbeat
+    from onwatch.engine.scheduler import Scheduler
+    from onwatch.engine.writer import Writer
+    from onwatch.notify.dispatch import Dispatcher
 
 OWN_SOURCE = "onwatch"
 CHANNELS_CHECK = "channels"
@@ -151,3 +159,63 @@ def channel_problems(
         else:
             problems[name] = None
     return problems
+
+
+class SelfCheck:
+    """Gathers what the engine knows about itself (and probes the store's folder) into
+    `Findings`, and says whether the heartbeat may beat."""
+
+    def __init__(
+        self,
+        *,
+        store_path: Path,
+        scheduler: Scheduler,
+        writer: Writer,
+        dispatcher: Dispatcher,
+        bounds: HealthBounds,
+        desktop: Callable[[], str | None],
+        heartbeat: Heartbeat | None,
+    ) -> None:
+        self.store_path = store_path
+        self.scheduler = scheduler
+        self.writer = writer
+        self.dispatcher = dispatcher
+        self.bounds = bounds
+        self.desktop = desktop
+        self.heartbeat = heartbeat
+        self.lag_problem: str | None = None
+        """What the last examination said about lag (it takes the worst lag seen)."""
+
+    async def unhealthy(self) -> str | None:
+        if self.writer.last_error is not None:
+            return f"store writes failing: {self.writer.last_error}"
+        worst = self.scheduler.worst_lag
+        if worst > self.bounds.lag_seconds:
+            return f"checks start {_seconds(worst)} late"
+        if self.lag_problem is not None:
+            return self.lag_problem
+        return await asyncio.to_thread(probe_write, self.store_path)
+
+    async def examine(self, now: datetime) -> Findings:
+        bounds = self.bounds
+        lag = self.scheduler.take_worst_lag()
+        if self.writer.last_error is not None:
+            store: str | None = f"store writes failing: {self.writer.last_error}"
+        else:
+            store = await asyncio.to_thread(probe_write, self.store_path)
+        disk = await asyncio.to_thread(disk_problem, self.store_path, bounds.disk_min_free)
+        dispatcher = self.dispatcher
+        findings = Findings(
+            lag=lag,
+            store=store,
+            disk=disk,
+            channels=channel_problems(
+                dispatcher.failing, dispatcher.channel_names, now, bounds.channel_failing
+            ),
+            desktop=self.desktop(),
+            heartbeat=self.heartbeat.problem if self.heartbeat is not None else None,
+            heartbeat_configured=self.heartbeat is not None,
+            bounds=bounds,
+        )
+        self.lag_problem = findings.lag_problem
+        return findings
