@@ -55,9 +55,9 @@ async def test_beats_at_the_interval_stop_while_the_store_cannot_write_and_resum
         await engine.start()
         try:
             await wait_for(lambda: pings.count >= 4)
-            gaps = [b - a for a, b in zip(pings.times, pings.times[1:], strict=False)]
-            assert all(gap > INTERVAL * 0.5 for gap in gaps), gaps
-            assert sorted(gaps)[len(gaps) // 2] < INTERVAL * 4, gaps
+            gaps = sorted(b - a for a, b in zip(pings.times, pings.times[1:], strict=False))
+            # The median: one call slowed by a loaded machine shortens the gap after it.
+            assert INTERVAL * 0.5 < gaps[len(gaps) // 2] < INTERVAL * 4, gaps
 
             disk.fill()
             heartbeat = engine.heartbeat
