@@ -23,7 +23,7 @@ from onwatch.incidents.model import (
     Severity,
     State,
 )
-from onwatch.incidents.timefmt import format_duration, from_iso, to_iso
+from onwatch.incidents.timefmt import exact_duration, format_duration, from_iso, to_iso
 
 DRILL_SOURCE = "drill"
 """The synthetic source of a drill that names no configured check."""
@@ -45,7 +45,7 @@ def open_drill(
 ) -> Incident:
     """A drill of `check` on `source` (both None: the synthetic `drill` source)."""
     if not timedelta(0) < lasting <= MAX_DRILL:
-        raise InvalidInput(f"a drill lasts more than 0s and at most {format_duration(MAX_DRILL)}")
+        raise InvalidInput(f"a drill lasts more than 0s and at most {exact_duration(MAX_DRILL)}")
     if severity is Severity.INFO:
         raise InvalidInput("a drill is critical or warning")
     source = source or DRILL_SOURCE

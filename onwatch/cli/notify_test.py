@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 
 from onwatch.cli.context import Context
@@ -67,6 +68,8 @@ def _local(ctx: Context) -> list[dict[str, object]]:
     from onwatch.notify.desktop import DesktopNotifier
 
     config = ctx.needs("notify", "roles", "operator")
+    # Each target's result says why it failed; the notifier's own warning would say it twice.
+    logging.getLogger("onwatch.notify").addHandler(logging.NullHandler())
     args = ctx.args
     try:
         channels = select_channels(config.notify, args.channel, args.role)

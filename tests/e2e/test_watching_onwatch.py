@@ -195,3 +195,6 @@ def test_drill_of_an_unknown_check_is_a_usage_error(onwatch: Run, tmp_path: Path
     result = onwatch("--config", str(config), "drill", "web")
     assert result.code == 2
     assert result.err.strip() == "onwatch: no check 'web' (checks: db)"
+    too_long = onwatch("--config", str(config), "drill", "--for", "3d")
+    assert too_long.code == 2
+    assert too_long.err.strip() == "onwatch: a drill lasts more than 0s and at most 1d"
