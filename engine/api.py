@@ -119,6 +119,16 @@ class StatusUpdate:
     text: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class TestOutcome:
+    """What a test message to one target (a channel, a role's address, the desktop) came to."""
+
+    target: str
+    ok: bool
+    reason: str = ""
+    """Why it failed (HTTP 503, connection refused, timeout...); never a URL."""
+
+
 BackendEvent = IncidentUpdate | IncidentsReplaced | SamplesUpdate | StatusUpdate
 Listener = Callable[[BackendEvent], None]
 
@@ -225,4 +235,8 @@ class ConsoleBackend(Protocol):
 
     async def roles(self) -> Sequence[str]:
         """The names of the roles an incident may be handed over to, for a picker."""
+        ...
+
+    async def notify_test(self) -> Sequence[TestOutcome]:
+        """A marked TEST message to every channel and the desktop, and what each came to."""
         ...

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from onwatch.engine import own_health
+from onwatch.engine.actions import ActionRunner
 from onwatch.engine.clock import utc_now
 from onwatch.engine.events import (
     CheckRan,
@@ -19,6 +22,7 @@ from onwatch.engine.events import (
 )
 from onwatch.engine.evidence import ProcessEvidence
 from onwatch.engine.following import StoreFollower, newer
+from onwatch.engine.heartbeat import Heartbeat
 from onwatch.engine.history import History
 from onwatch.engine.notifying import Notifications
 from onwatch.engine.operations import Operations
@@ -27,14 +31,25 @@ from onwatch.engine.options import (
     STOP_SECONDS,
     EngineOptions,
 )
+from onwatch.engine.paging import role_addresses
 from onwatch.engine.periodic import run_every
 from onwatch.engine.predictions import Predictions
 from onwatch.engine.probes import BuildCollector, Probes
 from onwatch.engine.scheduler import Collector, Scheduler, run_all_once
-from onwatch.engine.specs import EngineSettings, Watch
+from onwatch.engine.specs import Action, EngineSettings, Watch
+from onwatch.engine.timeline_jobs import action_entry_job, drills_job
 from onwatch.engine.writer import Writer
-from onwatch.incidents import Change, Evaluator, Incident, Sample
+from onwatch.incidents import (
+    Change,
+    Evaluator,
+    Incident,
+    InvalidInput,
+    Sample,
+    Severity,
+)
+from onwatch.incidents.drills import DRILL_SOURCE, drill_due
 from onwatch.incidents.silences import Silence
+from onwatch.notify.redact import Redactor
 from onwatch.store import IncidentStore
 
 if TYPE_CHECKING:
@@ -103,6 +118,27 @@ class Engine:
         self._follower = StoreFollower(store)
         self._prepared = False
         self._loaded = False
+        # Watching onwatch itself: actions, the heartbeat and the own-health check.
+        secrets = [c.url for c in settings.notify.channels]
+        secrets += [c.url for c in role_addresses(settings.notify.roles).values()]
+        if settings.heartbeat is not None:
+            secrets.append(settings.heartbeat.url)
+        self.actions = ActionRunner(
+            self._actions_for, self._record_action, Redactor.for_urls(secrets)
+        )
+        self._watch_actions = {(w.source, w.name): w.actions for w in settings.watches}
+        self.heartbeat = (
+            Heartbeat(settings.heartbeat, self.unhealthy) if settings.heartbeat else None
+        )
+        self._own_health = own_health.SelfCheck(
+            store_path=store.path,
+            scheduler=self._scheduler,
+            writer=self._writer,
+            dispatcher=self.notifications.dispatcher,
+            bounds=self.options.health,
+            desktop=self._desktop_problem,
+            heartbeat=self.heartbeat,
+        )
 
     # --- subscribers ---------------------------------------------------------------------------
 
@@ -148,9 +184,17 @@ class Engine:
             asyncio.create_task(self._writer.run(), name="writer"),
             asyncio.create_task(self.notifications.dispatcher.run(), name="dispatcher"),
         ]
+        # Only the lease holder starts an engine: it alone runs actions.
+        self.actions.enabled = True
         if not schedule:
             return
+        if self.heartbeat is not None:
+            self._tasks.append(asyncio.create_task(self.heartbeat.run(), name="heartbeat"))
         self._tasks += [
+            asyncio.create_task(
+                run_every(self.options.self_check_seconds, self.self_check, self.set_status),
+                name="self check",
+            ),
             asyncio.create_task(
                 run_every(self.options.tick_seconds, self.tick, self.set_status), name="tick"
             ),
@@ -190,6 +234,7 @@ class Engine:
         """Stop scheduling, give what was decided up to `within` seconds to reach the store and
         the channels, release connections."""
         await self._scheduler.stop()
+        await self.actions.stop()
         keep = {"writer", "dispatcher"}
         periodic = [t for t in self._tasks if t.get_name() not in keep]
         for task in periodic:
@@ -300,6 +345,8 @@ class Engine:
             self._writer.submit(outcomes)
         if self.alertmanager is not None:
             self.alertmanager.tick(now, self.incidents)
+        if any(drill_due(incident, now) for incident in self.incidents.values()):
+            self._writer.submit(functools.partial(drills_job, now=now))
 
     def _on_changes(self, changes: list[Change]) -> None:
         now = self.clock()
@@ -307,6 +354,7 @@ class Engine:
             self._processes.observe(change)
             self._track(change.incident)
             self.notifications.observe(change.incident, now)
+            self.actions.observe(change.incident)
             self.bus.publish(IncidentChanged(change))
 
     def _track(self, incident: Incident) -> None:
@@ -337,6 +385,7 @@ class Engine:
             # (or deliberately not): only what happens from now on notifies.
             self._loaded = True
             self.pager.already_told(unclosed)
+            self.actions.already_told(unclosed)
         current = self.incidents
         self.incidents = {i.id: newer(current.get(i.id), i) for i in unclosed}
         # Closed elsewhere since the last read: gone from the unclosed file, but the close still
@@ -346,6 +395,7 @@ class Engine:
         now = self.clock()
         for incident in (*self.incidents.values(), *closed):
             self.notifications.observe(incident, now)
+            self.actions.observe(incident)
         self.bus.publish(IncidentsReloaded(tuple(self.incidents.values())))
 
     async def load_silences(self) -> None:
@@ -379,3 +429,69 @@ class Engine:
     def publish_change(self, change: Change) -> None:
         """An operator's action was written: track it, notify about it, tell the subscribers."""
         self._on_changes([change])
+
+    # --- watching onwatch itself ---------------------------------------------------------------
+
+    async def unhealthy(self) -> str | None:
+        """Why the heartbeat must not beat now (None: checks run on time, the store writes)."""
+        return await self._own_health.unhealthy()
+
+    async def self_check(self) -> None:
+        """Judge onwatch's own health; what is wrong becomes an incident of source `onwatch`."""
+        now = self.clock()
+        findings = await self._own_health.examine(now)
+        decisions = []
+        for sample, rule in findings.samples(now):
+            decisions.extend(self.evaluator.evaluate(sample, rule))
+        self._writer.submit_decisions(decisions)
+
+    async def drill(
+        self,
+        check: str | None = None,
+        *,
+        severity: Severity = Severity.CRITICAL,
+        lasting: timedelta = timedelta(minutes=10),
+        by: str | None = None,
+    ) -> Change:
+        """Start a drill of a configured check (None: the synthetic `drill` source); InvalidInput
+        for a check this engine does not run."""
+        source = name = None
+        if check is not None:
+            found = {watch.name: watch for watch in self.settings.watches}
+            watch = found.get(check)
+            if watch is None:
+                known = ", ".join(found) or "none configured"
+                raise InvalidInput(f"no check {check!r} (checks: {known})")
+            source, name = watch.source, watch.name
+        change = await asyncio.to_thread(
+            self.operations.drill,
+            source=source,
+            check=name,
+            severity=severity,
+            lasting=lasting,
+            by=by,
+        )
+        self.publish_change(change)
+        return change
+
+    def _desktop_problem(self) -> str | None:
+        # Only when the config asked for popups: the built-in default promises nothing.
+        return self.status.get("desktop") if self.settings.notify.desktop_asked else None
+
+    def _actions_for(self, incident: Incident) -> tuple[Action, ...]:
+        found = self._watch_actions.get((incident.source, incident.check))
+        if found is not None:
+            return found
+        # `[defaults] actions` reached every configured check already; of the rest, only the
+        # synthetic drill stands for "a check" (own health and reports run nothing).
+        return self.settings.default_actions if incident.source == DRILL_SOURCE else ()
+
+    def _record_action(self, incident_id: int, note: str) -> None:
+        self._writer.submit(
+            functools.partial(action_entry_job, incident_id=incident_id, note=note, at=self.clock())
+        )
+
+    async def actions_idle(self) -> None:
+        """Until no automated action runs and what they reported is written."""
+        await self.actions.idle()
+        await self._writer.flush()

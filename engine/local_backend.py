@@ -280,6 +280,15 @@ class LocalBackend:
     async def roles(self) -> Sequence[str]:
         return [role.name for role in self._engine().settings.notify.roles]
 
+    async def notify_test(self) -> Sequence[api.TestOutcome]:
+        from onwatch.engine.channel_trial import select_channels, trial
+
+        engine = self._engine()
+        channels = select_channels(engine.settings.notify)
+        desktop = engine.notifications.desktop
+        results = await trial(channels, desktop, self.operator, engine.clock())
+        return [api.TestOutcome(r.target, r.ok, r.reason) for r in results]
+
     async def _act(
         self, method: Callable[..., Change], *args: object, **kwargs: object
     ) -> Incident:

@@ -21,6 +21,7 @@ from onwatch.incidents import (
     InvalidInput,
     Priority,
     Severity,
+    drills,
     fingerprint,
     lifecycle,
     people,
@@ -229,6 +230,36 @@ class Operations:
                 unclosed[key] = change.incident
                 changes.append(change)
         return changes
+
+    # --- drills --------------------------------------------------------------------------------
+
+    def drill(
+        self,
+        *,
+        source: str | None = None,
+        check: str | None = None,
+        severity: Severity = Severity.CRITICAL,
+        lasting: timedelta = timedelta(minutes=10),
+        by: str | None = None,
+    ) -> Change:
+        """Open a practice incident of `check` on `source` (none: the synthetic `drill` source);
+        the engine pages, escalates and, after `lasting`, resolves it like a real one."""
+        actor, at = by or self.operator, self.clock()
+        with self.store.transaction() as txn:
+            incident = drills.open_drill(
+                incident_id=txn.next_id(),
+                source=source,
+                check=check,
+                severity=Severity(severity),
+                lasting=lasting,
+                by=actor,
+                at=at,
+            )
+            current = txn.unclosed_by_fingerprint().get(incident.fingerprint)
+            if current is not None:
+                raise InvalidInput(f"a drill of this check is under way already (#{current.id})")
+            txn.put(incident)
+        return Change(incident, Event.OPENED)
 
     # --- silences ------------------------------------------------------------------------------
 

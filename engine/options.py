@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from onwatch.engine.own_health import HealthBounds
+
 if TYPE_CHECKING:
     from onwatch.engine.core import Engine
 
@@ -25,4 +27,7 @@ class EngineOptions:
     tick_seconds: float = TICK_SECONDS
     store_poll_seconds: float = STORE_POLL_SECONDS
     history_depth: int = 120
+    self_check_seconds: float = 10.0
+    """How often onwatch judges its own health (`engine.own_health`)."""
+    health: HealthBounds = field(default_factory=HealthBounds)
     extra_tasks: list[Callable[[Engine], Any]] = field(default_factory=list)

@@ -20,6 +20,7 @@ import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
+from onwatch.engine.own_health import failing_channel
 from onwatch.engine.specs import NotifySettings
 from onwatch.incidents import (
     EPISODE_KINDS,
@@ -111,6 +112,11 @@ class Pager:
         self.silences: list[Silence] = []
         self._fallback = default_policy(c.name for c in settings.channels)
         self._roles = role_targets(settings.roles)
+        self._keys = tuple(
+            dict.fromkeys(
+                [c.name for c in settings.channels] + list(role_addresses(settings.roles))
+            )
+        )
         self._seen: dict[int, int] = {}
         self._outcomes: list[tuple[int, str]] = []
 
@@ -129,6 +135,17 @@ class Pager:
             if entry.note == head or entry.note.startswith(head + ": "):
                 return role
         return None
+
+    def _routed(self, incident: Incident, submit: Submit) -> Submit:
+        failing = failing_channel(incident)
+        if failing is None:
+            return submit
+        every = self._keys
+
+        def routed(incident: Incident, kind: object, channels: tuple[str, ...], **kw) -> None:
+            submit(incident, kind, _avoiding(failing, tuple(channels), every), **kw)
+
+        return routed
 
     # --- timers ----------------------------------------------------------------------------------
 
@@ -227,6 +244,7 @@ class Pager:
         if not new:
             return
         kinds = {entry.kind for entry in new}
+        submit = self._routed(incident, submit)
         policy = self.policy(incident)
         level = incident.escalation_level
         expand = self.expand
@@ -251,6 +269,13 @@ class Pager:
         for kind, state in ending.items():
             if kind in kinds and incident.state is state:
                 submit(incident, Kind(kind.value), everyone, reporter=_reporter_url(incident))
+
+
+def _avoiding(failing: str, keys: tuple[str, ...], every: tuple[str, ...]) -> tuple[str, ...]:
+    """Where news of a failing channel goes: the step's other channels, else every other one;
+    never only the channel that fails, which would tell nobody."""
+    others = tuple(key for key in keys if key != failing)
+    return others or tuple(key for key in every if key != failing)
 
 
 def _event_of(kind: EntryKind | str) -> Event:

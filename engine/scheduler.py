@@ -53,6 +53,8 @@ class Scheduler:
         self.slots = asyncio.Semaphore(max_in_flight)
         self.rng = rng or random.Random()
         self.lags: deque[float] = deque(maxlen=100_000)
+        self.worst_lag = 0.0
+        """The worst lag since the own-health check last took it (`take_worst_lag`)."""
         self._tasks: list[asyncio.Task[None]] = []
 
     def start(self, watches: list[tuple[Watch, Collector]]) -> None:
@@ -69,6 +71,10 @@ class Scheduler:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks.clear()
+
+    def take_worst_lag(self) -> float:
+        worst, self.worst_lag = self.worst_lag, 0.0
+        return worst
 
     async def _loop(self, watch: Watch, collector: Collector, offset: float) -> None:
         loop = asyncio.get_running_loop()
@@ -92,6 +98,7 @@ class Scheduler:
         async with self.slots:
             started = loop.time()
             self.lags.append(started - due)
+            self.worst_lag = max(self.worst_lag, started - due)
             samples = await self._collect(watch, collector)
             duration = loop.time() - started
         self.on_result(watch, samples, due, started, duration)

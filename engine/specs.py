@@ -16,6 +16,36 @@ from onwatch.notify.alertmanager_target import AlertmanagerTarget
 from onwatch.notify.channels import Channel
 
 DEFAULT_INTERVAL = timedelta(seconds=10)
+DEFAULT_ACTION_TIMEOUT = timedelta(seconds=30)
+DEFAULT_HEARTBEAT_INTERVAL = timedelta(minutes=1)
+
+ACTION_EVENTS = ("open", "critical", "warning", "escalate", "resolve")
+"""When an action runs: open (opened or reopened, any severity), critical (opened at or raised
+to critical), warning (opened at warning), escalate (an escalation step fired), resolve."""
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """A command run when one of a check's incidents reaches `on` (one of ACTION_EVENTS).
+
+    `run` is an argument list (with `shell`, its items joined by spaces for /bin/sh -c);
+    `drill` lets it run for drills too.
+    """
+
+    on: str
+    run: tuple[str, ...]
+    timeout: timedelta = DEFAULT_ACTION_TIMEOUT
+    shell: bool = False
+    drill: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class HeartbeatSpec:
+    """`[heartbeat]`: a URL called every `interval` while onwatch is healthy (a dead man's
+    switch notices when the calls stop). The URL often holds a token: never shown."""
+
+    url: str = field(repr=False)
+    interval: timedelta = DEFAULT_HEARTBEAT_INTERVAL
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +63,7 @@ class Watch:
     """Forecast these metrics' trend against their critical level (`forecast = {...}`)."""
     anomaly: bool = False
     """Flag values far outside each metric's usual band (`anomaly = true`)."""
+    actions: tuple[Action, ...] = ()
 
     @property
     def name(self) -> str:
@@ -75,6 +106,9 @@ class NotifySettings:
     storm_threshold: int = 10
     roles: tuple[Role, ...] = ()
     """Who can be handed an incident or named by an escalation step, and how they are told."""
+    desktop_asked: bool = False
+    """`desktop = true` is written in the config: popups being unavailable is then an incident
+    of onwatch's own health (the built-in default promises nothing on a server)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,3 +120,6 @@ class EngineSettings:
     """Closing needs a resolution text (`[lifecycle] resolution_required`)."""
     alertmanager: AlertmanagerTarget | None = None
     """`[alertmanager]`: where acknowledged external incidents are silenced."""
+    heartbeat: HeartbeatSpec | None = None
+    default_actions: tuple[Action, ...] = ()
+    """`[defaults] actions`: for drills of the synthetic `drill` source (checks got theirs)."""

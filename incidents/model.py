@@ -50,6 +50,9 @@ class Category(enum.StrEnum):
     EXTERNAL = "external"
     REPORTED = "reported"
     """Told by a person rather than raised by a check."""
+    # Watching onwatch itself
+    MONITORING = "monitoring"
+    """onwatch's own health: while it is broken, every other incident may go unseen."""
 
 
 class Priority(enum.StrEnum):
@@ -66,6 +69,9 @@ class Mark(enum.StrEnum):
     FLAPPING = "flapping"
     SILENCED = "silenced"
     NO_DATA = "no_data"
+    # Watching onwatch itself
+    DRILL = "drill"
+    """A practice incident (`onwatch drill`): stats and exports leave it out unless asked."""
 
 
 class EntryKind(enum.StrEnum):
@@ -102,6 +108,11 @@ class EntryKind(enum.StrEnum):
     FEEDBACK = "feedback"
     ALERTMANAGER = "alertmanager"
     """onwatch's silence in Alertmanager was created, replaced, expired, or could not be."""
+    # Watching onwatch itself
+    DRILL = "drill"
+    """A drill began, or ended with how long acknowledgement and resolution took."""
+    ACTION = "action"
+    """An automated action ran: its command, exit code and the start of its output."""
 
     @classmethod
     def of_mark(cls, mark: Mark) -> EntryKind:
@@ -184,6 +195,10 @@ class Incident:
 
     def has(self, mark: Mark) -> bool:
         return mark in self.marks
+
+    @property
+    def is_drill(self) -> bool:
+        return Mark.DRILL in self.marks
 
     @property
     def notes(self) -> tuple[TimelineEntry, ...]:

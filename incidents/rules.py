@@ -68,8 +68,9 @@ class Evaluator:
     def evaluate(self, sample: Sample, rule: Threshold | None) -> list[Decision]:
         """Judge one sample. A sample with no rule only counts as a sign of life."""
         decisions = self._heard_from(sample.source, sample.check, sample.at)
-        if sample.error is not None:
-            # A failure to measure is an availability problem, whatever rule the metric has.
+        if sample.error is not None and (rule is None or rule.category is not Category.MONITORING):
+            # A failure to measure is an availability problem, whatever rule the metric has;
+            # onwatch's own checks report their failures as errors and keep their category.
             rule = AVAILABILITY
         if rule is None:
             # A value where failures used to be (up = 1, a process found again) is a recovery.
@@ -86,7 +87,10 @@ class Evaluator:
         series = self._series.setdefault(sample.fingerprint, _Series())
         at = sample.at
         if sample.error is not None:
-            level: Severity | None = Severity.CRITICAL
+            # Critical unless the rule has only a warning level (some of onwatch's own checks).
+            level: Severity | None = (
+                Severity.CRITICAL if rule.critical is not None else Severity.WARNING
+            )
         else:
             level = rule.level_of(sample.value)  # type: ignore[arg-type]
         for severity in (Severity.WARNING, Severity.CRITICAL):

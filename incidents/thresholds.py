@@ -83,3 +83,8 @@ class Threshold:
 
 AVAILABILITY = Threshold(critical=1.0, category=Category.AVAILABILITY)
 """The rule for error samples that have no rule of their own: any failure is critical."""
+
+MONITORING = Threshold(critical=1.0, category=Category.MONITORING)
+"""onwatch's own checks: a failure (a sample with an error) is critical and stays `monitoring`."""
+MONITORING_WARNING = Threshold(warning=1.0, category=Category.MONITORING)
+"""An own check whose failure is a warning: the monitor still works, less well."""

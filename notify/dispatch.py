@@ -103,6 +103,12 @@ class Dispatcher:
         self._threads: asyncio.Semaphore | None = None
         self._idle = asyncio.Event()
         self._idle.set()
+        self.failing: dict[str, tuple[datetime, str]] = {}
+        """Channel -> (since when its deliveries fail, the last reason), until one succeeds."""
+
+    @property
+    def channel_names(self) -> tuple[str, ...]:
+        return tuple(self._senders)
 
     # --- the engine's side ------------------------------------------------------------------
 
@@ -244,9 +250,13 @@ class Dispatcher:
             async with limit, self._threads:
                 delivery = await self._attempt(sender, message)
             if delivery.ok:
+                self.failing.pop(name, None)
                 self._report(ids, kind, f"notified {name}{suffix}")
                 return
             reason = delivery.reason or "delivery failed"
+            if name in self._senders:  # a reporter's own address is not a channel to watch
+                since = self.failing.get(name, (self._clock(), ""))[0]
+                self.failing[name] = (since, reason)
             if attempt == attempts:
                 tries = f"{attempts} attempts" if attempts > 1 else "1 attempt"
                 text = f"{name} failed: {reason}, giving up after {tries}{suffix}"

@@ -82,8 +82,9 @@ _PREFIX = {
 
 
 def headline(incident: Incident) -> str:
-    """`CRITICAL api on web-01`."""
-    return f"{incident.severity.value.upper()} {incident.check} on {incident.source}"
+    """`CRITICAL api on web-01`; a drill says so first, so nobody takes it for the real thing."""
+    drill = "DRILL " if incident.is_drill else ""
+    return f"{drill}{incident.severity.value.upper()} {incident.check} on {incident.source}"
 
 
 def _when(at: datetime) -> str:
@@ -279,7 +280,8 @@ def storm(kind: Kind, incidents: Sequence[Incident], *, window: timedelta) -> Me
 
 def desktop(incident: Incident, kind: Kind = Kind.OPENED) -> Message:
     """A desktop popup: `CRITICAL api` and `#12 <title> (web-01)`."""
-    title = f"{_PREFIX[kind]}{incident.severity.value.upper()} {incident.check}"
+    drill = "DRILL " if incident.is_drill else ""
+    title = f"{drill}{_PREFIX[kind]}{incident.severity.value.upper()} {incident.check}"
     body = f"#{incident.id} {incident.title} ({incident.source})"
     return Message(title, body, tone(kind, [incident]))
 

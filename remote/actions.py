@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
+from onwatch.engine.api import TestOutcome
 from onwatch.incidents import Incident, Priority, Severity
 from onwatch.incidents.silences import Silence
 from onwatch.remote import wire
@@ -70,6 +71,10 @@ class RemoteActions:
         answer = await self._api.get("/v1/roles")
         return wire.answer(wire.role_names, answer, self.url)
 
+    async def notify_test(self) -> Sequence[TestOutcome]:
+        answer = await self._api.post("/v1/notify/test", {})
+        return wire.answer(_outcomes, answer, self.url)
+
     def _keep(self, incident: Incident) -> Incident:
         # At once, not when the event arrives: the console redraws from the model right away.
         self._model.put(incident)
@@ -82,3 +87,20 @@ class RemoteActions:
 
 def _noted(note: str) -> dict[str, str]:
     return {"note": note} if note else {}
+
+
+def _outcomes(data: Any) -> list[TestOutcome]:
+    """`POST /v1/notify/test`'s answer, every field checked: the server is another machine."""
+    if not isinstance(data, list):
+        raise ValueError("expected a list of results")
+    found = []
+    for item in data:
+        if not isinstance(item, dict):
+            raise ValueError("expected result objects")
+        target, ok, reason = item.get("target"), item.get("ok"), item.get("reason")
+        if not isinstance(target, str) or not isinstance(ok, bool):
+            raise ValueError("a result needs a target and ok")
+        if reason is not None and not isinstance(reason, str):
+            raise ValueError("a result's reason must be text")
+        found.append(TestOutcome(target[:200], ok, (reason or "")[:500]))
+    return found

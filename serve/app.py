@@ -14,7 +14,14 @@ from starlette.routing import Route
 from onwatch.engine.api import source_to_dict
 from onwatch.engine.core import Engine
 from onwatch.engine.local_backend import LocalBackend
-from onwatch.serve import events, reports, routes_alertmanager, routes_incidents, routes_silences
+from onwatch.serve import (
+    events,
+    reports,
+    routes_alertmanager,
+    routes_incidents,
+    routes_silences,
+    routes_watch,
+)
 from onwatch.serve.auth import AuthMiddleware, Token, Tokens
 from onwatch.serve.errors import EXCEPTION_HANDLERS
 from onwatch.serve.metrics import Metrics
@@ -90,6 +97,7 @@ def create_app(
             *reports.ROUTES,
             *routes_silences.ROUTES,
             *routes_alertmanager.ROUTES,
+            *routes_watch.ROUTES,
             *events.ROUTES,
             Route("/metrics", metrics, methods=["GET"]),
             Route("/openapi.json", openapi, methods=["GET"]),

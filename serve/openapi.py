@@ -244,6 +244,28 @@ def build_openapi(version: str) -> dict[str, Any]:
                 },
             }
         },
+        "/v1/drills": {
+            "post": {
+                "operationId": "start_drill",
+                "description": "a DRILL incident that pages, escalates and resolves by itself",
+                "requestBody": {"content": {JSON: {"schema": _ref("NewDrill")}}},
+                "responses": {
+                    "201": _json(_ref("Incident"), "the drill's incident"),
+                    **_errors(400, 401, 403, 413, 503),
+                },
+            }
+        },
+        "/v1/notify/test": {
+            "post": {
+                "operationId": "notify_test",
+                "description": "a marked TEST message to each channel (or one, or a role's)",
+                "requestBody": {"content": {JSON: {"schema": _ref("NotifyTest")}}},
+                "responses": {
+                    "200": _json(array_of("TestResult"), "what each target came to"),
+                    **_errors(400, 401, 403, 413),
+                },
+            }
+        },
         "/v1/events": {
             "get": {
                 "operationId": "events",

@@ -127,6 +127,33 @@ SCHEMAS: dict[str, Any] = {
             },
         },
     },
+    # Watching onwatch itself
+    "NewDrill": {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "check": {"type": "string", "maxLength": 200, "description": "a configured check"},
+            "severity": {"type": "string", "enum": ["critical", "warning"]},
+            "for": {"type": "string", "description": 'a duration up to 1d, e.g. "10m"'},
+        },
+    },
+    "NotifyTest": {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "channel": {"type": "string", "maxLength": 200},
+            "role": {"type": "string", "maxLength": 200},
+        },
+    },
+    "TestResult": {
+        "type": "object",
+        "required": ["target", "ok", "reason"],
+        "properties": {
+            "target": {"type": "string"},
+            "ok": {"type": "boolean"},
+            "reason": _NULL_STRING,
+        },
+    },
     "Role": {
         "type": "object",
         "required": ["name", "members"],

@@ -111,6 +111,8 @@ class Context:
             notify=self.notify_settings,
             resolution_required=config.resolution_required,
             alertmanager=config.alertmanager,
+            heartbeat=config.heartbeat,
+            default_actions=config.default_actions,
         )
         return Engine(
             settings,

@@ -115,6 +115,20 @@ class RemoteClient:
         answer = self._call("POST", f"/v1/incidents/{incident_id}/{verb}", body=body)
         return self._read(wire.incident, answer)
 
+    # --- Watching onwatch itself --------------------------------------------------------------
+
+    def drill(self, check: str | None, *, severity: str, lasting: timedelta) -> Incident:
+        body: dict[str, Any] = {"severity": severity, "for": f"{lasting.total_seconds():g}s"}
+        if check:
+            body["check"] = check
+        return self._read(wire.incident, self._call("POST", "/v1/drills", body=body))
+
+    def notify_test(
+        self, *, channel: str | None = None, role: str | None = None
+    ) -> list[dict[str, object]]:
+        body = {k: v for k, v in (("channel", channel), ("role", role)) if v is not None}
+        return self._read(_trial_results, self._call("POST", "/v1/notify/test", body=body))
+
     # --- Silences ------------------------------------------------------------------------------
 
     def add(self, matchers: dict[str, str], *, duration: timedelta, reason: str) -> Silence:
@@ -154,3 +168,20 @@ class RemoteClient:
             return read(data)
         except ValueError as exc:
             raise CliError(f"server {self.shown} sent a bad answer: {exc}") from None
+
+
+def _trial_results(data: Any) -> list[dict[str, object]]:
+    """`POST /v1/notify/test`'s answer, every field checked (the server is another machine)."""
+    if not isinstance(data, list):
+        raise ValueError("expected a list of results")
+    results: list[dict[str, object]] = []
+    for item in data:
+        if not isinstance(item, dict):
+            raise ValueError("expected objects")
+        target, ok, reason = item.get("target"), item.get("ok"), item.get("reason")
+        if not isinstance(target, str) or not isinstance(ok, bool):
+            raise ValueError("a result needs a target and ok")
+        if reason is not None and not isinstance(reason, str):
+            raise ValueError("reason must be text")
+        results.append({"target": target[:200], "ok": ok, "reason": reason and reason[:500]})
+    return results

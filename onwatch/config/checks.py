@@ -8,10 +8,11 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from onwatch.collectors.specs import Probe
+from onwatch.config.actions import ACTIONS
 from onwatch.config.locate import KeyPath
 from onwatch.config.model import Draft
 from onwatch.config.problems import Context
-from onwatch.config.schema import Duration, Text
+from onwatch.config.schema import Duration, Kind, Text
 from onwatch.config.tables import Field
 from onwatch.config.thresholds import describe_threshold
 from onwatch.engine.specs import Watch
@@ -47,8 +48,13 @@ def check_name(text: str) -> str | None:
 NAME = Field(Text(validate=check_name), required=True)
 URL = Field(Text(validate=http_url), required=True)
 
-SCHEDULE: Mapping[str, Field | Duration] = {"interval": INTERVAL, "timeout": TIMEOUT}
-"""`interval` and `timeout`, which every network check takes and `[defaults]` sets for all."""
+SCHEDULE: Mapping[str, Field | Kind] = {
+    "interval": INTERVAL,
+    "timeout": TIMEOUT,
+    "actions": ACTIONS,
+}
+"""`interval`, `timeout` and `actions`, which every network check takes and `[defaults]` sets
+for all."""
 
 
 def claim(values: dict[str, Any], entry: KeyPath, draft: Draft, ctx: Context) -> str | None:
@@ -69,7 +75,10 @@ def add_watch(
     """The check on its own interval, else the `[defaults]` one."""
     interval = values.get("interval", draft.interval)
     anomaly = bool(values.get("anomaly", False))
-    draft.watches.append(Watch(probe, interval, rules or {}, forecast=forecast, anomaly=anomaly))
+    actions = values.get("actions", draft.actions)
+    draft.watches.append(
+        Watch(probe, interval, rules or {}, forecast=forecast, anomaly=anomaly, actions=actions)
+    )
 
 
 def every(watch: Watch) -> str:

@@ -14,6 +14,7 @@ from onwatch.config import (
     alertmanager,
     escalation,
     general,
+    heartbeat,
     http,
     lifecycle,
     local,
@@ -24,6 +25,7 @@ from onwatch.config import (
     serve,
     tcp,
 )
+from onwatch.config.actions import describe_actions
 from onwatch.config.checks import every
 from onwatch.config.model import Config, Draft, Section
 from onwatch.config.problems import Context
@@ -48,6 +50,7 @@ SECTIONS: tuple[Section, ...] = (
     maintenance.SECTION,
     serve.SECTION,
     alertmanager.SECTION,
+    heartbeat.SECTION,
 )
 
 DOCUMENT = Table({section.key: section.kind for section in SECTIONS})
@@ -67,7 +70,9 @@ def summarize(config: Config) -> list[str]:
     """Short lines saying what will be watched and where things go, for `check-config`."""
     lines = [f"config: {config.file}" if config.file else "config: built-in default (no file)"]
     lines.extend(local.unwatched(config))
-    lines.extend(_describe_watch(watch, config) for watch in config.watches)
+    for watch in config.watches:
+        lines.append(_describe_watch(watch, config))
+        lines.extend(describe_actions(watch))
     for part in (
         general.summarize_general,
         notify.summarize_notify,
@@ -78,6 +83,7 @@ def summarize(config: Config) -> list[str]:
         notify.summarize_bell,
         serve.summarize_serve,
         alertmanager.summarize_alertmanager,
+        heartbeat.summarize_heartbeat,
     ):
         lines.extend(part(config))
     return lines

@@ -32,6 +32,7 @@ def build_defaults(values: dict[str, Any], path: KeyPath, draft: Draft, ctx: Con
     draft.timeout = values.get("timeout", draft.timeout)
     if "forecast" in values:
         draft.forecast = values["forecast"]
+    draft.actions = values.get("actions", draft.actions)
 
 
 def summarize_general(config: Config) -> list[str]:

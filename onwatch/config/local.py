@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 from onwatch.collectors.specs import LocalCheck
+from onwatch.config.actions import ACTIONS
 from onwatch.config.checks import INTERVAL, add_watch, every
 from onwatch.config.locate import KeyPath
 from onwatch.config.model import LOCAL_NAME, Config, Draft, Section
@@ -77,6 +78,7 @@ LOCAL = Table(
     {
         "enabled": Flag(),
         "interval": INTERVAL,
+        "actions": ACTIONS,
         "processes": Seq(Text()),
         **host_metric_tables(),
         **HOST_KEYS,

@@ -16,7 +16,7 @@ from onwatch.collectors.specs import DEFAULT_TIMEOUT, LocalCheck, Probe
 from onwatch.config.locate import KeyPath
 from onwatch.config.problems import ConfigError, Context, Problem, Unresolved, format_key
 from onwatch.config.schema import Kind
-from onwatch.engine.specs import DEFAULT_INTERVAL, NotifySettings, Watch
+from onwatch.engine.specs import DEFAULT_INTERVAL, Action, HeartbeatSpec, NotifySettings, Watch
 from onwatch.incidents.escalation import EscalationPolicy
 from onwatch.incidents.people import Role
 from onwatch.incidents.silences import Maintenance
@@ -86,6 +86,11 @@ class Config:
     """`[alertmanager]`: where acknowledged external incidents are silenced; None for nowhere."""
     unresolved: tuple[Unresolved, ...] = ()
     """`${VAR}`s this environment does not set; what they belong to is left out above."""
+    # Watching onwatch itself
+    heartbeat: HeartbeatSpec | None = None
+    """`[heartbeat]`: the URL called while onwatch is healthy."""
+    default_actions: tuple[Action, ...] = ()
+    """`[defaults] actions`: for checks without their own, and for drills of no check."""
 
     def resolved(self, *sections: str) -> Config:
         """This config, if no variable under `sections` (every section when none are named) is
@@ -148,6 +153,9 @@ class Draft:
     alertmanager: AlertmanagerTarget | None = None
     forecast: dict[str, Any] | bool | None = None
     """`[defaults] forecast`: a table, false, or None when not given."""
+    # Watching onwatch itself
+    heartbeat: HeartbeatSpec | None = None
+    actions: tuple[Action, ...] = ()
 
     def __post_init__(self) -> None:
         # The `operator` key, when present, overrides this.
@@ -184,6 +192,8 @@ class Draft:
             resolution_required=self.resolution_required,
             alertmanager=self.alertmanager,
             unresolved=tuple(ctx.unset),
+            heartbeat=self.heartbeat,
+            default_actions=self.actions,
         )
 
 

@@ -94,6 +94,8 @@ def build_notify(values: dict[str, Any], path: KeyPath, draft: Draft, ctx: Conte
         # A bad renotify is reported already; a missing one makes the backoff meaningless.
         if not ctx.failed_under((*path, "renotify")):
             ctx.error((*path, "renotify_backoff"), 'needs renotify too, e.g. renotify = "30m"')
+    if values.get("desktop") is True:
+        options["desktop_asked"] = True
     notify.settings = dataclasses.replace(notify.settings, **options)
     channels_path = (*path, "channels")
     if "channels" not in values and ctx.failed_under(channels_path):

@@ -44,6 +44,7 @@ class MainScreen(ActingScreen):
         Binding("m", "mine", "Mine", tooltip="Show only the incidents you own, or all again", id="filter-mine"),
         Binding("o", "report", "Report", tooltip="Report an incident: title, severity, affected source, description", id="report"),
         Binding("w", "app.wall", "Wall", tooltip="Wall mode: big tiles for a screen across the room", id="wall"),
+        Binding("t", "notify_test", "Test notify", show=False, tooltip="Send a marked TEST message to every channel and the desktop", id="notify-test"),
     ]  # fmt: skip
 
     def __init__(self) -> None:
@@ -220,6 +221,34 @@ class MainScreen(ActingScreen):
                 self.console.report(report)
 
         self.app.push_screen(ReportDialog(), reported)
+
+    def action_notify_test(self) -> None:
+        self.notify("sending a TEST message to every channel...", title="notify test", timeout=3)
+        self.send_test_messages()
+
+    @work(exclusive=True, group="notify-test", exit_on_error=False)
+    async def send_test_messages(self) -> None:
+        try:
+            results = await self.console.backend.notify_test()
+        except Unavailable as exc:
+            self.notify(str(exc), title="notify test not sent", severity="error")
+            return
+        if not results:
+            self.notify(
+                "no channel to test here (the process running the engine has them)",
+                title="notify test",
+                severity="warning",
+            )
+            return
+        lines = [f"{r.target}: {'ok' if r.ok else 'FAILED: ' + r.reason}" for r in results]
+        failed = any(not r.ok for r in results)
+        self.notify(
+            "\n".join(lines),
+            title="notify test: some targets failed" if failed else "notify test: all ok",
+            severity="error" if failed else "information",
+            timeout=15,
+            markup=False,  # a reason may hold brackets
+        )
 
     def action_cycle_severity(self) -> None:
         self.severity_filter = self.severity_filter.next()
