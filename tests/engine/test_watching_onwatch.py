@@ -151,7 +151,7 @@ async def test_a_drill_pages_with_drill_in_the_message_escalates_and_resolves_by
 
 def _actions_watch(*actions: Action) -> dict[str, Scripted]:
     base = watch("api", interval=DAY)
-    with_actions = Watch(base.probe, base.interval, base.rules, actions)
+    with_actions = Watch(base.probe, base.interval, base.rules, actions=actions)
     return {"api": Scripted(with_actions, lambda: "connection refused")}
 
 
