@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from onwatch.collectors.specs import LocalCheck, Probe
+from onwatch.incidents.checklist import Guide
 from onwatch.incidents.escalation import EscalationPolicy
 from onwatch.incidents.people import Role
 from onwatch.incidents.rules import FlapPolicy, Threshold
@@ -78,3 +79,5 @@ class EngineSettings:
     notify: NotifySettings = field(default_factory=NotifySettings)
     resolution_required: bool = False
     """Closing needs a resolution text (`[lifecycle] resolution_required`)."""
+    guides: Mapping[str, Guide] = field(default_factory=dict)
+    """Check name -> what its incidents' checklists add to the defaults (items, runbook)."""

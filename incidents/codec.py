@@ -13,6 +13,7 @@ from onwatch.incidents.model import (
     Priority,
     Severity,
     State,
+    Tick,
     TimelineEntry,
 )
 from onwatch.incidents.sample import Sample
@@ -54,6 +55,11 @@ def incident_to_dict(incident: Incident) -> dict[str, Any]:
             {"at": to_iso(e.at), "kind": str(e.kind), "by": e.by, "note": e.note}
             for e in incident.timeline
         ],
+        # checklists and review
+        "checked": [{"item": t.item, "by": t.by, "at": to_iso(t.at)} for t in incident.checked],
+        "root_cause": incident.root_cause,
+        "actions": list(incident.actions),
+        "peak": incident.peak,
     }
 
 
@@ -96,6 +102,13 @@ def incident_from_dict(data: dict[str, Any]) -> Incident:
             Feedback(int(f["rating"]), str(f.get("comment", "")), str(f["by"]), from_iso(f["at"]))
             for f in data.get("feedback", ())
         ),
+        # checklists and review: absent from records written before them
+        checked=tuple(
+            Tick(str(t["item"]), str(t["by"]), from_iso(t["at"])) for t in data.get("checked", ())
+        ),
+        root_cause=str(data.get("root_cause", "")),
+        actions=tuple(str(a) for a in data.get("actions", ())),
+        peak=_optional_float(data.get("peak")),
     )
 
 

@@ -98,6 +98,11 @@ class EntryKind(enum.StrEnum):
     HANDED_OVER = "handed_over"
     """Passed to a role (service desk, IT support, ...): its channels are told."""
     FEEDBACK = "feedback"
+    CHECKED = "checked"
+    """A checklist item was ticked (or, with an "undone" note, unticked)."""
+    UNCHECKED = "unchecked"
+    REVIEWED = "reviewed"
+    """The post-incident review recorded a root cause or action items."""
 
     @classmethod
     def of_mark(cls, mark: Mark) -> EntryKind:
@@ -128,6 +133,15 @@ class Feedback:
 
     rating: int
     comment: str
+    by: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Tick:
+    """A checklist item someone ticked, named by its text so a reordered config keeps it."""
+
+    item: str
     by: str
     at: datetime
 
@@ -166,6 +180,15 @@ class Incident:
     """How many people reported it (0 for an incident raised by a check)."""
     description: str = ""
     feedback: tuple[Feedback, ...] = ()
+    # --- checklists and the post-incident review (postmortems) ---
+    checked: tuple[Tick, ...] = ()
+    """The checklist items ticked, in the order they were ticked."""
+    root_cause: str = ""
+    actions: tuple[str, ...] = ()
+    """Action items the review derived, in the order they were added."""
+    peak: float | None = None
+    """The worst value seen (highest, or lowest for a below-threshold rule); None until a
+    second sample, when `value` is still the only one."""
 
     @property
     def is_open(self) -> bool:

@@ -43,6 +43,8 @@ class Event(enum.StrEnum):
     ASSIGNED = "assigned"
     HANDED_OVER = "handed_over"
     FEEDBACK = "feedback"
+    CHECKED = "checked"
+    REVIEWED = "reviewed"
 
 
 @dataclass(frozen=True, slots=True)

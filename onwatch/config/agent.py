@@ -7,6 +7,7 @@ from typing import Any
 
 from onwatch.collectors.specs import AgentCheck
 from onwatch.config.checks import (
+    GUIDE,
     NAME,
     SCHEDULE,
     URL,
@@ -31,6 +32,7 @@ AGENT = Table(
         "token": Text(),
         **SCHEDULE,
         **host_metric_tables(),
+        **GUIDE,
     }
 )
 

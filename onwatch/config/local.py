@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 from onwatch.collectors.specs import LocalCheck
-from onwatch.config.checks import INTERVAL, add_watch, every
+from onwatch.config.checks import GUIDE, INTERVAL, add_watch, every
 from onwatch.config.locate import KeyPath
 from onwatch.config.model import LOCAL_NAME, Config, Draft, Section
 from onwatch.config.problems import Context
@@ -78,6 +78,7 @@ LOCAL = Table(
         "interval": INTERVAL,
         "processes": Seq(Text()),
         **host_metric_tables(),
+        **GUIDE,
     }
 )
 

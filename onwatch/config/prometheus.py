@@ -8,6 +8,7 @@ from typing import Any
 
 from onwatch.collectors.specs import PrometheusCheck, PromRule
 from onwatch.config.checks import (
+    GUIDE,
     NAME,
     SCHEDULE,
     URL,
@@ -53,6 +54,7 @@ PROMETHEUS = Table(
         **SCHEDULE,
         "rules": Seq(RULE),
         **host_metric_tables(),
+        **GUIDE,
     }
 )
 
