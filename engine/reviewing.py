@@ -72,7 +72,7 @@ class ReviewOperations:
         )
 
     def list_changes(self, since: datetime | None = None) -> list[RecordedChange]:
-        return self._change_store().list(since)
+        return [] if self.changes is None else self.changes.list(since)
 
     def context(self, incident: Incident) -> IncidentContext:
         """Its checklist, the changes near it (nearest first), what fixed it last time."""

@@ -14,7 +14,7 @@ from starlette.routing import Route
 from onwatch.engine.api import source_to_dict
 from onwatch.engine.core import Engine
 from onwatch.engine.local_backend import LocalBackend
-from onwatch.serve import events, reports, routes_incidents, routes_silences
+from onwatch.serve import events, reports, routes_incidents, routes_review, routes_silences
 from onwatch.serve.auth import AuthMiddleware, Token, Tokens
 from onwatch.serve.errors import EXCEPTION_HANDLERS
 from onwatch.serve.metrics import Metrics
@@ -81,6 +81,7 @@ def create_app(
         routes=[
             Route("/v1/health", health, methods=["GET"]),
             *routes_incidents.ROUTES,
+            *routes_review.ROUTES,
             Route("/v1/sources", sources, methods=["GET"]),
             *reports.ROUTES,
             *routes_silences.ROUTES,

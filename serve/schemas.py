@@ -73,6 +73,22 @@ SCHEMAS: dict[str, Any] = {
             "reports": {"type": "integer", "minimum": 0},
             "description": {"type": "string"},
             "feedback": {"type": "array", "items": _ref("Feedback")},
+            # checklists and review
+            "checked": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["item", "by", "at"],
+                    "properties": {
+                        "item": {"type": "string"},
+                        "by": {"type": "string"},
+                        "at": _TIME,
+                    },
+                },
+            },
+            "root_cause": {"type": "string"},
+            "actions": {"type": "array", "items": {"type": "string"}},
+            "peak": _NULL_NUMBER,
         },
     },
     "Feedback": {

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import argparse
 
-from onwatch.cli import people_commands
+from onwatch.cli import people_commands, review_commands
 from onwatch.cli.backends import incidents_for
 from onwatch.cli.context import Context
-from onwatch.cli.render import action_line, incident_detail, incident_table, print_json
+from onwatch.cli.render import (
+    action_line,
+    context_detail,
+    incident_detail,
+    incident_table,
+    print_json,
+)
 from onwatch.incidents import Incident
 from onwatch.incidents.codec import incident_to_dict
+from onwatch.incidents.context import context_to_dict
 
 STATE_CHOICES = ("triggered", "acknowledged", "resolved", "closed", "open", "all")
 
@@ -67,6 +74,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     priority.add_argument("--json", action="store_true")
     priority.set_defaults(handler=act, verb="priority")
     people_commands.register(actions, common, incident_id)
+    review_commands.register(actions, common, incident_id, _print_incident)
 
 
 def incident_id(text: str) -> int:
@@ -114,7 +122,10 @@ def act(ctx: Context) -> int:
 
 
 def _print_incident(ctx: Context, incident: Incident) -> None:
+    """The incident with its checklist, the changes near it and what fixed it last time."""
+    context = incidents_for(ctx).context(incident)
     if ctx.args.json:
-        print_json(incident_to_dict(incident))
+        print_json(incident_to_dict(incident) | context_to_dict(context))
     else:
         print(incident_detail(incident, ctx.clock()))
+        print(context_detail(incident, context))
