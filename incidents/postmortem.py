@@ -80,7 +80,11 @@ def _people(i: Incident) -> list[str]:
     out = ["## Owner and roles", ""]
     out.append(f"- Owner: {line(i.owner or 'nobody')}")
     out.append(f"- Incident manager: {line(i.incident_manager or 'nobody')}")
-    out.append(f"- Reporter: {line(reporter or '-')} ({i.reports} reports)")
+    if i.reports:
+        plural = "" if i.reports == 1 else "s"
+        out.append(f"- Reporter: {line(reporter or '-')} ({i.reports} report{plural})")
+    else:
+        out.append("- Reporter: none (raised by a check)")
     out.append(f"- Handed over: {line('; '.join(handed)) if handed else 'no'}")
     out.append(f"- Took part: {line(', '.join(responders)) if responders else 'nobody yet'}")
     return out
