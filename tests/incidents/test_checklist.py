@@ -82,3 +82,18 @@ def test_an_item_ticked_before_the_config_changed_stays_listed_and_ticked() -> N
 def test_guides_join_a_configs_checklists_and_runbooks_by_check() -> None:
     found = guides({"api": ("a", "b")}, {"api": "https://r", "db": "https://d"})
     assert found == {"api": Guide(("a", "b"), "https://r"), "db": Guide((), "https://d")}
+
+
+def test_ticks_and_review_fields_round_trip_and_old_records_load_without_them() -> None:
+    from onwatch.incidents.codec import incident_from_dict, incident_to_dict
+    from onwatch.incidents.review import review
+
+    done = review(
+        tick(incident(), 2, by="dana", at=T0), root_cause="x", actions=["y"], by="dana", at=T0
+    )
+    assert incident_from_dict(incident_to_dict(done)) == done
+    old = incident_to_dict(incident())
+    for key in ("checked", "root_cause", "actions", "peak"):
+        del old[key]
+    loaded = incident_from_dict(old)
+    assert (loaded.checked, loaded.root_cause, loaded.actions, loaded.peak) == ((), "", (), None)

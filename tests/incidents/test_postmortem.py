@@ -6,7 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from onwatch.incidents import EntryKind, Severity, lifecycle, people
-from onwatch.incidents.changes import new_change, near
+from onwatch.incidents.changes import near, new_change
 from onwatch.incidents.checklist import Guide, checklist, tick
 from onwatch.incidents.context import IncidentContext
 from onwatch.incidents.model import Category
