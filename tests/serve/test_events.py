@@ -148,7 +148,8 @@ def test_every_endpoint_conforms_to_the_openapi_document(live: Live) -> None:
 
         conforms()
         tested.append(f"{operation.method.upper()} {operation.path}")
-    assert len(tested) == 18, tested  # with report, assign, feedback and roles
+    # With report, assign, feedback and roles; context, postmortem, check, review and changes.
+    assert len(tested) == 24, tested
 
 
 @pytest.mark.parametrize("path", ["/v1/incidents", "/metrics", "/v1/events"])
