@@ -18,7 +18,6 @@ DEFAULT_ITEMS = (
     "Perform health checks on the affected component",
 )
 MAX_ITEM = 200
-MAX_ITEMS = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,21 +81,6 @@ def tick(
         return append_entry(incident, at, EntryKind.UNCHECKED, by, item.text, checked=kept)
     ticked = (*incident.checked, Tick(item.text, by, at))
     return append_entry(incident, at, EntryKind.CHECKED, by, item.text, checked=ticked)
-
-
-def check_items(items: object) -> tuple[str, ...]:
-    """A config's `checklist = [...]`: short lines, a bounded number of them."""
-    if not isinstance(items, (list, tuple)):
-        raise InvalidInput("a checklist is a list of strings")
-    if len(items) > MAX_ITEMS:
-        raise InvalidInput(f"a checklist has at most {MAX_ITEMS} items")
-    texts = []
-    for item in items:
-        text = " ".join(str(item).split())
-        if not text or len(text) > MAX_ITEM:
-            raise InvalidInput(f"a checklist item is one line of 1 to {MAX_ITEM} characters")
-        texts.append(text)
-    return tuple(texts)
 
 
 def guides(

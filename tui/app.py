@@ -156,6 +156,8 @@ class OnwatchApp(App[None]):
     def _sources_due(self) -> None:
         self._sources_refresh_pending = False
         self._stale_sources = True
+        if not self.screen_stack:
+            return  # the timer fired while the app was shutting down
         self.screen.post_message(BackendChanged())
 
     def take_changes(self) -> tuple[bool, bool]:

@@ -7,16 +7,9 @@ import argparse
 from onwatch.cli import people_commands, review_commands
 from onwatch.cli.backends import incidents_for
 from onwatch.cli.context import Context
-from onwatch.cli.render import (
-    action_line,
-    context_detail,
-    incident_detail,
-    incident_table,
-    print_json,
-)
-from onwatch.incidents import Incident
+from onwatch.cli.render import action_line, incident_table, print_json
+from onwatch.cli.shown import print_incident
 from onwatch.incidents.codec import incident_to_dict
-from onwatch.incidents.context import context_to_dict
 
 STATE_CHOICES = ("triggered", "acknowledged", "resolved", "closed", "open", "all")
 
@@ -121,11 +114,4 @@ def act(ctx: Context) -> int:
     return 0
 
 
-def _print_incident(ctx: Context, incident: Incident) -> None:
-    """The incident with its checklist, the changes near it and what fixed it last time."""
-    context = incidents_for(ctx).context(incident)
-    if ctx.args.json:
-        print_json(incident_to_dict(incident) | context_to_dict(context))
-    else:
-        print(incident_detail(incident, ctx.clock()))
-        print(context_detail(incident, context))
+_print_incident = print_incident

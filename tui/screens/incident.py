@@ -132,7 +132,14 @@ def changes_table(incident: Incident, context: IncidentContext | None) -> Table 
         delta = change.at - incident.created_at
         side = "before" if delta.total_seconds() < 0 else "after"
         relative = f"{format_duration(abs(delta))} {side}"
-        table.add_row(_local(change.at), relative, change.source or "-", change.by, change.text)
+        # Text, not str: what people typed is never read as Rich markup.
+        table.add_row(
+            _local(change.at),
+            relative,
+            Text(change.source or "-"),
+            Text(change.by or "-"),
+            Text(change.text),
+        )
     return table
 
 
@@ -150,11 +157,11 @@ def precedents_table(context: IncidentContext | None) -> Table | Text:
     for found in context.precedents:
         lasted = "-" if found.lasted is None else format_duration(found.lasted)
         table.add_row(
-            f"#{found.id} {found.title}",
+            Text(f"#{found.id} {found.title}"),
             _local(found.opened_at),
             lasted,
-            found.resolution or "-",
-            found.root_cause or "-",
+            Text(found.resolution or "-"),
+            Text(found.root_cause or "-"),
         )
     return table
 
