@@ -24,6 +24,11 @@ BLOCKING_WAIT = timedelta(seconds=5)
 """How long a check waits on a disk or the process table before reporting it as stuck."""
 
 
+def boot_time() -> float:
+    """When this host booted (epoch seconds): a new value means it rebooted."""
+    return float(psutil.boot_time())
+
+
 def _cpu_seconds() -> tuple[float, float]:
     """(total, idle) CPU seconds, counted the way psutil.cpu_percent counts them.
 

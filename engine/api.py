@@ -20,6 +20,7 @@ from typing import Any, Protocol
 
 from onwatch.incidents import Event, Incident, Priority, Sample, Severity
 from onwatch.incidents.codec import sample_from_dict, sample_to_dict
+from onwatch.incidents.context import IncidentContext
 from onwatch.incidents.silences import Silence
 
 __all__ = [
@@ -239,4 +240,23 @@ class ConsoleBackend(Protocol):
 
     async def notify_test(self) -> Sequence[TestOutcome]:
         """A marked TEST message to every channel and the desktop, and what each came to."""
+
+    # --- diagnosis and review ------------------------------------------------------------------
+
+    async def context(self, incident: Incident) -> IncidentContext:
+        """Its checklist, the changes near it (nearest first), what fixed it last time."""
+        ...
+
+    async def check(self, incident_id: int, number: int, *, undo: bool = False) -> Incident:
+        """Tick checklist item `number` (from 1, as `context` lists them), or untick it."""
+        ...
+
+    async def review(
+        self, incident_id: int, *, root_cause: str | None, actions: Sequence[str]
+    ) -> Incident:
+        """Record the root cause (replacing any before) and append action items."""
+        ...
+
+    async def postmortem(self, incident_id: int) -> str:
+        """The incident's postmortem as Markdown, as `onwatch postmortem` writes it."""
         ...

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from onwatch.collectors.specs import LocalCheck
 from onwatch.engine import own_health
 from onwatch.engine.actions import ActionRunner
 from onwatch.engine.clock import utc_now
@@ -40,6 +41,7 @@ from onwatch.engine.specs import Action, EngineSettings, Watch
 from onwatch.engine.timeline_jobs import action_entry_job, drills_job
 from onwatch.engine.writer import Writer
 from onwatch.incidents import (
+    SYSTEM_ACTOR,
     Change,
     Evaluator,
     Incident,
@@ -54,6 +56,7 @@ from onwatch.store import IncidentStore
 
 if TYPE_CHECKING:
     from onwatch.engine.alertmanager_sync import SilenceSync
+    from onwatch.store.change_store import ChangeStore
     from onwatch.store.silence_store import SilenceStore
 
 log = logging.getLogger("onwatch.engine")
@@ -71,6 +74,7 @@ class Engine:
         options: EngineOptions | None = None,
         notifications: Notifications | None = None,
         silences: SilenceStore | None = None,
+        changes: ChangeStore | None = None,
     ) -> None:
         self.settings = settings
         self.store = store
@@ -93,7 +97,10 @@ class Engine:
             silences=silences,
             roles=[role.name for role in settings.notify.roles],
             resolution_required=settings.resolution_required,
+            guides=settings.guides,
+            changes=changes,
         )
+        self.changes = changes
         self.silences = silences
         self._silence_revision: object = None
         self._probes = Probes(build_collector)
@@ -162,6 +169,7 @@ class Engine:
         if not self._loaded:  # the console may have loaded the incidents already
             await self.reload()
         await self.load_silences()
+        await self._note_reboot()
         for problem in self.notifications.problems:
             self.set_status("channels", problem)
         # Judging the desktop may ask the session bus: off the event loop.
@@ -172,6 +180,23 @@ class Engine:
                     incident.source, incident.check, incident.metric, incident.severity
                 )
         self._prepared = True
+
+    async def _note_reboot(self) -> None:
+        """Record "host rebooted" as a recent change when this host's boot time moved since
+        the engine last saw it (kept in the change store, so once per reboot)."""
+        changes = self.changes
+        local = next((w for w in self.settings.watches if isinstance(w.probe, LocalCheck)), None)
+        if changes is None or local is None:
+            return
+        from onwatch.collectors.local import boot_time
+
+        try:
+            booted = await asyncio.to_thread(boot_time)
+            await asyncio.to_thread(
+                changes.note_boot, local.source, booted, at=self.clock(), by=SYSTEM_ACTOR
+            )
+        except Exception as exc:  # a change log that fails must not stop the checks
+            log.warning("could not record the boot time: %s", exc)
 
     async def start(self, *, schedule: bool = True) -> None:
         """Start every check on its schedule, plus the writer, the ticker and the store poller.

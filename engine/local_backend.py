@@ -12,6 +12,7 @@ from onwatch.engine.core import Engine
 from onwatch.engine.events import EngineEvent
 from onwatch.engine.local_support import guarded, translate
 from onwatch.incidents import Change, Incident, Priority, Severity, people
+from onwatch.incidents.context import IncidentContext
 from onwatch.incidents.external import runbook_of
 from onwatch.incidents.silences import Silence
 from onwatch.store.lease import EngineLease
@@ -288,6 +289,26 @@ class LocalBackend:
         desktop = engine.notifications.desktop
         results = await trial(channels, desktop, self.operator, engine.clock())
         return [api.TestOutcome(r.target, r.ok, r.reason) for r in results]
+
+    async def context(self, incident: Incident) -> IncidentContext:
+        ops = self._engine().operations
+        return await guarded(asyncio.to_thread(ops.context, incident))
+
+    async def check(self, incident_id: int, number: int, *, undo: bool = False) -> Incident:
+        ops = self._engine().operations
+        return await self._act(ops.check, incident_id, number, undo=undo, by=self.operator)
+
+    async def review(
+        self, incident_id: int, *, root_cause: str | None, actions: Sequence[str]
+    ) -> Incident:
+        ops = self._engine().operations
+        return await self._act(
+            ops.review, incident_id, root_cause=root_cause, actions=actions, by=self.operator
+        )
+
+    async def postmortem(self, incident_id: int) -> str:
+        ops = self._engine().operations
+        return await guarded(asyncio.to_thread(ops.postmortem, incident_id))
 
     async def _act(
         self, method: Callable[..., Change], *args: object, **kwargs: object

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from onwatch.engine.clock import Clock
 from onwatch.engine.contacts import check_contact
+from onwatch.engine.reviewing import ReviewOperations
 from onwatch.incidents import (
     SYSTEM_ACTOR,
     Category,
@@ -27,6 +28,7 @@ from onwatch.incidents import (
     people,
     triage,
 )
+from onwatch.incidents.checklist import Guide
 from onwatch.incidents.escalation import (
     EscalationPolicy,
     next_manual_step,
@@ -35,10 +37,10 @@ from onwatch.incidents.escalation import (
 )
 from onwatch.incidents.external import ExternalAlert, receive
 from onwatch.incidents.silences import Silence
-from onwatch.store import IncidentStore, SilenceStore
+from onwatch.store import ChangeStore, IncidentStore, SilenceStore
 
 
-class Operations:
+class Operations(ReviewOperations):
     def __init__(
         self,
         store: IncidentStore,
@@ -49,10 +51,13 @@ class Operations:
         silences: SilenceStore | None = None,
         roles: Collection[str] = (),
         resolution_required: bool = False,
+        guides: Mapping[str, Guide] | None = None,
+        changes: ChangeStore | None = None,
     ) -> None:
         """`policy_for` names the escalation policy of an incident; with it, an escalate fires
         the policy's next step (and says which on the timeline) instead of a bare level + 1.
-        `roles` are the names an incident may be handed over to."""
+        `roles` are the names an incident may be handed over to; `guides` what each check's
+        incidents' checklists add to the defaults."""
         self.store = store
         self.clock = clock
         self.operator = operator
@@ -60,6 +65,8 @@ class Operations:
         self.silences = silences
         self.roles = frozenset(roles)
         self.resolution_required = resolution_required
+        self.guides = dict(guides or {})
+        self.changes = changes
 
     def _apply(
         self, incident_id: int, event: Event, change: Callable[[Incident], Incident]

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from onwatch.collectors.specs import LocalCheck, Probe
+from onwatch.incidents.checklist import Guide
 from onwatch.incidents.escalation import EscalationPolicy
 from onwatch.incidents.forecast import ForecastSpec
 from onwatch.incidents.people import Role
@@ -123,3 +124,5 @@ class EngineSettings:
     heartbeat: HeartbeatSpec | None = None
     default_actions: tuple[Action, ...] = ()
     """`[defaults] actions`: for drills of the synthetic `drill` source (checks got theirs)."""
+    guides: Mapping[str, Guide] = field(default_factory=dict)
+    """Check name -> what its incidents' checklists add to the defaults (items, runbook)."""

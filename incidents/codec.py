@@ -13,6 +13,7 @@ from onwatch.incidents.model import (
     Priority,
     Severity,
     State,
+    Tick,
     TimelineEntry,
 )
 from onwatch.incidents.sample import Sample
@@ -58,6 +59,11 @@ def incident_to_dict(incident: Incident) -> dict[str, Any]:
         ],
         # Evidence at detection.
         "evidence": dict(incident.evidence),
+        # checklists and review
+        "checked": [{"item": t.item, "by": t.by, "at": to_iso(t.at)} for t in incident.checked],
+        "root_cause": incident.root_cause,
+        "actions": list(incident.actions),
+        "peak": incident.peak,
     }
 
 
@@ -104,6 +110,13 @@ def incident_from_dict(data: dict[str, Any]) -> Incident:
         alertmanager_silence=_optional_text(data.get("alertmanager_silence")),
         # Evidence at detection.
         evidence=_evidence(data.get("evidence")),
+        # checklists and review: absent from records written before them
+        checked=tuple(
+            Tick(str(t["item"]), str(t["by"]), from_iso(t["at"])) for t in data.get("checked", ())
+        ),
+        root_cause=str(data.get("root_cause", "")),
+        actions=tuple(str(a) for a in data.get("actions", ())),
+        peak=_optional_float(data.get("peak")),
     )
 
 

@@ -189,8 +189,21 @@ def observe(incident: Incident, *, value: float | None, at: datetime) -> Inciden
     if not incident.state.is_active:
         raise TransitionError(incident.id, "update", incident.state)
     return dataclasses.replace(
-        incident, value=value, count=incident.count + 1, last_seen_at=max(at, incident.last_seen_at)
+        incident,
+        value=value,
+        count=incident.count + 1,
+        last_seen_at=max(at, incident.last_seen_at),
+        peak=peak_of(incident, value),
     )
+
+
+def peak_of(incident: Incident, value: float | None) -> float | None:
+    """The worst of the incident's peak and `value`: past the threshold the way it was crossed."""
+    worst = incident.peak if incident.peak is not None else incident.value
+    if value is None or worst is None:
+        return worst if value is None else value
+    below = incident.threshold is not None and worst < incident.threshold
+    return min(worst, value) if below else max(worst, value)
 
 
 def upgrade(
@@ -240,6 +253,7 @@ def retrigger(
         title=title,
         count=incident.count + 1,
         last_seen_at=max(at, incident.last_seen_at),
+        peak=peak_of(incident, value),
         priority=min(incident.priority, derive_priority(severity, incident.category), key=_urgency),
     )
 

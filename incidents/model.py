@@ -113,6 +113,11 @@ class EntryKind(enum.StrEnum):
     """A drill began, or ended with how long acknowledgement and resolution took."""
     ACTION = "action"
     """An automated action ran: its command, exit code and the start of its output."""
+    CHECKED = "checked"
+    """A checklist item was ticked (or, with an "undone" note, unticked)."""
+    UNCHECKED = "unchecked"
+    REVIEWED = "reviewed"
+    """The post-incident review recorded a root cause or action items."""
 
     @classmethod
     def of_mark(cls, mark: Mark) -> EntryKind:
@@ -143,6 +148,15 @@ class Feedback:
 
     rating: int
     comment: str
+    by: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Tick:
+    """A checklist item someone ticked, named by its text so a reordered config keeps it."""
+
+    item: str
     by: str
     at: datetime
 
@@ -188,6 +202,15 @@ class Incident:
     # Evidence at detection.
     evidence: Mapping[str, Any] = field(default_factory=dict, hash=False)
     """What was captured as it opened (plain JSON-able data, bounded, secrets blanked)."""
+    # --- checklists and the post-incident review (postmortems) ---
+    checked: tuple[Tick, ...] = ()
+    """The checklist items ticked, in the order they were ticked."""
+    root_cause: str = ""
+    actions: tuple[str, ...] = ()
+    """Action items the review derived, in the order they were added."""
+    peak: float | None = None
+    """The worst value seen (highest, or lowest for a below-threshold rule); None until a
+    second sample, when `value` is still the only one."""
 
     @property
     def is_open(self) -> bool:

@@ -46,6 +46,8 @@ class Event(enum.StrEnum):
     HANDED_OVER = "handed_over"
     FEEDBACK = "feedback"
     ALERTMANAGER = "alertmanager"
+    CHECKED = "checked"
+    REVIEWED = "reviewed"
 
 
 @dataclass(frozen=True, slots=True)

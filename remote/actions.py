@@ -9,6 +9,7 @@ from typing import Any
 
 from onwatch.engine.api import TestOutcome
 from onwatch.incidents import Incident, Priority, Severity
+from onwatch.incidents.context import IncidentContext
 from onwatch.incidents.silences import Silence
 from onwatch.remote import wire
 from onwatch.remote.client import ApiClient
@@ -74,6 +75,25 @@ class RemoteActions:
     async def notify_test(self) -> Sequence[TestOutcome]:
         answer = await self._api.post("/v1/notify/test", {})
         return wire.answer(_outcomes, answer, self.url)
+
+    async def context(self, incident: Incident) -> IncidentContext:
+        answer = await self._api.get(f"/v1/incidents/{incident.id}/context")
+        return wire.answer(wire.context, answer, self.url)
+
+    async def check(self, incident_id: int, number: int, *, undo: bool = False) -> Incident:
+        return await self._act(incident_id, "check", {"item": number, "undo": undo})
+
+    async def review(
+        self, incident_id: int, *, root_cause: str | None, actions: Sequence[str]
+    ) -> Incident:
+        body: dict[str, Any] = {"actions": list(actions)}
+        if root_cause is not None:
+            body["root_cause"] = root_cause
+        return await self._act(incident_id, "review", body)
+
+    async def postmortem(self, incident_id: int) -> str:
+        answer = await self._api.get(f"/v1/incidents/{incident_id}/postmortem")
+        return wire.answer(wire.markdown, answer, self.url)
 
     def _keep(self, incident: Incident) -> Incident:
         # At once, not when the event arrives: the console redraws from the model right away.

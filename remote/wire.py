@@ -12,7 +12,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 from onwatch.engine.api import SourceView, Unavailable, source_from_dict
 from onwatch.incidents import Event, Incident, Sample
+from onwatch.incidents.changes import RecordedChange, change_from_dict
 from onwatch.incidents.codec import incident_from_dict, sample_from_dict
+from onwatch.incidents.context import IncidentContext, context_from_dict
 from onwatch.incidents.silences import Silence, silence_from_dict
 from onwatch.incidents.timefmt import from_iso
 
@@ -89,6 +91,29 @@ def silences(data: Any) -> list[Silence]:
     if not isinstance(data, list):
         raise ValueError("silences are not a list")
     return [silence(item) for item in data]
+
+
+def context(data: Any) -> IncidentContext:
+    """`GET /v1/incidents/{id}/context`: checklist, nearby changes, similar incidents."""
+    return _checked(context_from_dict, data, "incident context")
+
+
+def change(data: Any) -> RecordedChange:
+    return _checked(change_from_dict, data, "change")
+
+
+def changes(data: Any) -> list[RecordedChange]:
+    if not isinstance(data, list):
+        raise ValueError("changes are not a list")
+    return [change(item) for item in data]
+
+
+def markdown(data: Any) -> str:
+    """`GET /v1/incidents/{id}/postmortem`: {"markdown": "..."}."""
+    text = data.get("markdown") if isinstance(data, dict) else None
+    if not isinstance(text, str):
+        raise ValueError("a postmortem answer needs its markdown")
+    return text
 
 
 def role_names(data: Any) -> list[str]:

@@ -19,6 +19,7 @@ from onwatch.serve import (
     reports,
     routes_alertmanager,
     routes_incidents,
+    routes_review,
     routes_silences,
     routes_watch,
 )
@@ -93,6 +94,7 @@ def create_app(
         routes=[
             Route("/v1/health", health, methods=["GET"]),
             *routes_incidents.ROUTES,
+            *routes_review.ROUTES,
             Route("/v1/sources", sources, methods=["GET"]),
             *reports.ROUTES,
             *routes_silences.ROUTES,

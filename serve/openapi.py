@@ -7,6 +7,7 @@ from typing import Any
 
 from onwatch.incidents import people
 from onwatch.serve.bodies import MAX_NOTE
+from onwatch.serve.openapi_review import REVIEW_PATHS, REVIEW_SCHEMAS
 from onwatch.serve.routes_incidents import ACTIONS, MAX_LIMIT, MAX_OFFSET, STATES
 from onwatch.serve.schemas import SCHEMAS
 
@@ -184,6 +185,7 @@ def build_openapi(version: str) -> dict[str, Any]:
             }
         },
         **{f"/v1/incidents/{{id}}/{verb}": _action(verb) for verb in ACTIONS},
+        **REVIEW_PATHS,
         "/v1/sources": {
             "get": {
                 "operationId": "list_sources",
@@ -309,7 +311,7 @@ def build_openapi(version: str) -> dict[str, Any]:
         "info": {"title": "onwatch", "version": version, "description": "The onwatch HTTP API v1"},
         "paths": paths,
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": {**SCHEMAS, **REVIEW_SCHEMAS},
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
         "security": [{"bearer": []}],

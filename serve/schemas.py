@@ -92,6 +92,22 @@ SCHEMAS: dict[str, Any] = {
                 "headers (credentials blanked) and first 2 KB of body, the address and timing; "
                 "a TCP error; a disk's free space, inodes and growth; the busiest processes.",
             },
+            # checklists and review
+            "checked": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["item", "by", "at"],
+                    "properties": {
+                        "item": {"type": "string"},
+                        "by": {"type": "string"},
+                        "at": _TIME,
+                    },
+                },
+            },
+            "root_cause": {"type": "string"},
+            "actions": {"type": "array", "items": {"type": "string"}},
+            "peak": _NULL_NUMBER,
         },
     },
     "Feedback": {

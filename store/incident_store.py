@@ -20,12 +20,16 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from onwatch.incidents import Incident, State
+from onwatch.incidents.precedents import LIMIT, Precedent, Search
 from onwatch.store.errors import NotFound
 from onwatch.store.storage import Revision, read_json
 from onwatch.store.tinydb_file import TinyDBFile, records_in
 from onwatch.store.transaction import INCIDENTS, Known, Transaction, decode_incident
 
 __all__ = ["IncidentStore", "Transaction"]
+
+SIMILAR_MONTHS = 24
+"""How far back "what fixed it last time" looks: two years of archive months at most."""
 
 
 def _incidents_in(path: Path) -> dict[int, Incident]:
@@ -106,6 +110,30 @@ class IncidentStore(TinyDBFile):
             if found is not None:
                 return found
         raise NotFound(incident_id)
+
+    def similar(
+        self, incident: Incident, limit: int = LIMIT, *, months: int = SIMILAR_MONTHS
+    ) -> list[Precedent]:
+        """What fixed it last time: up to `limit` earlier closed incidents with its fingerprint,
+        filled up with the most similar titles on its source. Archive months are read newest
+        first, one at a time, and only the records whose fingerprint or source match are
+        decoded; the search stops once `limit` share the fingerprint, or after `months`."""
+        search = Search(incident, limit)
+        live = set(self._live())
+        for path in self.archive_paths()[:months]:
+            data = read_json(path) or {}
+            records = data.get(INCIDENTS, {})
+            if not isinstance(records, dict):
+                continue
+            for doc_id, record in records.items():
+                if not isinstance(record, dict):
+                    continue
+                wanted = search.wants(str(record.get("fingerprint")), str(record.get("source")))
+                if wanted and doc_id.isdigit() and int(doc_id) not in live:
+                    search.offer(decode_incident(path, doc_id, record))
+            if search.full:
+                break
+        return search.result()
 
     def list(self, states: Iterable[State] | None = None) -> list[Incident]:
         wanted = set(states) if states is not None else set(State)

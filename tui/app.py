@@ -7,6 +7,8 @@ operator on new and escalated incidents, and runs the actions the screens ask fo
 
 from __future__ import annotations
 
+import asyncio
+import os
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -37,6 +39,20 @@ from onwatch.tui.screens.wall import WallScreen
 from onwatch.tui.settings import ConsoleSettings, load_settings, save_settings
 
 SOURCES_REFRESH_SECONDS = 0.5
+
+
+def write_postmortem(folder: Path, incident_id: int, text: str) -> Path:
+    """`folder/postmortem-ID.md`, whole or not at all (a temporary file, then a rename)."""
+    path = folder / f"postmortem-{incident_id}.md"
+    temp = folder / f".postmortem-{incident_id}.md.tmp-{os.getpid()}"
+    try:
+        temp.write_text(text, encoding="utf-8")
+        temp.replace(path)
+    finally:
+        temp.unlink(missing_ok=True)
+    return path.resolve()
+
+
 PAGING_EVENTS = frozenset({Event.OPENED, Event.REOPENED, Event.ESCALATED, Event.UPGRADED})
 
 
@@ -57,8 +73,11 @@ class OnwatchApp(App[None]):
         settings_path: Path | None = None,
         wall: bool = False,
         bell: bool = False,
+        export_dir: Path | None = None,
     ) -> None:
+        """`export_dir`: where `x` writes postmortems (default: the current directory)."""
         super().__init__()
+        self.export_dir = export_dir
         self.backend = backend
         self.clock = clock
         self.settings_path = settings_path
@@ -137,6 +156,8 @@ class OnwatchApp(App[None]):
     def _sources_due(self) -> None:
         self._sources_refresh_pending = False
         self._stale_sources = True
+        if not self.screen_stack:
+            return  # the timer fired while the app was shutting down
         self.screen.post_message(BackendChanged())
 
     def take_changes(self) -> tuple[bool, bool]:
@@ -225,6 +246,18 @@ class OnwatchApp(App[None]):
             self.notify(f"added to #{incident.id} ({incident.reports} reports): {incident.title}")
         else:
             self.notify(f"incident #{incident.id} opened: {incident.title}")
+
+    @work(group="actions", exit_on_error=False)
+    async def export_postmortem(self, incident_id: int) -> None:
+        """Write the postmortem to `postmortem-ID.md` in the export directory, off the loop."""
+        try:
+            text = await self.backend.postmortem(incident_id)
+            folder = self.export_dir or Path.cwd()
+            path = await asyncio.to_thread(write_postmortem, folder, incident_id, text)
+        except (IncidentError, NotFound, Unavailable, OSError) as exc:
+            self.notify(str(exc), title="postmortem not written", severity="error")
+            return
+        self.notify(f"postmortem of incident {incident_id} written to {path}")
 
     @work(group="actions", exit_on_error=False)
     async def hand_over(self, incident_id: int) -> None:

@@ -6,6 +6,7 @@ renders the answer the same way, whichever implementation is behind it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
@@ -13,6 +14,8 @@ from typing import TYPE_CHECKING, Protocol
 from onwatch.cli.context import Context
 from onwatch.cli.errors import CliError, Exit
 from onwatch.incidents import Category, Incident, InvalidInput, Severity, State
+from onwatch.incidents.changes import RecordedChange
+from onwatch.incidents.context import IncidentContext
 from onwatch.incidents.people import REPORTED_SOURCE, Assignment
 from onwatch.incidents.silences import Silence
 from onwatch.store import SilenceNotFound
@@ -45,6 +48,30 @@ class Incidents(Protocol):
 
     def feedback(self, incident_id: int, rating: int, *, comment: str = "") -> Incident: ...
 
+    # --- diagnosis and review --------------------------------------------------------------
+
+    def context(self, incident: Incident) -> IncidentContext:
+        """Its checklist, the changes near it, what fixed it last time."""
+        ...
+
+    def check(self, incident_id: int, number: int, *, undo: bool = False) -> Incident: ...
+
+    def review(
+        self, incident_id: int, *, root_cause: str | None, actions: Sequence[str]
+    ) -> Incident: ...
+
+    def postmortem(self, incident_id: int) -> str:
+        """The incident's postmortem as Markdown."""
+        ...
+
+
+class Changes(Protocol):
+    def add_change(self, text: str, *, source: str = "") -> RecordedChange: ...
+
+    def list_changes(self, since: datetime | None) -> list[RecordedChange]:
+        """Oldest first."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class Report:
@@ -69,6 +96,11 @@ class Silences(Protocol):
 def incidents_for(ctx: Context) -> Incidents:
     remote = _remote(ctx)
     return LocalIncidents(ctx) if remote is None else remote
+
+
+def changes_for(ctx: Context) -> Changes:
+    remote = _remote(ctx)
+    return LocalChanges(ctx) if remote is None else remote
 
 
 def silences_for(ctx: Context) -> Silences:
@@ -154,8 +186,38 @@ class LocalIncidents:
         ops = self.ctx.operations
         return ops.feedback(incident_id, rating, comment=comment, by=self._by()).incident
 
+    def context(self, incident: Incident) -> IncidentContext:
+        return self.ctx.operations.context(incident)
+
+    def check(self, incident_id: int, number: int, *, undo: bool = False) -> Incident:
+        ops = self.ctx.operations
+        return ops.check(incident_id, number, undo=undo, by=self._by()).incident
+
+    def review(
+        self, incident_id: int, *, root_cause: str | None, actions: Sequence[str]
+    ) -> Incident:
+        ops = self.ctx.operations
+        return ops.review(
+            incident_id, root_cause=root_cause, actions=actions, by=self._by()
+        ).incident
+
+    def postmortem(self, incident_id: int) -> str:
+        return self.ctx.operations.postmortem(incident_id)
+
     def _by(self) -> str | None:
         return getattr(self.ctx.args, "by", None)
+
+
+class LocalChanges:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def add_change(self, text: str, *, source: str = "") -> RecordedChange:
+        by = getattr(self.ctx.args, "by", None)
+        return self.ctx.operations.record_change(text, source=source, by=by)
+
+    def list_changes(self, since: datetime | None) -> list[RecordedChange]:
+        return self.ctx.changes.list(since)
 
 
 class LocalSilences:

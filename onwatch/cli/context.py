@@ -13,7 +13,8 @@ from onwatch.cli.paths import resolve_db_path
 from onwatch.config import Config, ConfigError, load_config
 from onwatch.engine.clock import Clock, utc_now
 from onwatch.engine.specs import EngineSettings, NotifySettings, Watch
-from onwatch.store import IncidentStore, SilenceStore, StoreError
+from onwatch.incidents.checklist import Guide, guides
+from onwatch.store import ChangeStore, IncidentStore, SilenceStore, StoreError
 from onwatch.store.lease import EngineLease
 
 if TYPE_CHECKING:
@@ -90,7 +91,21 @@ class Context:
             silences=self.silences,
             roles=[role.name for role in self.notify_settings.roles],
             resolution_required=config.resolution_required,
+            guides=self.guides,
+            changes=self.changes,
         )
+
+    @property
+    def guides(self) -> dict[str, Guide]:
+        """What each check's config adds to its incidents' checklists."""
+        return guides(self.config.checklists, self.config.runbooks)
+
+    @cached_property
+    def changes(self) -> ChangeStore:
+        try:
+            return ChangeStore(self.db_path.with_name("changes.json"))
+        except StoreError as exc:
+            raise CliError(str(exc)) from None
 
     @cached_property
     def silences(self) -> SilenceStore:
@@ -113,6 +128,7 @@ class Context:
             alertmanager=config.alertmanager,
             heartbeat=config.heartbeat,
             default_actions=config.default_actions,
+            guides=self.guides,
         )
         return Engine(
             settings,
@@ -121,6 +137,7 @@ class Context:
             clock=self.clock,
             options=EngineOptions(**options),
             silences=self.silences,
+            changes=self.changes,
         )
 
     def standby_engine(self) -> Engine:
@@ -135,11 +152,16 @@ class Context:
             policies=self.notify_settings.policies, desktop=False, roles=self.notify_settings.roles
         )
         return Engine(
-            EngineSettings(notify=notify, resolution_required=config.resolution_required),
+            EngineSettings(
+                notify=notify,
+                resolution_required=config.resolution_required,
+                guides=self.guides,
+            ),
             self.store,
             operator=config.operator,
             clock=self.clock,
             silences=self.silences,
+            changes=self.changes,
         )
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-from onwatch.cli import people_commands
+from onwatch.cli import people_commands, review_commands
 from onwatch.cli.backends import incidents_for
 from onwatch.cli.context import Context
-from onwatch.cli.render import action_line, incident_detail, incident_table, print_json
-from onwatch.incidents import Incident
+from onwatch.cli.render import action_line, incident_table, print_json
+from onwatch.cli.shown import print_incident
 from onwatch.incidents.codec import incident_to_dict
 
 STATE_CHOICES = ("triggered", "acknowledged", "resolved", "closed", "open", "all")
@@ -67,6 +67,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     priority.add_argument("--json", action="store_true")
     priority.set_defaults(handler=act, verb="priority")
     people_commands.register(actions, common, incident_id)
+    review_commands.register(actions, common, incident_id, _print_incident)
 
 
 def incident_id(text: str) -> int:
@@ -113,8 +114,4 @@ def act(ctx: Context) -> int:
     return 0
 
 
-def _print_incident(ctx: Context, incident: Incident) -> None:
-    if ctx.args.json:
-        print_json(incident_to_dict(incident))
-    else:
-        print(incident_detail(incident, ctx.clock()))
+_print_incident = print_incident

@@ -8,7 +8,17 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import NoReturn
 
-from onwatch.cli import agent, drill, incidents, notify_test, run, serve, silence
+from onwatch.cli import (
+    agent,
+    changes,
+    drill,
+    incidents,
+    notify_test,
+    review_commands,
+    run,
+    serve,
+    silence,
+)
 from onwatch.cli import config as check_config
 from onwatch.cli.context import Context
 from onwatch.cli.errors import CliError, Exit
@@ -72,6 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.register(subparsers, common)
     notify_test.register(subparsers, common)
     drill.register(subparsers, common)
+    changes.register(subparsers, common)
+    review_commands.register_postmortem(subparsers, common, incidents.incident_id)
     return parser
 
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from onwatch.cli.backends import Report, incidents_for
 from onwatch.cli.context import Context
 from onwatch.cli.render import action_line, print_json
+from onwatch.cli.shown import print_incident
 from onwatch.incidents import Category, Incident, Severity
 from onwatch.incidents.codec import incident_to_dict
 from onwatch.incidents.people import REPORTED_SOURCE, Assignment
@@ -105,7 +106,7 @@ def give_feedback(ctx: Context) -> int:
 
 def _done(ctx: Context, incident: Incident) -> int:
     if ctx.args.json:
-        print_json(incident_to_dict(incident))
+        print_incident(ctx, incident)  # as `show --json` prints it
     else:
         print(action_line(incident))
     return 0

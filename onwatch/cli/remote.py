@@ -6,6 +6,7 @@ them the same way; failures become one line and the exit code the API's status c
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,8 +17,11 @@ from onwatch.cli.backends import Report
 from onwatch.cli.context import Context
 from onwatch.cli.errors import CliError, Exit
 from onwatch.incidents import Incident
+from onwatch.incidents.changes import RecordedChange
+from onwatch.incidents.context import IncidentContext
 from onwatch.incidents.people import Assignment
 from onwatch.incidents.silences import Silence
+from onwatch.incidents.timefmt import to_iso
 from onwatch.remote import wire
 
 DEFAULT_TOKEN_ENV = "ONWATCH_TOKEN"
@@ -110,6 +114,34 @@ class RemoteClient:
     def feedback(self, incident_id: int, rating: int, *, comment: str = "") -> Incident:
         body = {"rating": rating, "comment": comment} if comment else {"rating": rating}
         return self._post(incident_id, "feedback", body)
+
+    def context(self, incident: Incident) -> IncidentContext:
+        return self._read(wire.context, self._call("GET", f"/v1/incidents/{incident.id}/context"))
+
+    def check(self, incident_id: int, number: int, *, undo: bool = False) -> Incident:
+        return self._post(incident_id, "check", {"item": number, "undo": undo})
+
+    def review(
+        self, incident_id: int, *, root_cause: str | None, actions: Sequence[str]
+    ) -> Incident:
+        body: dict[str, Any] = {"actions": list(actions)}
+        if root_cause is not None:
+            body["root_cause"] = root_cause
+        return self._post(incident_id, "review", body)
+
+    def postmortem(self, incident_id: int) -> str:
+        answer = self._call("GET", f"/v1/incidents/{incident_id}/postmortem")
+        return self._read(wire.markdown, answer)
+
+    # --- Changes -------------------------------------------------------------------------------
+
+    def add_change(self, text: str, *, source: str = "") -> RecordedChange:
+        body = {"text": text, "source": source} if source else {"text": text}
+        return self._read(wire.change, self._call("POST", "/v1/changes", body=body))
+
+    def list_changes(self, since: datetime | None) -> list[RecordedChange]:
+        query = {} if since is None else {"since": to_iso(since)}
+        return self._read(wire.changes, self._call("GET", "/v1/changes", **query))
 
     def _post(self, incident_id: int, verb: str, body: dict[str, Any]) -> Incident:
         answer = self._call("POST", f"/v1/incidents/{incident_id}/{verb}", body=body)

@@ -7,6 +7,7 @@ import sys
 from datetime import datetime
 
 from onwatch.incidents import Incident
+from onwatch.incidents.context import IncidentContext
 from onwatch.incidents.evidence import evidence_lines
 from onwatch.incidents.timefmt import format_duration, to_iso
 
@@ -122,3 +123,31 @@ def _contact(contact: str | None) -> str:
     if "://" in contact:
         return contact.split("://", 1)[0] + "://..."
     return contact
+
+
+def context_detail(incident: Incident, context: IncidentContext) -> str:
+    """The checklist (numbered as `incidents check` takes them), the changes near it and
+    what fixed it last time, after `incident_detail`."""
+    lines = ["", "checklist:"]
+    for item in context.checklist:
+        tick = item.tick
+        done = "" if tick is None else f"  ({tick.by}, {to_iso(tick.at)})"
+        lines.append(f"  {item.number}. [{'x' if tick else ' '}] {item.text}{done}")
+    lines += ["", "changes nearby (2 h before it opened until it resolved, nearest first):"]
+    if not context.changes:
+        lines.append("  none recorded")
+    for change in context.changes:
+        where = f" [{change.source}]" if change.source else ""
+        lines.append(f"  {to_iso(change.at)}{where} {change.text} (by {change.by or '-'})")
+    lines += ["", "what fixed it last time:"]
+    if not context.precedents:
+        lines.append("  no earlier incident like this one")
+    for found in context.precedents:
+        lasted = "-" if found.lasted is None else format_duration(found.lasted)
+        lines.append(f"  #{found.id} {to_iso(found.opened_at)} lasted {lasted}: {found.title}")
+        lines.append(f"      resolution: {found.resolution or '-'}")
+        lines.append(f"      root cause: {found.root_cause or '-'}")
+    if incident.root_cause or incident.actions:
+        lines += ["", f"root cause: {incident.root_cause or '-'}"]
+        lines += [f"action: {action}" for action in incident.actions]
+    return "\n".join(lines)

@@ -7,6 +7,7 @@ from typing import Any
 
 from onwatch.collectors.specs import AgentCheck
 from onwatch.config.checks import (
+    GUIDE,
     NAME,
     SCHEDULE,
     URL,
@@ -33,6 +34,7 @@ AGENT = Table(
         **SCHEDULE,
         **host_metric_tables(),
         **HOST_KEYS,
+        **GUIDE,
     }
 )
 

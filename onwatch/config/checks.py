@@ -13,9 +13,10 @@ from onwatch.config.locate import KeyPath
 from onwatch.config.model import Draft
 from onwatch.config.problems import Context
 from onwatch.config.schema import Duration, Kind, Text
-from onwatch.config.tables import Field
+from onwatch.config.tables import Field, Seq
 from onwatch.config.thresholds import describe_threshold
 from onwatch.engine.specs import Watch
+from onwatch.incidents.checklist import MAX_ITEM
 from onwatch.incidents.forecast import ForecastSpec
 from onwatch.incidents.rules import Threshold
 from onwatch.incidents.timefmt import exact_duration
@@ -48,6 +49,20 @@ def check_name(text: str) -> str | None:
 NAME = Field(Text(validate=check_name), required=True)
 URL = Field(Text(validate=http_url), required=True)
 
+
+def checklist_item(text: str) -> str | None:
+    if len(text) > MAX_ITEM or "\n" in text:
+        return f"a checklist item is one line of at most {MAX_ITEM} characters"
+    return None
+
+
+GUIDE: Mapping[str, Field | Seq | Text] = {
+    "checklist": Seq(Text(validate=checklist_item)),
+    "runbook": URL.kind,
+}
+"""`checklist = [...]` and `runbook`, which every kind of check takes: what an incident's
+checklist adds to the defaults."""
+
 SCHEDULE: Mapping[str, Field | Kind] = {
     "interval": INTERVAL,
     "timeout": TIMEOUT,
@@ -79,6 +94,12 @@ def add_watch(
     draft.watches.append(
         Watch(probe, interval, rules or {}, forecast=forecast, anomaly=anomaly, actions=actions)
     )
+    items = values.get("checklist", ())
+    if items:
+        # dict.fromkeys: an item written twice is one line to tick.
+        draft.checklists[probe.name] = tuple(dict.fromkeys(" ".join(i.split()) for i in items))
+    if "runbook" in values:
+        draft.runbooks[probe.name] = values["runbook"].strip()
 
 
 def every(watch: Watch) -> str:

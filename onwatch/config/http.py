@@ -9,7 +9,16 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from onwatch.collectors.specs import HttpCheck
-from onwatch.config.checks import NAME, SCHEDULE, URL, add_watch, claim, every, without_password
+from onwatch.config.checks import (
+    GUIDE,
+    NAME,
+    SCHEDULE,
+    URL,
+    add_watch,
+    claim,
+    every,
+    without_password,
+)
 from onwatch.config.locate import KeyPath
 from onwatch.config.model import Config, Draft, Section
 from onwatch.config.predictions import CHECK_KEYS
@@ -79,7 +88,7 @@ HTTP = Table(
         "latency": duration_levels(with_for=True, low_open=True),
         # 0d is meaningful here: the certificate has expired.
         "cert_expiry": duration_levels(with_for=False, low_open=False),
-        "runbook": URL.kind,
+        **GUIDE,
     }
 )
 
@@ -120,8 +129,6 @@ def _build_one(values: dict[str, Any], path: KeyPath, draft: Draft, ctx: Context
         verify=values["verify"],
     )
     add_watch(values, probe, draft, rules)
-    if "runbook" in values:
-        draft.runbooks[name] = values["runbook"].strip()
 
 
 def describe_http(watch: Watch, config: Config) -> str:

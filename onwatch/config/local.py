@@ -10,7 +10,7 @@ from typing import Any
 
 from onwatch.collectors.specs import LocalCheck
 from onwatch.config.actions import ACTIONS
-from onwatch.config.checks import INTERVAL, add_watch, every
+from onwatch.config.checks import GUIDE, INTERVAL, add_watch, every
 from onwatch.config.locate import KeyPath
 from onwatch.config.model import LOCAL_NAME, Config, Draft, Section
 from onwatch.config.predictions import HOST_KEYS, describe_predictions, forecast_spec
@@ -82,6 +82,7 @@ LOCAL = Table(
         "processes": Seq(Text()),
         **host_metric_tables(),
         **HOST_KEYS,
+        **GUIDE,
     }
 )
 

@@ -71,6 +71,8 @@ class Config:
     """Things that work but deserve a look; the CLI prints them at start."""
     runbooks: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     """Check name -> runbook URL, for checks that have one."""
+    checklists: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    """Check name -> its `checklist = [...]` items, for checks that list some."""
     bell: bool = False
     """`[notify] bell`: ring the terminal bell on new incidents."""
     notify: NotifySettings = field(default_factory=NotifySettings)
@@ -145,6 +147,7 @@ class Draft:
     channels: dict[str, str] = field(default_factory=dict)
     escalation: list[str] = field(default_factory=list)
     runbooks: dict[str, str] = field(default_factory=dict)
+    checklists: dict[str, tuple[str, ...]] = field(default_factory=dict)
     bell: bool = False
     notify: NotifyDraft = field(default_factory=NotifyDraft)
     names: dict[str, KeyPath] = field(default_factory=dict)
@@ -186,6 +189,7 @@ class Draft:
             escalation=tuple(self.escalation),
             warnings=tuple(ctx.warnings),
             runbooks=MappingProxyType(dict(self.runbooks)),
+            checklists=MappingProxyType(dict(self.checklists)),
             bell=self.bell,
             notify=self.notify.freeze(),
             serve=self.serve,

@@ -8,6 +8,7 @@ from typing import Any
 
 from onwatch.collectors.specs import PrometheusCheck, PromRule
 from onwatch.config.checks import (
+    GUIDE,
     NAME,
     SCHEDULE,
     URL,
@@ -55,6 +56,7 @@ PROMETHEUS = Table(
         "rules": Seq(RULE),
         **host_metric_tables(),
         **HOST_KEYS,
+        **GUIDE,
     }
 )
 

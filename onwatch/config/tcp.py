@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from onwatch.collectors.specs import TcpCheck
-from onwatch.config.checks import NAME, SCHEDULE, add_watch, claim, every
+from onwatch.config.checks import GUIDE, NAME, SCHEDULE, add_watch, claim, every
 from onwatch.config.locate import KeyPath
 from onwatch.config.model import Config, Draft, Section
 from onwatch.config.predictions import CHECK_KEYS
@@ -28,6 +28,7 @@ TCP = Table(
         "port": Field(Number(1, 65535, integer=True), required=True),
         **SCHEDULE,
         **CHECK_KEYS,
+        **GUIDE,
     }
 )
 

@@ -45,7 +45,14 @@ FIELDS = {
     "annotations",
     "alertmanager_silence",
     "evidence",
+    # checklists and review
+    "checked",
+    "root_cause",
+    "actions",
+    "peak",
 }
+CONTEXT_FIELDS = {"checklist", "changes", "similar"}
+"""What `show --json` (and an action's --json) adds to the incident: `incidents.context`."""
 
 
 @pytest.fixture

@@ -19,14 +19,17 @@ from onwatch.engine.notifying import Notifications
 from onwatch.engine.recorder import record
 from onwatch.engine.specs import NotifySettings
 from onwatch.incidents import Breach, Category, Sample, Severity
+from onwatch.incidents.checklist import Guide
 from onwatch.incidents.people import Role
 from onwatch.serve import Token, create_app, serve_forever
-from onwatch.store import IncidentStore, SilenceStore
+from onwatch.store import ChangeStore, IncidentStore, SilenceStore
 
 OPERATOR_TOKEN = "op-Secret-7f3a9c"
 VIEWER_TOKEN = "view-Secret-2b8d1e"
 TOKENS = (Token("dana", "operator", OPERATOR_TOKEN), Token("vic", "viewer", VIEWER_TOKEN))
 SECRETS = (OPERATOR_TOKEN, VIEWER_TOKEN)
+GUIDE = Guide(items=("Look at cron",), runbook="https://wiki.example/cpu")
+"""What the config adds to the checklist of web-01's incidents (the check is named web-01)."""
 
 
 def breach(source: str, metric: str, severity: Severity, title: str, minutes_ago: float) -> Breach:
@@ -61,6 +64,7 @@ class Live:
     store: IncidentStore
     silences: SilenceStore
     loop: asyncio.AbstractEventLoop
+    changes: ChangeStore | None = None
 
     def client(self, token: str | None = OPERATOR_TOKEN) -> httpx.Client:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
@@ -85,11 +89,13 @@ def start_live(
 ):
     store = IncidentStore(tmp_path / "incidents.json")
     silences = SilenceStore(tmp_path / "silences.json")
+    changes = ChangeStore(tmp_path / "changes.json")
     seed(store)
     settings = EngineSettings(
         watches=(Watch(probe=LocalCheck(name="local", source="web-01")),),
         notify=NotifySettings(desktop=False, roles=roles),
         resolution_required=resolution_required,
+        guides={"web-01": GUIDE},
     )
     engine = Engine(
         settings,
@@ -97,6 +103,7 @@ def start_live(
         operator="root-op",
         notifications=Notifications(settings.notify, lambda: datetime.now(UTC)),
         silences=silences,
+        changes=changes,
     )
     now = datetime.now(UTC)
     engine.history.add([Sample("web-01", "local", "cpu", 42.0, now)])
@@ -124,7 +131,7 @@ def start_live(
     thread = threading.Thread(target=loop.run_until_complete, args=(main(),), daemon=True)
     thread.start()
     assert ready.wait(10), "the server did not start"
-    live = Live(f"http://{address[0]}", engine, store, silences, loop)
+    live = Live(f"http://{address[0]}", engine, store, silences, loop, changes)
 
     def finish() -> None:
         loop.call_soon_threadsafe(stop.set)

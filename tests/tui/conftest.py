@@ -12,7 +12,8 @@ from onwatch.engine.notifying import Notifications
 from onwatch.engine.recorder import record
 from onwatch.engine.specs import NotifySettings
 from onwatch.incidents import Breach, Category, Sample, Severity, Threshold
-from onwatch.store import IncidentStore, SilenceStore
+from onwatch.incidents.checklist import Guide
+from onwatch.store import ChangeStore, IncidentStore, SilenceStore
 from onwatch.tui.app import OnwatchApp
 
 NOW = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
@@ -116,12 +117,19 @@ def build_app(
     *,
     notify: NotifySettings | None = None,
     resolution_required: bool = False,
+    guides: dict[str, Guide] | None = None,
+    changes: ChangeStore | None = None,
     **kwargs: object,
 ) -> OnwatchApp:
     clock = FixedClock()
     notify = notify or NotifySettings(desktop=False)
     engine = Engine(
-        EngineSettings(watches=WATCHES, notify=notify, resolution_required=resolution_required),
+        EngineSettings(
+            watches=WATCHES,
+            notify=notify,
+            resolution_required=resolution_required,
+            guides=guides or {},
+        ),
         store,
         operator="dana",
         clock=clock,
@@ -129,6 +137,7 @@ def build_app(
         build_collector=lambda w: _Quiet(),
         notifications=Notifications(notify, clock, hold_seconds=0.05),
         silences=SilenceStore(tmp_path / "silences.json"),
+        changes=changes,
     )
     seed_history(engine)
     backend = LocalBackend(

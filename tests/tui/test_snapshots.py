@@ -45,7 +45,7 @@ def test_incident_screen(snap_compare, store: IncidentStore, tmp_path: Path, siz
     async def open_first(pilot) -> None:
         await loaded(pilot)
         await pilot.press("enter")
-        await pilot.pause()
+        await loaded(pilot)  # the checklist and what fixed it last time load in a worker
 
     assert snap_compare(build_app(store, tmp_path), terminal_size=size, run_before=open_first)
 

@@ -7,18 +7,21 @@ from typing import ClassVar
 
 from rich.table import Table
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
-from onwatch.incidents import EntryKind, Incident
+from onwatch.engine.api import NotFound, Unavailable
+from onwatch.incidents import EntryKind, Incident, IncidentError
+from onwatch.incidents.context import IncidentContext
 from onwatch.incidents.evidence import evidence_lines
 from onwatch.incidents.timefmt import format_duration
 from onwatch.tui.incident_view import NOBODY, SEVERITY_LABELS, STATE_LABELS, reporter_label
 from onwatch.tui.messages import BackendChanged
 from onwatch.tui.screens.acting import ActingScreen
+from onwatch.tui.screens.review_dialogs import ChecklistDialog, Review, ReviewDialog, item_label
 
 CLOCK_SECONDS = 1.0
 
@@ -107,17 +110,96 @@ def timeline_table(incident: Incident) -> Table:
     return table
 
 
+def checklist_text(context: IncidentContext | None) -> Text:
+    if context is None:
+        return Text("loading...", style="dim")
+    text = Text()
+    for item in context.checklist:
+        tick = item.tick
+        text.append(item_label(item), style="green" if tick else "")
+        if tick is not None:
+            text.append(f"  {tick.by}, {_local(tick.at)}", style="dim")
+        text.append("\n")
+    return text
+
+
+def changes_table(incident: Incident, context: IncidentContext | None) -> Table | Text:
+    """The changes from 2 h before it opened until it resolved, nearest first."""
+    if context is None:
+        return Text("loading...", style="dim")
+    if not context.changes:
+        return Text("none recorded from 2 h before it opened (onwatch change add)", style="dim")
+    table = Table(box=None, show_edge=False, pad_edge=False, expand=True)
+    table.add_column("when", no_wrap=True)
+    table.add_column("opening", no_wrap=True)
+    table.add_column("source", no_wrap=True)
+    table.add_column("who", no_wrap=True)
+    table.add_column("change", ratio=1)
+    for change in context.changes:
+        delta = change.at - incident.created_at
+        side = "before" if delta.total_seconds() < 0 else "after"
+        relative = f"{format_duration(abs(delta))} {side}"
+        # Text, not str: what people typed is never read as Rich markup.
+        table.add_row(
+            _local(change.at),
+            relative,
+            Text(change.source or "-"),
+            Text(change.by or "-"),
+            Text(change.text),
+        )
+    return table
+
+
+def precedents_table(context: IncidentContext | None) -> Table | Text:
+    if context is None:
+        return Text("loading...", style="dim")
+    if not context.precedents:
+        return Text("no earlier incident like this one", style="dim")
+    table = Table(box=None, show_edge=False, pad_edge=False, expand=True)
+    table.add_column("incident", ratio=1)
+    table.add_column("opened", no_wrap=True)
+    table.add_column("lasted", no_wrap=True)
+    table.add_column("resolution", ratio=1)
+    table.add_column("root cause", ratio=1)
+    for found in context.precedents:
+        lasted = "-" if found.lasted is None else format_duration(found.lasted)
+        table.add_row(
+            Text(f"#{found.id} {found.title}"),
+            _local(found.opened_at),
+            lasted,
+            Text(found.resolution or "-"),
+            Text(found.root_cause or "-"),
+        )
+    return table
+
+
+def review_text(incident: Incident) -> Text:
+    if not incident.root_cause and not incident.actions:
+        return Text("not reviewed yet (v)", style="dim")
+    text = Text("root cause ", style="bold")
+    text.append(incident.root_cause or "-")
+    for action in incident.actions:
+        text.append("\naction ", style="bold")
+        text.append(action)
+    return text
+
+
 class IncidentScreen(ActingScreen):
     """The incident keys act on the incident shown; it follows the backend's changes."""
 
     BINDINGS: ClassVar = [
-        Binding("escape,backspace", "app.pop_screen", "Back", tooltip="Back to the list", id="back")
-    ]
+        Binding("escape,backspace", "app.pop_screen", "Back", tooltip="Back to the list", id="back"),
+        Binding("k", "checklist", "Checklist", tooltip="Tick (or untick) an item of the incident's checklist", id="checklist"),
+        Binding("v", "review", "Review", tooltip="Record the root cause and an action item of the review", id="review"),
+        Binding("x", "export", "Postmortem", tooltip="Write the incident's postmortem (Markdown) to a file", id="postmortem"),
+    ]  # fmt: skip
 
     def __init__(self, incident: Incident, runbook: str | None = None) -> None:
         super().__init__()
         self.incident = incident
         self.runbook = runbook
+        self.context: IncidentContext | None = None
+        self._context_of: tuple[int, str, int] | None = None
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="incident-detail"):
@@ -129,6 +211,14 @@ class IncidentScreen(ActingScreen):
             yield Static(id="evidence")
             yield Static("Timeline", classes="section-title")
             yield Static(id="timeline")
+            yield Static("Checklist", classes="section-title")
+            yield Static(id="checklist")
+            yield Static("Changes nearby", classes="section-title")
+            yield Static(id="changes")
+            yield Static("What fixed it last time", classes="section-title")
+            yield Static(id="precedents")
+            yield Static("Review", classes="section-title")
+            yield Static(id="review")
             yield Static("Feedback", classes="section-title")
             yield Static(id="feedback")
         yield Footer(compact=True)
@@ -161,3 +251,61 @@ class IncidentScreen(ActingScreen):
         self.query_one("#evidence-title", Static).display = bool(incident.evidence)
         self.query_one("#timeline", Static).update(timeline_table(incident))
         self.query_one("#feedback", Static).update(feedback_table(incident))
+        self.query_one("#review", Static).update(review_text(incident))
+        # The context reads the archive and the change log: again only when the incident moved.
+        key = (incident.id, incident.state.value, len(incident.timeline))
+        if key != self._context_of:
+            self._context_of = key
+            self.load_context(incident)
+        self._show_context()
+
+    def _show_context(self) -> None:
+        context = self.context
+        self.query_one("#checklist", Static).update(checklist_text(context))
+        self.query_one("#changes", Static).update(changes_table(self.incident, context))
+        self.query_one("#precedents", Static).update(precedents_table(context))
+
+    @work(exclusive=True, group="incident-context", exit_on_error=False)
+    async def load_context(self, incident: Incident) -> None:
+        try:
+            self.context = await self.console.backend.context(incident)
+        except (IncidentError, NotFound, Unavailable) as exc:
+            self.notify(str(exc), title="checklist not loaded", severity="error")
+            return
+        self._show_context()
+
+    def action_checklist(self) -> None:
+        context = self.context
+        if context is None or not context.checklist:
+            self.notify("the checklist is still loading", severity="warning")
+            return
+        incident = self.incident
+
+        def picked(answer: tuple[int, bool] | None) -> None:
+            if answer is None:
+                return
+            number, undo = answer
+            verb = f"{'unticked' if undo else 'ticked'} item {number}"
+            self.console.act(incident.id, verb, self.console.backend.check, number, undo=undo)
+
+        self.app.push_screen(ChecklistDialog(incident.id, context.checklist), picked)
+
+    def action_review(self) -> None:
+        incident = self.incident
+
+        def reviewed(answer: Review | None) -> None:
+            if answer is None:
+                return
+            backend = self.console.backend
+            self.console.act(
+                incident.id,
+                "reviewed",
+                backend.review,
+                root_cause=answer.root_cause,
+                actions=answer.actions,
+            )
+
+        self.app.push_screen(ReviewDialog(incident.id, incident.root_cause), reviewed)
+
+    def action_export(self) -> None:
+        self.console.export_postmortem(self.incident.id)
