@@ -17,11 +17,14 @@ import contextlib
 import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
 from pathlib import Path
 
 from onwatch.incidents import Incident, State
+from onwatch.incidents.summary import Summary, summarize
 from onwatch.store.errors import NotFound
 from onwatch.store.storage import Revision, read_json
+from onwatch.store.summaries import Summaries
 from onwatch.store.tinydb_file import TinyDBFile, records_in
 from onwatch.store.transaction import INCIDENTS, Known, Transaction, decode_incident
 
@@ -56,7 +59,9 @@ class IncidentStore(TinyDBFile):
         # The live file as this process last read or wrote it, with its revision: while the
         # file is unchanged, transactions and reads skip re-reading and re-parsing it.
         self._known: Known | None = None
+        self.summaries = Summaries(self.path, self.lock, self.archive_path, self.archive_months)
         self.remove_orphans(self._archives_being_written())
+        self.summaries.remove_orphans()
         self.unclosed()  # refuse to start on a file that is not ours, before anything writes
 
     # --- files ---------------------------------------------------------------------------------
@@ -68,6 +73,16 @@ class IncidentStore(TinyDBFile):
         """Archive files, newest month first."""
         found = [p for p in self.path.parent.iterdir() if self._archive_re.match(p.name)]
         return sorted(found, key=lambda p: p.name, reverse=True)
+
+    def archive_months(self) -> list[str]:
+        """The months that have an archive ("2026-11"), newest first."""
+        return [self.month_of_archive(p) for p in self.archive_paths()]
+
+    def month_of_archive(self, path: Path) -> str:
+        found = self._archive_re.match(path.name)
+        if found is None:
+            raise ValueError(f"{path} is not an archive of {self.path}")
+        return f"{found.group(1)}-{found.group(2)}"
 
     def _archives_being_written(self) -> list[Path]:
         """Every archive, and those a killed writer was creating: a kill during the first write
@@ -101,11 +116,74 @@ class IncidentStore(TinyDBFile):
         live = self._live()
         if incident_id in live:
             return live[incident_id]
-        for path in self.archive_paths():
-            found = _incidents_in(path).get(incident_id)
-            if found is not None:
-                return found
+        month = self.summaries.month_of(incident_id)
+        if month is not None:
+            path = self.archive_path(month)
+            record = (read_json(path) or {}).get(INCIDENTS, {}).get(str(incident_id))
+            if record is not None:
+                return decode_incident(path, str(incident_id), record)
         raise NotFound(incident_id)
+
+    def archived_in(self, month: str) -> list[Incident]:
+        """The incidents of one archive month by id, stale copies (reopened since) left out."""
+        live = self._live()
+        found = _incidents_in(self.archive_path(month))
+        return [found[i] for i in sorted(found) if i not in live]
+
+    def archived_summaries(self, since: datetime | None = None) -> Iterator[Summary]:
+        """Summaries of closed incidents, newest first (by month closed, then id), one month
+        read at a time; with `since`, only those opened then or later (months closed before
+        it are not read at all). Stale copies left by a crash are skipped."""
+        seen = set(self._live())
+        floor = since.strftime("%Y-%m") if since is not None else ""
+        for month in self.archive_months():
+            if month < floor:
+                break
+            for summary in reversed(self.summaries.rows(month)):
+                if summary.id in seen or (since is not None and summary.created_at < since):
+                    continue
+                seen.add(summary.id)
+                yield summary
+
+    def history(self, since: datetime | None = None) -> Iterator[Summary]:
+        """Every incident, open ones first then closed newest first, as summaries."""
+        for incident in reversed(self.unclosed()):
+            if since is None or incident.created_at >= since:
+                yield summarize(incident)
+        yield from self.archived_summaries(since)
+
+    def page(
+        self,
+        states: Iterable[State] | None = None,
+        *,
+        limit: int | None = None,
+        since: datetime | None = None,
+        before: int | None = None,
+    ) -> list[Incident]:
+        """The newest `limit` incidents in `states` (opened at or after `since`, ids below
+        `before`), by id; closed ones are picked from the summaries and only the archive months
+        holding the page are read."""
+        wanted = {s.value for s in (set(states) if states is not None else set(State))}
+        picked: list[Summary] = []
+        for summary in self.history(since):
+            if summary.state in wanted and (before is None or summary.id < before):
+                picked.append(summary)
+        picked.sort(key=lambda s: s.id, reverse=True)
+        if limit is not None:
+            picked = picked[:limit]
+        live = self._live()
+        by_month: dict[str, list[int]] = {}
+        result = [live[s.id] for s in picked if s.id in live]
+        for s in picked:
+            if s.id not in live and s.closed_at is not None:
+                by_month.setdefault(s.closed_at.strftime("%Y-%m"), []).append(s.id)
+        for month, ids in by_month.items():
+            path = self.archive_path(month)
+            records = (read_json(path) or {}).get(INCIDENTS, {})
+            result.extend(
+                decode_incident(path, str(i), records[str(i)]) for i in ids if str(i) in records
+            )
+        return sorted(result, key=lambda i: i.id)
 
     def list(self, states: Iterable[State] | None = None) -> list[Incident]:
         wanted = set(states) if states is not None else set(State)

@@ -54,7 +54,11 @@ def read_json(path: Path) -> dict[str, Any] | None:
 
 def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
     """Write `data` to `path` so that a crash leaves either the old or the new file."""
-    payload = orjson.dumps(data)
+    write_bytes_atomic(path, orjson.dumps(data))
+
+
+def write_bytes_atomic(path: Path, payload: bytes) -> None:
+    """Replace `path` with `payload`: a crash leaves either the old or the new file."""
     temp = path.with_name(f"{temp_prefix(path)}{os.getpid()}-{secrets.token_hex(4)}")
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
     try:

@@ -13,12 +13,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tinydb import TinyDB
-from tinydb.table import Document, Table
+from tinydb.table import Table
 
 from onwatch.incidents import Incident, State
 from onwatch.incidents.codec import incident_from_dict, incident_to_dict
+from onwatch.incidents.summary import Summary, summarize
 from onwatch.store.errors import NotFound, StoreError
-from onwatch.store.storage import AtomicJSONStorage, Revision, write_json_atomic
+from onwatch.store.storage import AtomicJSONStorage, Revision, file_revision, write_json_atomic
 from onwatch.store.tinydb_file import bump_revision, open_db, read_meta, write_meta
 
 if TYPE_CHECKING:
@@ -48,6 +49,10 @@ class _File:
     db: TinyDB
     gained: bool = False
     removed: dict[int, dict[str, Any]] = field(default_factory=dict)
+    revision: Revision = (0, 0, 0)
+    """The file's revision when the transaction opened it (the lock is held throughout)."""
+    changed: dict[int, Summary | None] = field(default_factory=dict)
+    """What the transaction put (a summary) or dropped (None), for the month's summary file."""
 
     @property
     def storage(self) -> AtomicJSONStorage:
@@ -56,6 +61,31 @@ class _File:
     @property
     def incidents(self) -> Table:
         return self.db.table(INCIDENTS, cache_size=0)
+
+    def records(self) -> dict[str, Any]:
+        """The incidents table as raw records by id text, changed in place by `put` and `drop`.
+
+        TinyDB's own upsert and remove rebuild the whole table for each call; across a
+        transaction of many writes that is quadratic, so writes go to the records directly.
+        """
+        data = self.storage.read()
+        if data is None:
+            data = {}
+            self.storage.preload(data)
+        table = data.get(INCIDENTS)
+        if not isinstance(table, dict):
+            table = data[INCIDENTS] = {}
+        return table
+
+    def put(self, incident_id: int, record: dict[str, Any]) -> None:
+        self.records()[str(incident_id)] = record
+        self.storage.dirty = True
+
+    def drop(self, incident_id: int) -> dict[str, Any] | None:
+        found = self.records().pop(str(incident_id), None)
+        if found is not None:
+            self.storage.dirty = True
+        return found
 
 
 class Transaction:
@@ -71,7 +101,7 @@ class Transaction:
         )
 
     def _open(self, path: Path, data: dict[str, Any] | None = None) -> _File:
-        return _File(open_db(path, data))
+        return _File(open_db(path, data), revision=file_revision(path))
 
     def known(self, revision: Revision) -> Known | None:
         """What this transaction leaves the live file holding, for the next one to start from."""
@@ -106,11 +136,18 @@ class Transaction:
         live = self._live_incidents()
         if incident_id in live:
             return live[incident_id]
-        for path in self._store.archive_paths():
-            doc = self._archive(path).incidents.get(doc_id=incident_id)
-            if doc is not None:
+        if incident_id in self._where:
+            path = self._where[incident_id]
+            return decode_incident(
+                path, str(incident_id), self._archive(path).records()[str(incident_id)]
+            )
+        month = self._store.summaries.month_of(incident_id)
+        if month is not None:
+            path = self._store.archive_path(month)
+            record = self._archive(path).records().get(str(incident_id))
+            if record is not None:
                 self._where[incident_id] = path
-                return decode_incident(path, str(incident_id), dict(doc))
+                return decode_incident(path, str(incident_id), record)
         raise NotFound(incident_id)
 
     # --- ids -----------------------------------------------------------------------------------
@@ -131,8 +168,7 @@ class Transaction:
 
     def _all_known_ids(self) -> Iterator[int]:
         yield from self._live_incidents()
-        for path in self._store.archive_paths():
-            yield from (doc.doc_id for doc in self._archive(path).incidents.all())
+        yield from (header.max_id for header in self._store.summaries.headers())
 
     def _write_meta(self, **values: Any) -> None:
         write_meta(self._live.db, **values)
@@ -147,16 +183,17 @@ class Transaction:
         if incident.state is State.CLOSED:
             target = self._store.archive_path(incident.closed_at.strftime("%Y-%m"))  # type: ignore[union-attr]
             archive = self._archive(target)
-            archive.incidents.upsert(Document(record, doc_id=incident.id))
+            archive.put(incident.id, record)
+            archive.changed[incident.id] = summarize(incident)
             archive.gained = True
             self._where[incident.id] = target
             if incident.id in live:
-                self._live.incidents.remove(doc_ids=[incident.id])
+                self._live.drop(incident.id)
                 del live[incident.id]
             if previous_archive is not None and previous_archive != target:
                 self._drop_from_archive(previous_archive, incident.id)
         else:
-            self._live.incidents.upsert(Document(record, doc_id=incident.id))
+            self._live.put(incident.id, record)
             live[incident.id] = incident
             if previous_archive is not None:
                 self._drop_from_archive(previous_archive, incident.id)
@@ -164,10 +201,10 @@ class Transaction:
 
     def _drop_from_archive(self, path: Path, incident_id: int) -> None:
         archive = self._archive(path)
-        doc = archive.incidents.get(doc_id=incident_id)
-        if doc is not None:
-            archive.removed[incident_id] = dict(doc)
-            archive.incidents.remove(doc_ids=[incident_id])
+        record = archive.drop(incident_id)
+        if record is not None:
+            archive.removed[incident_id] = record
+            archive.changed[incident_id] = None
 
     # --- commit --------------------------------------------------------------------------------
 
@@ -185,8 +222,18 @@ class Transaction:
                 archive.storage.commit()
         bump_revision(self._live.db)
         self._live.storage.commit()
+        written = [(p, a) for p, a in self._archives.items() if a.storage.dirty or a.gained]
         for archive in self._archives.values():
             archive.storage.commit()
+        # Summaries last: a crash before this leaves them naming an older archive revision,
+        # which reads as stale and is rebuilt from the archive.
+        for path, archive in written:
+            self._store.summaries.after_commit(
+                self._store.month_of_archive(path),
+                archive.revision,
+                archive.changed,
+                archive.records(),
+            )
         return True
 
 

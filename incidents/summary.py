@@ -1,0 +1,150 @@
+"""An incident in one short line: what stats, exports and history lookups need, nothing more.
+
+Summaries are kept beside the monthly archives so that questions over years of history (how
+many, how fast, which check) are answered without decoding every timeline. The dict form is
+what the store writes and what `onwatch incidents export --format csv` prints, column for column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from onwatch.incidents.model import EntryKind, Incident, Mark
+from onwatch.incidents.timefmt import from_iso, to_iso
+
+DRILL_PREFIX = "DRILL"
+DRILL_MARK = "drill"
+
+COLUMNS = (
+    "id",
+    "fingerprint",
+    "source",
+    "check",
+    "metric",
+    "title",
+    "severity",
+    "priority",
+    "category",
+    "state",
+    "created_at",
+    "acknowledged_at",
+    "resolved_at",
+    "closed_at",
+    "owner",
+    "rating",
+    "reopens",
+    "flapping",
+    "drill",
+)
+"""The summary's fields in order: the CSV export's header row."""
+
+_TIMES = ("created_at", "acknowledged_at", "resolved_at", "closed_at")
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    id: int
+    fingerprint: str
+    source: str
+    check: str
+    metric: str
+    title: str
+    severity: str
+    priority: str
+    category: str
+    state: str
+    created_at: datetime
+    acknowledged_at: datetime | None
+    resolved_at: datetime | None
+    closed_at: datetime | None
+    owner: str | None
+    rating: int | None
+    """The latest feedback rating (1-5), None without feedback."""
+    reopens: int
+    """How many times it came back after recovering or being closed."""
+    flapping: bool
+    """Marked flapping at any point of its life."""
+    drill: bool
+
+
+def is_drill(incident: Incident) -> bool:
+    """A rehearsal, not an outage: titled "DRILL..." or carrying a drill mark or flag."""
+    if incident.title.upper().startswith(DRILL_PREFIX):
+        return True
+    if bool(getattr(incident, "drill", False)):
+        return True
+    return any(str(mark) == DRILL_MARK for mark in incident.marks)
+
+
+def summarize(incident: Incident) -> Summary:
+    reopens = 0
+    flapped = incident.has(Mark.FLAPPING)
+    for entry in incident.timeline:
+        if entry.kind == EntryKind.REOPENED:
+            reopens += 1
+        elif entry.kind == EntryKind.FLAPPING:
+            flapped = True
+    return Summary(
+        id=incident.id,
+        fingerprint=incident.fingerprint,
+        source=incident.source,
+        check=incident.check,
+        metric=incident.metric,
+        title=incident.title,
+        severity=incident.severity.value,
+        priority=incident.priority.value,
+        category=incident.category.value,
+        state=incident.state.value,
+        created_at=incident.created_at,
+        acknowledged_at=incident.acknowledged_at,
+        resolved_at=incident.resolved_at,
+        closed_at=incident.closed_at,
+        owner=incident.owner,
+        rating=incident.feedback[-1].rating if incident.feedback else None,
+        reopens=reopens,
+        flapping=flapped,
+        drill=is_drill(incident),
+    )
+
+
+def summary_to_dict(summary: Summary) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in COLUMNS:
+        value = getattr(summary, name)
+        out[name] = to_iso(value) if isinstance(value, datetime) else value
+    return out
+
+
+def summary_from_dict(data: dict[str, Any]) -> Summary:
+    """The inverse of `summary_to_dict`; raises KeyError/ValueError/TypeError on a bad row."""
+    times = {name: _time(data.get(name)) for name in _TIMES}
+    created = times.pop("created_at")
+    if created is None:
+        raise ValueError("summary without created_at")
+    rating = data.get("rating")
+    owner = data.get("owner")
+    return Summary(
+        id=int(data["id"]),
+        fingerprint=str(data["fingerprint"]),
+        source=str(data["source"]),
+        check=str(data["check"]),
+        metric=str(data.get("metric", "")),
+        title=str(data["title"]),
+        severity=str(data["severity"]),
+        priority=str(data.get("priority", "")),
+        category=str(data["category"]),
+        state=str(data["state"]),
+        created_at=created,
+        owner=None if owner is None else str(owner),
+        rating=None if rating is None else int(rating),
+        reopens=int(data.get("reopens", 0)),
+        flapping=bool(data.get("flapping", False)),
+        drill=bool(data.get("drill", False)),
+        **times,
+    )
+
+
+def _time(value: Any) -> datetime | None:
+    return None if value is None else from_iso(str(value))

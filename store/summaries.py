@@ -1,0 +1,235 @@
+"""One summary file per archive month: which incidents a month holds, and each in one line.
+
+Beside `incidents-archive-2026-11.json` lives `incidents-summary-2026-11.jsonl`:
+    line 1   {"format": 1, "month": "2026-11", "archive": [inode, mtime_ns, size],
+              "ids": [[first, last], ...], "count": N}
+    line 2.. one `incidents.summary` row per incident of that archive, by id
+
+The header names the archive's revision as it was when the summary was written, so a summary
+is trusted only while its archive is unchanged: a crash between writing the archive and its
+summary, a deleted or corrupt summary, or an archive written by an older onwatch all read as
+stale, and the summary is rebuilt from the archive (under the store's lock, written atomically).
+Finding the month of an id reads the first line of each summary; counting and listing history
+reads the summaries, never the archives' timelines.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from onwatch.incidents.codec import incident_from_dict
+from onwatch.incidents.summary import Summary, summarize, summary_from_dict, summary_to_dict
+from onwatch.store.errors import StoreError
+from onwatch.store.lock import WriteLock
+from onwatch.store.storage import (
+    Revision,
+    file_revision,
+    read_json,
+    remove_orphaned_temp_files,
+    write_bytes_atomic,
+)
+
+FORMAT = 1
+INCIDENTS = "incidents"
+
+
+@dataclass(frozen=True, slots=True)
+class MonthHeader:
+    month: str
+    archive: Revision
+    ids: tuple[tuple[int, int], ...]
+    count: int
+
+    def holds(self, incident_id: int) -> bool:
+        return any(first <= incident_id <= last for first, last in self.ids)
+
+    @property
+    def max_id(self) -> int:
+        return max((last for _, last in self.ids), default=0)
+
+
+def id_runs(ids: Iterable[int]) -> list[list[int]]:
+    """Sorted ids as [first, last] runs: ids are handed out in order, so a month is a few runs."""
+    runs: list[list[int]] = []
+    for incident_id in sorted(ids):
+        if runs and runs[-1][1] + 1 == incident_id:
+            runs[-1][1] = incident_id
+        else:
+            runs.append([incident_id, incident_id])
+    return runs
+
+
+class Summaries:
+    """The summary files of one store. `archive_path(month)` names a month's archive."""
+
+    def __init__(
+        self,
+        live: Path,
+        lock: WriteLock,
+        archive_path: Callable[[str], Path],
+        months: Callable[[], list[str]],
+    ) -> None:
+        self._live = live
+        self._lock = lock
+        self._archive_path = archive_path
+        self._months = months
+        self._re = re.compile(
+            re.escape(live.stem) + r"-summary-(\d{4}-\d{2})\.jsonl$",
+        )
+
+    def path(self, month: str) -> Path:
+        return self._live.with_name(f"{self._live.stem}-summary-{month}.jsonl")
+
+    def remove_orphans(self) -> None:
+        """Under the lock: temp files of killed writers, summaries whose archive is gone."""
+        with self._lock:
+            months = set(self._months())
+            for candidate in self._live.parent.iterdir():
+                found = self._re.match(candidate.name)
+                if found and found.group(1) not in months:
+                    with contextlib.suppress(FileNotFoundError):
+                        candidate.unlink()
+            for month in months:
+                remove_orphaned_temp_files(self.path(month))
+
+    # --- reading -------------------------------------------------------------------------------
+
+    def header(self, month: str) -> MonthHeader:
+        """The month's header, rebuilding the summary first when it is missing or stale."""
+        found = self._read_header(month)
+        if found is None or found.archive != file_revision(self._archive_path(month)):
+            with self._lock:
+                found = self._read_header(month)
+                if found is None or found.archive != file_revision(self._archive_path(month)):
+                    found = self._rebuild(month)
+        return found
+
+    def headers(self) -> Iterator[MonthHeader]:
+        """Every month's header, newest month first."""
+        for month in self._months():
+            yield self.header(month)
+
+    def month_of(self, incident_id: int) -> str | None:
+        for header in self.headers():
+            if header.holds(incident_id):
+                return header.month
+        return None
+
+    def rows(self, month: str) -> list[Summary]:
+        """The month's summaries by id; rebuilt first if stale."""
+        header = self.header(month)
+        rows = self._read_rows(month, header)
+        if rows is None:
+            with self._lock:
+                rows = self._read_rows(month, self._rebuild(month))
+        return rows or []
+
+    def _read_header(self, month: str) -> MonthHeader | None:
+        try:
+            with self.path(month).open("rb") as handle:
+                return _header(handle.readline(), month)
+        except (OSError, ValueError, TypeError, KeyError, orjson.JSONDecodeError):
+            return None  # missing or unreadable: rebuilt from the archive
+
+    def _read_rows(self, month: str, header: MonthHeader) -> list[Summary] | None:
+        try:
+            lines = self.path(month).read_bytes().splitlines()
+            if not lines or _header(lines[0], month) != header:
+                return None  # replaced meanwhile
+            rows = [summary_from_dict(orjson.loads(line)) for line in lines[1:] if line]
+        except (OSError, ValueError, TypeError, KeyError, orjson.JSONDecodeError):
+            return None
+        return rows if len(rows) == header.count else None
+
+    # --- writing (under the lock) --------------------------------------------------------------
+
+    def _rebuild(self, month: str) -> MonthHeader:
+        archive = self._archive_path(month)
+        data = read_json(archive) or {}
+        return self.write(month, _summaries_of(archive, data.get(INCIDENTS, {})))
+
+    def write(self, month: str, rows: Mapping[int, Summary]) -> MonthHeader:
+        """Write the month's summary for its archive as it is now on disk."""
+        header = MonthHeader(
+            month=month,
+            archive=file_revision(self._archive_path(month)),
+            ids=tuple((a, b) for a, b in id_runs(rows)),
+            count=len(rows),
+        )
+        lines = [
+            orjson.dumps(
+                {
+                    "format": FORMAT,
+                    "month": month,
+                    "archive": list(header.archive),
+                    "ids": [list(run) for run in header.ids],
+                    "count": header.count,
+                }
+            )
+        ]
+        lines.extend(orjson.dumps(summary_to_dict(rows[i])) for i in sorted(rows))
+        write_bytes_atomic(self.path(month), b"\n".join(lines) + b"\n")
+        return header
+
+    def after_commit(
+        self,
+        month: str,
+        before: Revision,
+        changed: Mapping[int, Summary | None],
+        records: Mapping[str, Any],
+    ) -> None:
+        """The archive of `month` was just rewritten from `records` (was at `before`): bring its
+        summary along, from the old summary and the changes when that was fresh."""
+        rows: dict[int, Summary] | None = None
+        old = self._read_header(month)
+        if old is not None and old.archive == before:
+            found = self._read_rows(month, old)
+            if found is not None:
+                rows = {s.id: s for s in found}
+        if rows is None:
+            rows = _summaries_of(self._archive_path(month), records)
+        else:
+            for incident_id, summary in changed.items():
+                if summary is None:
+                    rows.pop(incident_id, None)
+                else:
+                    rows[incident_id] = summary
+        self.write(month, rows)
+
+
+def _header(line: bytes, month: str) -> MonthHeader:
+    data = orjson.loads(line)
+    if data.get("format") != FORMAT or data.get("month") != month:
+        raise ValueError("not this month's summary")
+    archive = tuple(int(x) for x in data["archive"])
+    if len(archive) != 3:
+        raise ValueError("bad archive revision")
+    return MonthHeader(
+        month=month,
+        archive=archive,  # type: ignore[arg-type]
+        ids=tuple((int(a), int(b)) for a, b in data["ids"]),
+        count=int(data["count"]),
+    )
+
+
+def _summaries_of(path: Path, records: Mapping[str, Any]) -> dict[int, Summary]:
+    rows: dict[int, Summary] = {}
+    for doc_id, record in records.items():
+        try:
+            incident = incident_from_dict(record)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise StoreError(
+                f"{path}: incident record {doc_id} is not readable ({exc!r})"
+            ) from None
+        rows[int(doc_id)] = summarize(incident)
+    return rows
+
+
+__all__ = ["MonthHeader", "Summaries", "id_runs"]
