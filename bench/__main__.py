@@ -1,4 +1,4 @@
-"""`python -m bench [local|client|engine|tui|serve|all]`: run the benchmarks and print their figures as JSON."""
+"""`python -m bench [local|client|engine|tui|serve|history|all]`: run the benchmarks and print their figures as JSON."""
 
 from __future__ import annotations
 
@@ -23,6 +23,10 @@ def main(argv: list[str]) -> None:
         from bench import tui_bench
 
         tui_bench.main()
+    if which == "history":  # not in "all": it writes 100,000 incidents first
+        from bench import history_bench
+
+        history_bench.main(*(int(a) for a in argv[1:3]))
     if which in ("serve", "all"):
         from bench import serve_bench
 

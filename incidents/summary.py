@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from onwatch.incidents.model import EntryKind, Incident, Mark
+from onwatch.incidents.codec import incident_to_dict
+from onwatch.incidents.model import Incident
 from onwatch.incidents.timefmt import from_iso, to_iso
 
 DRILL_PREFIX = "DRILL"
@@ -79,37 +80,50 @@ def is_drill(incident: Incident) -> bool:
 
 
 def summarize(incident: Incident) -> Summary:
+    return summary_from_dict(summary_row(incident_to_dict(incident)))
+
+
+def summary_row(record: dict[str, Any]) -> dict[str, Any]:
+    """The summary of an incident from its stored form (`codec.incident_to_dict`), without
+    decoding it: archiving many incidents at once summarises each at the cost of a few lookups."""
+    marks = record.get("marks") or ()
     reopens = 0
-    flapped = incident.has(Mark.FLAPPING)
-    for entry in incident.timeline:
-        if entry.kind == EntryKind.REOPENED:
+    flapped = "flapping" in marks
+    for entry in record.get("timeline") or ():
+        kind = entry.get("kind")
+        if kind == "reopened":
             reopens += 1
-        elif entry.kind == EntryKind.FLAPPING:
+        elif kind == "flapping":
             flapped = True
-    return Summary(
-        id=incident.id,
-        fingerprint=incident.fingerprint,
-        source=incident.source,
-        check=incident.check,
-        metric=incident.metric,
-        title=incident.title,
-        severity=incident.severity.value,
-        priority=incident.priority.value,
-        category=incident.category.value,
-        state=incident.state.value,
-        created_at=incident.created_at,
-        acknowledged_at=incident.acknowledged_at,
-        resolved_at=incident.resolved_at,
-        closed_at=incident.closed_at,
-        owner=incident.owner,
-        rating=incident.feedback[-1].rating if incident.feedback else None,
-        reopens=reopens,
-        flapping=flapped,
-        drill=is_drill(incident),
-    )
+    feedback = record.get("feedback") or ()
+    title = str(record.get("title", ""))
+    return {
+        "id": record["id"],
+        "fingerprint": record["fingerprint"],
+        "source": record["source"],
+        "check": record["check"],
+        "metric": record.get("metric", ""),
+        "title": title,
+        "severity": record["severity"],
+        "priority": record.get("priority", ""),
+        "category": record["category"],
+        "state": record["state"],
+        "created_at": record["created_at"],
+        "acknowledged_at": record.get("acknowledged_at"),
+        "resolved_at": record.get("resolved_at"),
+        "closed_at": record.get("closed_at"),
+        "owner": record.get("owner"),
+        "rating": feedback[-1]["rating"] if feedback else None,
+        "reopens": reopens,
+        "flapping": flapped,
+        "drill": title.upper().startswith(DRILL_PREFIX)
+        or DRILL_MARK in marks
+        or bool(record.get("drill", False)),
+    }
 
 
 def summary_to_dict(summary: Summary) -> dict[str, Any]:
+    """The row as the store keeps it and the CSV export prints it: COLUMNS, times as ISO."""
     out: dict[str, Any] = {}
     for name in COLUMNS:
         value = getattr(summary, name)
@@ -147,4 +161,11 @@ def summary_from_dict(data: dict[str, Any]) -> Summary:
 
 
 def _time(value: Any) -> datetime | None:
-    return None if value is None else from_iso(str(value))
+    if value is None:
+        return None
+    # What the store writes is UTC with a Z, which fromisoformat reads directly; from_iso's
+    # normalising costs more than the parse over a year of summaries.
+    parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
+    if parsed is None or parsed.tzinfo is None:
+        return from_iso(str(value))
+    return parsed

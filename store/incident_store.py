@@ -130,20 +130,30 @@ class IncidentStore(TinyDBFile):
         found = _incidents_in(self.archive_path(month))
         return [found[i] for i in sorted(found) if i not in live]
 
-    def archived_summaries(self, since: datetime | None = None) -> Iterator[Summary]:
+    def archived_summaries(
+        self, since: datetime | None = None, *, fingerprint: str | None = None
+    ) -> Iterator[Summary]:
         """Summaries of closed incidents, newest first (by month closed, then id), one month
-        read at a time; with `since`, only those opened then or later (months closed before
-        it are not read at all). Stale copies left by a crash are skipped."""
+        read at a time. With `since`, only those opened then or later (months closed before it
+        are not read at all); with `fingerprint`, only that series' (months without it are
+        skipped unparsed). Stale copies left by a crash are skipped."""
         seen = set(self._live())
         floor = since.strftime("%Y-%m") if since is not None else ""
         for month in self.archive_months():
             if month < floor:
                 break
-            for summary in reversed(self.summaries.rows(month)):
+            for summary in reversed(self.summaries.rows(month, fingerprint=fingerprint)):
                 if summary.id in seen or (since is not None and summary.created_at < since):
                     continue
                 seen.add(summary.id)
                 yield summary
+
+    def list(self, states: Iterable[State] | None = None) -> list[Incident]:
+        wanted = set(states) if states is not None else set(State)
+        result = [i for i in self.unclosed() if i.state in wanted]
+        if State.CLOSED in wanted:
+            result.extend(self.archived())
+        return sorted(result, key=lambda i: i.id)
 
     def history(self, since: datetime | None = None) -> Iterator[Summary]:
         """Every incident, open ones first then closed newest first, as summaries."""
@@ -161,36 +171,63 @@ class IncidentStore(TinyDBFile):
         before: int | None = None,
     ) -> list[Incident]:
         """The newest `limit` incidents in `states` (opened at or after `since`, ids below
-        `before`), by id; closed ones are picked from the summaries and only the archive months
-        holding the page are read."""
-        wanted = {s.value for s in (set(states) if states is not None else set(State))}
-        picked: list[Summary] = []
-        for summary in self.history(since):
-            if summary.state in wanted and (before is None or summary.id < before):
-                picked.append(summary)
-        picked.sort(key=lambda s: s.id, reverse=True)
+        `before`), by id. Closed ones are picked from the summaries of the months that can
+        hold them (a month whose highest id is below the page is not read) and only the
+        archive months holding the page are read whole."""
+        wanted = set(states) if states is not None else set(State)
+        live = self._live()
+        picked = [
+            (i.id, None)
+            for i in live.values()
+            if i.state in wanted
+            and (since is None or i.created_at >= since)
+            and (before is None or i.id < before)
+        ]
+        if State.CLOSED in wanted:
+            picked.extend(self._closed_page(limit, since, before, {p[0] for p in picked}, live))
+        picked.sort(reverse=True)
         if limit is not None:
             picked = picked[:limit]
-        live = self._live()
+        result = [live[i] for i, month in picked if month is None]
         by_month: dict[str, list[int]] = {}
-        result = [live[s.id] for s in picked if s.id in live]
-        for s in picked:
-            if s.id not in live and s.closed_at is not None:
-                by_month.setdefault(s.closed_at.strftime("%Y-%m"), []).append(s.id)
+        for incident_id, month in picked:
+            if month is not None:
+                by_month.setdefault(month, []).append(incident_id)
         for month, ids in by_month.items():
             path = self.archive_path(month)
             records = (read_json(path) or {}).get(INCIDENTS, {})
-            result.extend(
-                decode_incident(path, str(i), records[str(i)]) for i in ids if str(i) in records
-            )
+            for i in ids:
+                if str(i) in records:
+                    result.append(decode_incident(path, str(i), records[str(i)]))
         return sorted(result, key=lambda i: i.id)
 
-    def list(self, states: Iterable[State] | None = None) -> list[Incident]:
-        wanted = set(states) if states is not None else set(State)
-        result = [i for i in self.unclosed() if i.state in wanted]
-        if State.CLOSED in wanted:
-            result.extend(self.archived())
-        return sorted(result, key=lambda i: i.id)
+    def _closed_page(
+        self,
+        limit: int | None,
+        since: datetime | None,
+        before: int | None,
+        taken: set[int],
+        live: dict[int, Incident],
+    ) -> list[tuple[int, str]]:
+        floor = since.strftime("%Y-%m") if since is not None else ""
+        found: list[tuple[int, str]] = []
+        seen = set(live) | taken
+        for header in sorted(self.summaries.headers(), key=lambda h: h.max_id, reverse=True):
+            if header.month < floor:
+                continue
+            if limit is not None and len(found) >= limit:
+                found.sort(reverse=True)
+                del found[limit:]
+                if header.max_id < found[-1][0]:
+                    break  # every later month's ids are lower still: none can make the page
+            for summary in self.summaries.rows(header.month):
+                if summary.id in seen or (before is not None and summary.id >= before):
+                    continue
+                if since is not None and summary.created_at < since:
+                    continue
+                seen.add(summary.id)
+                found.append((summary.id, header.month))
+        return found
 
     # --- writes --------------------------------------------------------------------------------
 

@@ -24,8 +24,7 @@ from typing import Any
 
 import orjson
 
-from onwatch.incidents.codec import incident_from_dict
-from onwatch.incidents.summary import Summary, summarize, summary_from_dict, summary_to_dict
+from onwatch.incidents.summary import Summary, summary_from_dict, summary_row
 from onwatch.store.errors import StoreError
 from onwatch.store.lock import WriteLock
 from onwatch.store.storage import (
@@ -122,13 +121,13 @@ class Summaries:
                 return header.month
         return None
 
-    def rows(self, month: str) -> list[Summary]:
-        """The month's summaries by id; rebuilt first if stale."""
+    def rows(self, month: str, *, fingerprint: str | None = None) -> list[Summary]:
+        """The month's summaries by id (only `fingerprint`'s when given); rebuilt if stale."""
         header = self.header(month)
-        rows = self._read_rows(month, header)
+        rows = self._read_rows(month, header, fingerprint)
         if rows is None:
             with self._lock:
-                rows = self._read_rows(month, self._rebuild(month))
+                rows = self._read_rows(month, self._rebuild(month), fingerprint)
         return rows or []
 
     def _read_header(self, month: str) -> MonthHeader | None:
@@ -138,24 +137,37 @@ class Summaries:
         except (OSError, ValueError, TypeError, KeyError, orjson.JSONDecodeError):
             return None  # missing or unreadable: rebuilt from the archive
 
-    def _read_rows(self, month: str, header: MonthHeader) -> list[Summary] | None:
+    def _read_rows(
+        self, month: str, header: MonthHeader, fingerprint: str | None = None
+    ) -> list[Summary] | None:
         try:
-            lines = self.path(month).read_bytes().splitlines()
+            raw = self.path(month).read_bytes()
+            lines = raw.splitlines()
             if not lines or _header(lines[0], month) != header:
                 return None  # replaced meanwhile
-            rows = [summary_from_dict(orjson.loads(line)) for line in lines[1:] if line]
+            if len(lines) - 1 != header.count:
+                return None
+            if fingerprint is not None:
+                # Rows are written by orjson, compactly: the field reads exactly so. Lines are
+                # filtered by bytes first, then parsed and checked for real.
+                needle = b'"fingerprint":' + orjson.dumps(fingerprint)
+                if needle not in raw:
+                    return []
+                lines = [line for line in lines[1:] if needle in line]
+                rows = [summary_from_dict(orjson.loads(line)) for line in lines]
+                return [row for row in rows if row.fingerprint == fingerprint]
+            return [summary_from_dict(orjson.loads(line)) for line in lines[1:]]
         except (OSError, ValueError, TypeError, KeyError, orjson.JSONDecodeError):
             return None
-        return rows if len(rows) == header.count else None
 
     # --- writing (under the lock) --------------------------------------------------------------
 
     def _rebuild(self, month: str) -> MonthHeader:
         archive = self._archive_path(month)
         data = read_json(archive) or {}
-        return self.write(month, _summaries_of(archive, data.get(INCIDENTS, {})))
+        return self.write(month, _rows_of(archive, data.get(INCIDENTS, {})))
 
-    def write(self, month: str, rows: Mapping[int, Summary]) -> MonthHeader:
+    def write(self, month: str, rows: Mapping[int, dict[str, Any]]) -> MonthHeader:
         """Write the month's summary for its archive as it is now on disk."""
         header = MonthHeader(
             month=month,
@@ -174,7 +186,7 @@ class Summaries:
                 }
             )
         ]
-        lines.extend(orjson.dumps(summary_to_dict(rows[i])) for i in sorted(rows))
+        lines.extend(orjson.dumps(rows[i]) for i in sorted(rows))
         write_bytes_atomic(self.path(month), b"\n".join(lines) + b"\n")
         return header
 
@@ -182,26 +194,35 @@ class Summaries:
         self,
         month: str,
         before: Revision,
-        changed: Mapping[int, Summary | None],
+        changed: Mapping[int, dict[str, Any] | None],
         records: Mapping[str, Any],
     ) -> None:
         """The archive of `month` was just rewritten from `records` (was at `before`): bring its
         summary along, from the old summary and the changes when that was fresh."""
-        rows: dict[int, Summary] | None = None
+        rows: dict[int, dict[str, Any]] | None = None
         old = self._read_header(month)
         if old is not None and old.archive == before:
-            found = self._read_rows(month, old)
-            if found is not None:
-                rows = {s.id: s for s in found}
+            rows = self._read_raw(month, old)
         if rows is None:
-            rows = _summaries_of(self._archive_path(month), records)
-        else:
-            for incident_id, summary in changed.items():
-                if summary is None:
-                    rows.pop(incident_id, None)
-                else:
-                    rows[incident_id] = summary
+            unchanged = {k: v for k, v in records.items() if int(k) not in changed}
+            rows = _rows_of(self._archive_path(month), unchanged)
+        for incident_id, row in changed.items():
+            if row is None:
+                rows.pop(incident_id, None)
+            else:
+                rows[incident_id] = row
         self.write(month, rows)
+
+    def _read_raw(self, month: str, header: MonthHeader) -> dict[int, dict[str, Any]] | None:
+        try:
+            lines = self.path(month).read_bytes().splitlines()
+            if not lines or _header(lines[0], month) != header:
+                return None
+            rows = [orjson.loads(line) for line in lines[1:] if line]
+            found = {int(row["id"]): row for row in rows}
+        except (OSError, ValueError, TypeError, KeyError, orjson.JSONDecodeError):
+            return None
+        return found if len(found) == header.count else None
 
 
 def _header(line: bytes, month: str) -> MonthHeader:
@@ -219,16 +240,15 @@ def _header(line: bytes, month: str) -> MonthHeader:
     )
 
 
-def _summaries_of(path: Path, records: Mapping[str, Any]) -> dict[int, Summary]:
-    rows: dict[int, Summary] = {}
+def _rows_of(path: Path, records: Mapping[str, Any]) -> dict[int, dict[str, Any]]:
+    rows: dict[int, dict[str, Any]] = {}
     for doc_id, record in records.items():
         try:
-            incident = incident_from_dict(record)
-        except (KeyError, TypeError, ValueError) as exc:
+            rows[int(doc_id)] = summary_row(record)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise StoreError(
                 f"{path}: incident record {doc_id} is not readable ({exc!r})"
             ) from None
-        rows[int(doc_id)] = summarize(incident)
     return rows
 
 

@@ -17,7 +17,7 @@ from tinydb.table import Table
 
 from onwatch.incidents import Incident, State
 from onwatch.incidents.codec import incident_from_dict, incident_to_dict
-from onwatch.incidents.summary import Summary, summarize
+from onwatch.incidents.summary import summary_row
 from onwatch.store.errors import NotFound, StoreError
 from onwatch.store.storage import AtomicJSONStorage, Revision, file_revision, write_json_atomic
 from onwatch.store.tinydb_file import bump_revision, open_db, read_meta, write_meta
@@ -51,7 +51,7 @@ class _File:
     removed: dict[int, dict[str, Any]] = field(default_factory=dict)
     revision: Revision = (0, 0, 0)
     """The file's revision when the transaction opened it (the lock is held throughout)."""
-    changed: dict[int, Summary | None] = field(default_factory=dict)
+    changed: dict[int, dict[str, Any] | None] = field(default_factory=dict)
     """What the transaction put (a summary) or dropped (None), for the month's summary file."""
 
     @property
@@ -184,7 +184,7 @@ class Transaction:
             target = self._store.archive_path(incident.closed_at.strftime("%Y-%m"))  # type: ignore[union-attr]
             archive = self._archive(target)
             archive.put(incident.id, record)
-            archive.changed[incident.id] = summarize(incident)
+            archive.changed[incident.id] = summary_row(record)
             archive.gained = True
             self._where[incident.id] = target
             if incident.id in live:
