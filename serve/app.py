@@ -14,7 +14,7 @@ from starlette.routing import Route
 from onwatch.engine.api import source_to_dict
 from onwatch.engine.core import Engine
 from onwatch.engine.local_backend import LocalBackend
-from onwatch.serve import events, reports, routes_incidents, routes_silences
+from onwatch.serve import events, reports, routes_history, routes_incidents, routes_silences
 from onwatch.serve.auth import AuthMiddleware, Token, Tokens
 from onwatch.serve.errors import EXCEPTION_HANDLERS
 from onwatch.serve.metrics import Metrics
@@ -80,6 +80,7 @@ def create_app(
     app = Starlette(
         routes=[
             Route("/v1/health", health, methods=["GET"]),
+            *routes_history.ROUTES,
             *routes_incidents.ROUTES,
             Route("/v1/sources", sources, methods=["GET"]),
             *reports.ROUTES,

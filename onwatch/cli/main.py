@@ -8,7 +8,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import NoReturn
 
-from onwatch.cli import agent, incidents, run, serve, silence
+from onwatch.cli import agent, history, incidents, run, serve, silence
 from onwatch.cli import config as check_config
 from onwatch.cli.context import Context
 from onwatch.cli.errors import CliError, Exit
@@ -70,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     agent.register(subparsers, common)
     silence.register(subparsers, common)
     serve.register(subparsers, common)
+    history.register_stats(subparsers, common)
     return parser
 
 
