@@ -26,7 +26,7 @@ def main(argv: list[str]) -> None:
     if which == "history":  # not in "all": it writes 100,000 incidents first
         from bench import history_bench
 
-        history_bench.main(*(int(a) for a in argv[1:3]))
+        history_bench.main(*(int(a) for a in argv[1:4]))
     if which in ("serve", "all"):
         from bench import serve_bench
 

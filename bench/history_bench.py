@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.history_fixture import history, write_store
+from onwatch.store.transaction import PART_SIZE
 
 OPS = ("show", "reopen", "postmortem", "stats", "list")
 
@@ -33,12 +34,13 @@ def _worker(*args: str) -> dict[str, Any]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def main(count: int = 100_000, months: int = 24) -> list[dict[str, Any]]:
+def main(count: int = 100_000, months: int = 24, whole_months: int = 0) -> list[dict[str, Any]]:
+    """`whole_months`: 1 writes each month as one file, as onwatch did before archive parts."""
     results: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="onwatch-history-") as tmp:
         db = Path(tmp) / "store" / "incidents.json"
         started = time.perf_counter()
-        write_store(db, history(count, months))
+        write_store(db, history(count, months), None if whole_months else PART_SIZE)
         print(json.dumps({"fixture_s": round(time.perf_counter() - started, 1)}), flush=True)
         # The first open of a store written without summaries builds them (an older store's
         # migration); every later command reads them.
@@ -55,7 +57,8 @@ def main(count: int = 100_000, months: int = 24) -> list[dict[str, Any]]:
         )
     for row in results:
         print(json.dumps({"history": {"incidents": count, "months": months, **row}}), flush=True)
-    print(f"\n{count:,} closed incidents over {months} months")
+    layout = "one file a month" if whole_months else f"parts of {PART_SIZE}"
+    print(f"\n{count:,} closed incidents over {months} months, archives in {layout}")
     print(f"{'operation':45} {'store time':>12} {'extra memory':>13}")
     for row in results:
         peak = row.get("peak_mb")

@@ -23,6 +23,7 @@ from onwatch.incidents import (
 )
 from onwatch.incidents.codec import incident_to_dict
 from onwatch.store.storage import write_json_atomic
+from onwatch.store.transaction import PART_SIZE
 
 SOURCES = [f"host-{n:02d}" for n in range(40)]
 CHECKS = ["cpu", "memory", "disk", "http", "tcp", "cert"]
@@ -77,12 +78,17 @@ def history(count: int, months: int, now: datetime = NOW, seed: int = 12) -> lis
     return [closed_incident(n + 1, start + step * n, rng) for n in range(count)]
 
 
-def write_store(db: Path, incidents: list[Incident]) -> None:
-    """The live file (no open incidents, the id counter) and one archive per month closed."""
+def write_store(db: Path, incidents: list[Incident], part_size: int | None = PART_SIZE) -> None:
+    """The live file (no open incidents, the id counter) and the archives of each month closed,
+    in parts of `part_size` as onwatch writes them (None: one file a month, as older versions)."""
     months: dict[str, dict[str, object]] = {}
+    counts: dict[str, int] = {}
     for incident in incidents:
         month = incident.closed_at.strftime("%Y-%m")  # type: ignore[union-attr]
-        months.setdefault(month, {})[str(incident.id)] = incident_to_dict(incident)
+        n = counts[month] = counts.get(month, 0) + 1
+        part = 1 if part_size is None else 1 + (n - 1) // part_size
+        key = month if part == 1 else f"{month}-p{part}"
+        months.setdefault(key, {})[str(incident.id)] = incident_to_dict(incident)
     db.parent.mkdir(parents=True, exist_ok=True)
     for month, records in months.items():
         archive = db.with_name(f"{db.stem}-archive-{month}{db.suffix}")

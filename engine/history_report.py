@@ -45,7 +45,7 @@ def export_lines(
     floor = since.strftime("%Y-%m") if since is not None else ""
     seen: set[int] = set()
     for month in reversed(store.archive_months()):
-        if month < floor:
+        if month[:7] < floor:
             continue
         chunk = [i for i in store.archived_in(month) if i.id not in seen]
         seen.update(i.id for i in chunk)

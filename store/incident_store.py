@@ -49,7 +49,7 @@ class IncidentStore(TinyDBFile):
         super().__init__(path)
         self._archive_re = re.compile(
             re.escape(self.path.stem)
-            + r"-archive-(\d{4})-(\d{2})"
+            + r"-archive-(\d{4})-(\d{2})(?:-p(\d+))?"
             + re.escape(self.path.suffix)
             + "$"
         )
@@ -66,23 +66,32 @@ class IncidentStore(TinyDBFile):
 
     # --- files ---------------------------------------------------------------------------------
 
-    def archive_path(self, month: str) -> Path:
-        return self.path.with_name(f"{self.path.stem}-archive-{month}{self.path.suffix}")
+    def archive_path(self, key: str) -> Path:
+        """The archive named by `key`: a month ("2026-11") or a later part of it ("2026-11-p2")."""
+        return self.path.with_name(f"{self.path.stem}-archive-{key}{self.path.suffix}")
 
     def archive_paths(self) -> list[Path]:
-        """Archive files, newest month first."""
+        """Archive files, newest month first, a month's later parts before its earlier ones."""
         found = [p for p in self.path.parent.iterdir() if self._archive_re.match(p.name)]
-        return sorted(found, key=lambda p: p.name, reverse=True)
+        return sorted(found, key=self._order, reverse=True)
+
+    def _order(self, path: Path) -> tuple[str, int]:
+        found = self._archive_re.match(path.name)
+        assert found is not None
+        return f"{found.group(1)}-{found.group(2)}", int(found.group(3) or 1)
 
     def archive_months(self) -> list[str]:
-        """The months that have an archive ("2026-11"), newest first."""
+        """The keys of the archives ("2026-11", "2026-11-p2"), newest first as `archive_paths`.
+        A key's first seven characters are its month."""
         return [self.month_of_archive(p) for p in self.archive_paths()]
 
     def month_of_archive(self, path: Path) -> str:
+        """The archive's key (see `archive_path`)."""
         found = self._archive_re.match(path.name)
         if found is None:
             raise ValueError(f"{path} is not an archive of {self.path}")
-        return f"{found.group(1)}-{found.group(2)}"
+        part = found.group(3)
+        return f"{found.group(1)}-{found.group(2)}" + (f"-p{part}" if part else "")
 
     def _archives_being_written(self) -> list[Path]:
         """Every archive, and those a killed writer was creating: a kill during the first write
@@ -140,7 +149,7 @@ class IncidentStore(TinyDBFile):
         seen = set(self._live())
         floor = since.strftime("%Y-%m") if since is not None else ""
         for month in self.archive_months():
-            if month < floor:
+            if month[:7] < floor:
                 break
             for summary in reversed(self.summaries.rows(month, fingerprint=fingerprint)):
                 if summary.id in seen or (since is not None and summary.created_at < since):
@@ -213,7 +222,7 @@ class IncidentStore(TinyDBFile):
         found: list[tuple[int, str]] = []
         seen = set(live) | taken
         for header in sorted(self.summaries.headers(), key=lambda h: h.max_id, reverse=True):
-            if header.month < floor:
+            if header.month[:7] < floor:
                 continue
             if limit is not None and len(found) >= limit:
                 found.sort(reverse=True)

@@ -80,7 +80,7 @@ class Summaries:
         self._archive_path = archive_path
         self._months = months
         self._re = re.compile(
-            re.escape(live.stem) + r"-summary-(\d{4}-\d{2})\.jsonl$",
+            re.escape(live.stem) + r"-summary-(\d{4}-\d{2}(?:-p\d+)?)\.jsonl$",
         )
 
     def path(self, month: str) -> Path:

@@ -7,6 +7,8 @@ then the live file, then removals, so every incident exists in some file at ever
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +28,8 @@ if TYPE_CHECKING:
     from onwatch.store.incident_store import IncidentStore
 
 INCIDENTS = "incidents"
+PART_SIZE = 1000
+"""Incidents closed in one month go to a new part of its archive once a part holds this many."""
 
 
 def decode_incident(path: Path, doc_id: str, record: Any) -> Incident:
@@ -96,6 +100,10 @@ class Transaction:
         self._live = self._open(store.path, known.data if known is not None else None)
         self._archives: dict[Path, _File] = {}
         self._where: dict[int, Path] = {}  # archive holding an incident read in this transaction
+        self._runs: list[tuple[int, int, str]] | None = None
+        self._run_starts: list[int] = []
+        self._reach: list[int] = []
+        self._parts: dict[str, Path] = {}  # month -> the part this transaction archives into
         self._live_cache: dict[int, Incident] | None = (
             dict(known.incidents) if known is not None else None
         )
@@ -141,7 +149,7 @@ class Transaction:
             return decode_incident(
                 path, str(incident_id), self._archive(path).records()[str(incident_id)]
             )
-        month = self._store.summaries.month_of(incident_id)
+        month = self._archived_where(incident_id)
         if month is not None:
             path = self._store.archive_path(month)
             record = self._archive(path).records().get(str(incident_id))
@@ -149,6 +157,28 @@ class Transaction:
                 self._where[incident_id] = path
                 return decode_incident(path, str(incident_id), record)
         raise NotFound(incident_id)
+
+    def _archived_where(self, incident_id: int) -> str | None:
+        """The archive key the summaries place `incident_id` in, from one read of their headers."""
+        if self._runs is None:
+            runs = [
+                (first, last, header.month)
+                for header in self._store.summaries.headers()
+                for first, last in header.ids
+            ]
+            runs.sort()
+            self._runs = runs
+            self._run_starts = [r[0] for r in runs]
+            self._reach = list(itertools.accumulate((r[1] for r in runs), max))
+        at = bisect.bisect_right(self._run_starts, incident_id) - 1
+        # Runs of different archives rarely overlap; the running maximum of their ends says
+        # when no earlier run can reach this id.
+        while at >= 0 and self._reach[at] >= incident_id:
+            first, last, key = self._runs[at]
+            if first <= incident_id <= last:
+                return key
+            at -= 1
+        return None
 
     # --- ids -----------------------------------------------------------------------------------
 
@@ -180,8 +210,20 @@ class Transaction:
         record = incident_to_dict(incident)
         previous_archive = self._where.get(incident.id)
         live = self._live_incidents()
+        if previous_archive is None and incident.id not in live:
+            # Archived before and put without being read: find it, so it is moved, not copied.
+            key = self._archived_where(incident.id)
+            if (
+                key is not None
+                and str(incident.id) in self._archive(self._store.archive_path(key)).records()
+            ):
+                previous_archive = self._where[incident.id] = self._store.archive_path(key)
         if incident.state is State.CLOSED:
-            target = self._store.archive_path(incident.closed_at.strftime("%Y-%m"))  # type: ignore[union-attr]
+            month = incident.closed_at.strftime("%Y-%m")  # type: ignore[union-attr]
+            if previous_archive is not None and self._month(previous_archive) == month:
+                target = previous_archive  # changed where it lies: it stays there
+            else:
+                target = self._open_part(month)
             archive = self._archive(target)
             archive.put(incident.id, record)
             archive.changed[incident.id] = summary_row(record)
@@ -198,6 +240,26 @@ class Transaction:
             if previous_archive is not None:
                 self._drop_from_archive(previous_archive, incident.id)
                 del self._where[incident.id]
+
+    def _month(self, path: Path) -> str:
+        return self._store.month_of_archive(path)[:7]
+
+    def _open_part(self, month: str) -> Path:
+        """The archive of `month` that takes newly closed incidents: its latest part, or a new
+        one once that holds PART_SIZE, so rewriting one part (a reopen, a late note) stays
+        cheap however busy the month was."""
+        path = self._parts.get(month)
+        if path is None:
+            keys = [k for k in self._store.archive_months() if k[:7] == month]
+            path = self._store.archive_path(keys[0] if keys else month)
+        if len(self._archive(path).records()) >= PART_SIZE:
+            path = self._store.archive_path(f"{month}-p{self._part_number(path) + 1}")
+        self._parts[month] = path
+        return path
+
+    def _part_number(self, path: Path) -> int:
+        key = self._store.month_of_archive(path)
+        return int(key.split("-p", 1)[1]) if "-p" in key else 1
 
     def _drop_from_archive(self, path: Path, incident_id: int) -> None:
         archive = self._archive(path)
