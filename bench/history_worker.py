@@ -46,7 +46,7 @@ def _stats(store: IncidentStore, _: int) -> Any:
 
     now = datetime.now(UTC)
     since = now - timedelta(days=365)
-    return compute(store.history(since), since=since, now=now)
+    return compute(store.history_rows(since), since=since, now=now)
 
 
 def _list_page(store: IncidentStore, _: int) -> Any:

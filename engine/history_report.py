@@ -25,7 +25,9 @@ FORMATS = ("csv", "json")
 def stats_of(
     store: IncidentStore, *, now: datetime, since: datetime | None, include_drills: bool = False
 ) -> dict[str, Any]:
-    return stats.compute(store.history(since), now=now, since=since, include_drills=include_drills)
+    return stats.compute(
+        store.history_rows(since), now=now, since=since, include_drills=include_drills
+    )
 
 
 def export_lines(

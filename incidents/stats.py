@@ -10,17 +10,18 @@ from __future__ import annotations
 import math
 import statistics
 from collections import Counter
-from collections.abc import Iterable
-from datetime import datetime, timedelta
+from collections.abc import Iterable, Mapping
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from onwatch.incidents.summary import Summary
+from onwatch.incidents.summary import Summary, row_epochs, summary_to_dict
 from onwatch.incidents.timefmt import to_iso
 
 TOP_CHECKS = 10
 FLAPPING_REOPENS = 3
 """A check counts as flapping when its incidents were marked flapping, or came back this often."""
 MAX_DAYS = 3660
+_EPOCH_DAY = date(1970, 1, 1)
 
 
 def percentile(values: list[float], fraction: float) -> float | None:
@@ -45,53 +46,63 @@ def _counts(counter: Counter[str]) -> dict[str, int]:
 
 
 def compute(
-    summaries: Iterable[Summary],
+    summaries: Iterable[Summary | Mapping[str, Any]],
     *,
     now: datetime,
     since: datetime | None = None,
     include_drills: bool = False,
 ) -> dict[str, Any]:
-    """The figures of every incident opened at or after `since` (all when None) until `now`."""
+    """The figures of every incident opened at or after `since` (all when None) until `now`.
+
+    `summaries` are `Summary` records or their rows as the store keeps them (`summary_row`).
+    """
     severity: Counter[str] = Counter()
     category: Counter[str] = Counter()
     source: Counter[str] = Counter()
     checks: Counter[tuple[str, str]] = Counter()
     flapped: Counter[tuple[str, str]] = Counter()
     reopens: Counter[tuple[str, str]] = Counter()
-    per_day: Counter[str] = Counter()
+    per_day: Counter[int] = Counter()
     to_ack: list[float] = []
     to_resolve: list[float] = []
     ratings: list[int] = []
-    first: datetime | None = None
+    floor = since.timestamp() if since is not None else None
+    ceiling = now.timestamp()
+    first: float | None = None
     total = 0
-    for s in summaries:
-        if (since is not None and s.created_at < since) or s.created_at > now:
+    for item in summaries:
+        row = summary_to_dict(item) if isinstance(item, Summary) else item
+        created, acked, resolved, _ = row_epochs(row)  # type: ignore[arg-type]
+        if created is None or (floor is not None and created < floor) or created > ceiling:
             continue
-        if s.drill and not include_drills:
+        if row["drill"] and not include_drills:
             continue
         total += 1
-        severity[s.severity] += 1
-        category[s.category] += 1
-        source[s.source] += 1
-        key = (s.source, s.check)
+        severity[row["severity"]] += 1
+        category[row["category"]] += 1
+        source[row["source"]] += 1
+        key = (row["source"], row["check"])
         checks[key] += 1
-        if s.flapping:
+        if row["flapping"]:
             flapped[key] += 1
-        reopens[key] += s.reopens
-        per_day[s.created_at.date().isoformat()] += 1
-        first = s.created_at if first is None or s.created_at < first else first
-        if s.acknowledged_at is not None:
-            to_ack.append((s.acknowledged_at - s.created_at).total_seconds())
-        if s.resolved_at is not None:
-            to_resolve.append((s.resolved_at - s.created_at).total_seconds())
-        if s.rating is not None:
-            ratings.append(s.rating)
+        reopens[key] += row["reopens"]
+        per_day[int(created // 86400)] += 1
+        first = created if first is None or created < first else first
+        if acked is not None:
+            to_ack.append(acked - created)
+        if resolved is not None:
+            to_resolve.append(resolved - created)
+        if row["rating"] is not None:
+            ratings.append(row["rating"])
     noisiest = sorted(checks.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_CHECKS]
     flapping = [
         {"source": k[0], "check": k[1], "flapping": flapped[k], "reopens": reopens[k]}
         for k in sorted(checks, key=lambda k: (-flapped[k], -reopens[k], k))
         if flapped[k] or reopens[k] >= FLAPPING_REOPENS
     ]
+    start = since if since is not None else None
+    if start is None and first is not None:
+        start = datetime.fromtimestamp(first, UTC)
     return {
         "since": None if since is None else to_iso(since),
         "until": to_iso(now),
@@ -108,20 +119,20 @@ def compute(
             "count": len(ratings),
             "average": round(statistics.fmean(ratings), 2) if ratings else None,
         },
-        "per_day": _days(per_day, since or first, now),
+        "per_day": _days(per_day, start, now),
     }
 
 
-def _days(per_day: Counter[str], start: datetime | None, now: datetime) -> list[dict[str, Any]]:
+def _days(per_day: Counter[int], start: datetime | None, now: datetime) -> list[dict[str, Any]]:
     """One row per calendar day (UTC) from `start` to `now`, zero where nothing opened."""
     if start is None:
         return []
-    day, last = start.date(), now.date()
+    day, last = start.astimezone(UTC).date(), now.astimezone(UTC).date()
     if (last - day).days > MAX_DAYS:
         day = last - timedelta(days=MAX_DAYS)
     rows = []
     while day <= last:
-        text = day.isoformat()
-        rows.append({"day": text, "incidents": per_day.get(text, 0)})
+        index = (day - _EPOCH_DAY).days
+        rows.append({"day": day.isoformat(), "incidents": per_day.get(index, 0)})
         day += timedelta(days=1)
     return rows

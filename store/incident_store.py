@@ -19,9 +19,11 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from onwatch.incidents import Incident, State
-from onwatch.incidents.summary import Summary, summarize
+from onwatch.incidents.codec import incident_to_dict
+from onwatch.incidents.summary import Summary, summary_from_dict, summary_row
 from onwatch.store.errors import NotFound
 from onwatch.store.storage import Revision, read_json
 from onwatch.store.summaries import Summaries
@@ -139,23 +141,41 @@ class IncidentStore(TinyDBFile):
         found = _incidents_in(self.archive_path(month))
         return [found[i] for i in sorted(found) if i not in live]
 
-    def archived_summaries(
+    def archived_rows(
         self, since: datetime | None = None, *, fingerprint: str | None = None
-    ) -> Iterator[Summary]:
-        """Summaries of closed incidents, newest first (by month closed, then id), one month
-        read at a time. With `since`, only those opened then or later (months closed before it
-        are not read at all); with `fingerprint`, only that series' (months without it are
-        skipped unparsed). Stale copies left by a crash are skipped."""
+    ) -> Iterator[dict[str, Any]]:
+        """Summary rows (`incidents.summary.summary_row`) of closed incidents, newest first (by
+        archive, then id), one archive read at a time. With `since`, only those opened then or
+        later (months closed before it are not read at all); with `fingerprint`, only that
+        series' (archives without it are skipped unparsed). Stale copies left by a crash are
+        skipped."""
         seen = set(self._live())
         floor = since.strftime("%Y-%m") if since is not None else ""
+        limit = since.timestamp() if since is not None else None
         for month in self.archive_months():
             if month[:7] < floor:
                 break
-            for summary in reversed(self.summaries.rows(month, fingerprint=fingerprint)):
-                if summary.id in seen or (since is not None and summary.created_at < since):
+            for row in reversed(self.summaries.rows(month, fingerprint=fingerprint)):
+                incident_id = row["id"]
+                if incident_id in seen or (limit is not None and row["epochs"][0] < limit):
                     continue
-                seen.add(summary.id)
-                yield summary
+                seen.add(incident_id)
+                yield row
+
+    def archived_summaries(
+        self, since: datetime | None = None, *, fingerprint: str | None = None
+    ) -> Iterator[Summary]:
+        """As `archived_rows`, as `Summary` records: what "earlier incidents like this one" and
+        the postmortem read, with `get(id)` for the whole of one."""
+        for row in self.archived_rows(since, fingerprint=fingerprint):
+            yield summary_from_dict(row)
+
+    def history_rows(self, since: datetime | None = None) -> Iterator[dict[str, Any]]:
+        """Every incident as a summary row: unclosed ones first, then closed newest first."""
+        for incident in reversed(self.unclosed()):
+            if since is None or incident.created_at >= since:
+                yield summary_row(incident_to_dict(incident))
+        yield from self.archived_rows(since)
 
     def list(self, states: Iterable[State] | None = None) -> list[Incident]:
         wanted = set(states) if states is not None else set(State)
@@ -165,11 +185,9 @@ class IncidentStore(TinyDBFile):
         return sorted(result, key=lambda i: i.id)
 
     def history(self, since: datetime | None = None) -> Iterator[Summary]:
-        """Every incident, open ones first then closed newest first, as summaries."""
-        for incident in reversed(self.unclosed()):
-            if since is None or incident.created_at >= since:
-                yield summarize(incident)
-        yield from self.archived_summaries(since)
+        """As `history_rows`, as `Summary` records."""
+        for row in self.history_rows(since):
+            yield summary_from_dict(row)
 
     def page(
         self,
@@ -229,13 +247,15 @@ class IncidentStore(TinyDBFile):
                 del found[limit:]
                 if header.max_id < found[-1][0]:
                     break  # every later month's ids are lower still: none can make the page
-            for summary in self.summaries.rows(header.month):
-                if summary.id in seen or (before is not None and summary.id >= before):
+            limit_at = since.timestamp() if since is not None else None
+            for row in self.summaries.rows(header.month):
+                incident_id = row["id"]
+                if incident_id in seen or (before is not None and incident_id >= before):
                     continue
-                if since is not None and summary.created_at < since:
+                if limit_at is not None and row["epochs"][0] < limit_at:
                     continue
-                seen.add(summary.id)
-                found.append((summary.id, header.month))
+                seen.add(incident_id)
+                found.append((incident_id, header.month))
         return found
 
     # --- writes --------------------------------------------------------------------------------

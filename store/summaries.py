@@ -24,7 +24,7 @@ from typing import Any
 
 import orjson
 
-from onwatch.incidents.summary import Summary, summary_from_dict, summary_row
+from onwatch.incidents.summary import summary_row
 from onwatch.store.errors import StoreError
 from onwatch.store.lock import WriteLock
 from onwatch.store.storage import (
@@ -121,8 +121,9 @@ class Summaries:
                 return header.month
         return None
 
-    def rows(self, month: str, *, fingerprint: str | None = None) -> list[Summary]:
-        """The month's summaries by id (only `fingerprint`'s when given); rebuilt if stale."""
+    def rows(self, month: str, *, fingerprint: str | None = None) -> list[dict[str, Any]]:
+        """The month's summary rows (`incidents.summary.summary_row`) by id, only
+        `fingerprint`'s when given; rebuilt first if missing, stale or damaged."""
         header = self.header(month)
         rows = self._read_rows(month, header, fingerprint)
         if rows is None:
@@ -139,7 +140,7 @@ class Summaries:
 
     def _read_rows(
         self, month: str, header: MonthHeader, fingerprint: str | None = None
-    ) -> list[Summary] | None:
+    ) -> list[dict[str, Any]] | None:
         try:
             raw = self.path(month).read_bytes()
             lines = raw.splitlines()
@@ -153,10 +154,9 @@ class Summaries:
                 needle = b'"fingerprint":' + orjson.dumps(fingerprint)
                 if needle not in raw:
                     return []
-                lines = [line for line in lines[1:] if needle in line]
-                rows = [summary_from_dict(orjson.loads(line)) for line in lines]
-                return [row for row in rows if row.fingerprint == fingerprint]
-            return [summary_from_dict(orjson.loads(line)) for line in lines[1:]]
+                found = orjson.loads(b"[" + b",".join(x for x in lines[1:] if needle in x) + b"]")
+                return [r for r in _checked(found) if r["fingerprint"] == fingerprint]
+            return _checked(orjson.loads(b"[" + b",".join(lines[1:]) + b"]"))
         except (OSError, ValueError, TypeError, KeyError, orjson.JSONDecodeError):
             return None
 
@@ -223,6 +223,17 @@ class Summaries:
         except (OSError, ValueError, TypeError, KeyError, orjson.JSONDecodeError):
             return None
         return found if len(found) == header.count else None
+
+
+def _checked(rows: Any) -> list[dict[str, Any]]:
+    """Rows as written, or ValueError: each an object with an integer id and its four times."""
+    for row in rows:
+        epochs = row["epochs"]
+        if not (isinstance(row["id"], int) and isinstance(epochs, list) and len(epochs) == 4):
+            raise ValueError("not a summary row")
+        if not isinstance(epochs[0], int | float):
+            raise ValueError("not a summary row")
+    return rows
 
 
 def _header(line: bytes, month: str) -> MonthHeader:
