@@ -83,9 +83,10 @@ def summarize(incident: Incident) -> Summary:
     return summary_from_dict(summary_row(incident_to_dict(incident)))
 
 
-def summary_row(record: dict[str, Any]) -> dict[str, Any]:
+def summary_row(record: dict[str, Any], incident: Incident | None = None) -> dict[str, Any]:
     """The summary of an incident from its stored form (`codec.incident_to_dict`), without
-    decoding it: archiving many incidents at once summarises each at the cost of a few lookups."""
+    decoding it: archiving many incidents at once summarises each at the cost of a few lookups.
+    With `incident` (the record's source) its times are taken as they are, not parsed back."""
     marks = record.get("marks") or ()
     reopens = 0
     flapped = "flapping" in marks
@@ -121,8 +122,14 @@ def summary_row(record: dict[str, Any]) -> dict[str, Any]:
         or bool(record.get("drill", False)),
         # The four times again as seconds since the epoch: stats over a year of summaries add
         # and compare numbers instead of parsing a hundred thousand timestamps.
-        "epochs": [_epoch(record.get(name)) for name in _TIMES],
+        "epochs": [_epoch(record.get(name)) for name in _TIMES]
+        if incident is None
+        else [None if t is None else t.timestamp() for t in _times_of(incident)],
     }
+
+
+def _times_of(incident: Incident) -> tuple[datetime | None, ...]:
+    return (incident.created_at, incident.acknowledged_at, incident.resolved_at, incident.closed_at)
 
 
 def row_epochs(row: dict[str, Any]) -> list[float | None]:

@@ -226,7 +226,7 @@ class Transaction:
                 target = self._open_part(month)
             archive = self._archive(target)
             archive.put(incident.id, record)
-            archive.changed[incident.id] = summary_row(record)
+            archive.changed[incident.id] = summary_row(record, incident)
             archive.gained = True
             self._where[incident.id] = target
             if incident.id in live:

@@ -161,3 +161,12 @@ def test_summary_round_trips_through_its_dict() -> None:
     original = summarize(history()[1])
     assert summary_from_dict(summary_to_dict(original)) == original
     assert original.reopens == 2 and original.rating == 2
+
+
+def test_a_row_from_the_incident_and_from_its_record_agree() -> None:
+    from onwatch.incidents.codec import incident_to_dict
+    from onwatch.incidents.summary import summary_row
+
+    source = history()[3]
+    record = incident_to_dict(source)
+    assert summary_row(record, source) == summary_row(record)
