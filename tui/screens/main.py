@@ -25,6 +25,7 @@ from onwatch.tui.messages import BackendChanged
 from onwatch.tui.screens.acting import ActingScreen
 from onwatch.tui.screens.dialogs import TextDialog
 from onwatch.tui.screens.people_dialogs import Report, ReportDialog
+from onwatch.tui.screens.stats import StatsScreen
 from onwatch.tui.view import SourceRow, source_rows, summarize
 from onwatch.tui.widgets.incident_list import IncidentList, header_text
 from onwatch.tui.widgets.status_bar import StatusBar
@@ -44,6 +45,7 @@ class MainScreen(ActingScreen):
         Binding("m", "mine", "Mine", tooltip="Show only the incidents you own, or all again", id="filter-mine"),
         Binding("o", "report", "Report", tooltip="Report an incident: title, severity, affected source, description", id="report"),
         Binding("w", "app.wall", "Wall", tooltip="Wall mode: big tiles for a screen across the room", id="wall"),
+        Binding("S", "stats", "Stats", tooltip="Stats: incidents by severity, category and source, response times, noisy checks, per day", id="stats"),
     ]  # fmt: skip
 
     def __init__(self) -> None:
@@ -224,6 +226,9 @@ class MainScreen(ActingScreen):
     def action_cycle_severity(self) -> None:
         self.severity_filter = self.severity_filter.next()
         self._incidents_view_changed()
+
+    def action_stats(self) -> None:
+        self.app.push_screen(StatsScreen())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("cycle_state", "report") and not self.console.backend.ready:
