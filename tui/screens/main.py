@@ -45,7 +45,7 @@ class MainScreen(ActingScreen):
         Binding("m", "mine", "Mine", tooltip="Show only the incidents you own, or all again", id="filter-mine"),
         Binding("o", "report", "Report", tooltip="Report an incident: title, severity, affected source, description", id="report"),
         Binding("w", "app.wall", "Wall", tooltip="Wall mode: big tiles for a screen across the room", id="wall"),
-        Binding("S", "stats", "Stats", tooltip="Stats: incidents by severity, category and source, response times, noisy checks, per day", id="stats"),
+        Binding("S", "stats", "Stats", show=False, tooltip="Stats: incidents by severity, category and source, response times, noisy checks, per day", id="stats"),
     ]  # fmt: skip
 
     def __init__(self) -> None:
