@@ -17,8 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.history_fixture import history, write_store
-from onwatch.store.transaction import PART_SIZE
+from bench.history_fixture import PART_SIZE, history, write_store
 
 OPS = ("show", "reopen", "postmortem", "stats", "list")
 

@@ -22,8 +22,11 @@ from onwatch.incidents import (
     TimelineEntry,
 )
 from onwatch.incidents.codec import incident_to_dict
+from onwatch.store import transaction
 from onwatch.store.storage import write_json_atomic
-from onwatch.store.transaction import PART_SIZE
+
+PART_SIZE: int | None = getattr(transaction, "PART_SIZE", None)
+"""As the store writes archives (None: an onwatch before archive parts, one file a month)."""
 
 SOURCES = [f"host-{n:02d}" for n in range(40)]
 CHECKS = ["cpu", "memory", "disk", "http", "tcp", "cert"]

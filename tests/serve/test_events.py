@@ -148,7 +148,7 @@ def test_every_endpoint_conforms_to_the_openapi_document(live: Live) -> None:
 
         conforms()
         tested.append(f"{operation.method.upper()} {operation.path}")
-    assert len(tested) == 18, tested  # with report, assign, feedback and roles
+    assert len(tested) == 20, tested  # with report, assign, feedback, roles, stats and export
 
 
 @pytest.mark.parametrize("path", ["/v1/incidents", "/metrics", "/v1/events"])
