@@ -187,7 +187,9 @@ class Summaries:
             )
         ]
         lines.extend(orjson.dumps(rows[i]) for i in sorted(rows))
-        write_bytes_atomic(self.path(month), b"\n".join(lines) + b"\n")
+        # Not flushed to disk: a summary lost or torn by a power cut reads as damaged and is
+        # rebuilt from its archive, which is.
+        write_bytes_atomic(self.path(month), b"\n".join(lines) + b"\n", sync=False)
         return header
 
     def after_commit(

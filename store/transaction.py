@@ -21,7 +21,13 @@ from onwatch.incidents import Incident, State
 from onwatch.incidents.codec import incident_from_dict, incident_to_dict
 from onwatch.incidents.summary import summary_row
 from onwatch.store.errors import NotFound, StoreError
-from onwatch.store.storage import AtomicJSONStorage, Revision, file_revision, write_json_atomic
+from onwatch.store.storage import (
+    AtomicJSONStorage,
+    Revision,
+    file_revision,
+    sync_directory_of,
+    write_json_atomic,
+)
 from onwatch.store.tinydb_file import bump_revision, open_db, read_meta, write_meta
 
 if TYPE_CHECKING:
@@ -275,18 +281,28 @@ class Transaction:
         if not (self._live.storage.dirty or any(a.storage.dirty for a in self._archives.values())):
             return False
         # Gains first (with this transaction's removals still in place), then the live file,
-        # then the removals: every incident exists in at least one file at every moment.
+        # then the removals: every incident exists in at least one file at every moment. Each
+        # group's renames are made durable together, before the next group is written.
+        gained = False
         for archive in self._archives.values():
             if archive.gained and archive.removed:
                 data = _with_restored(archive.storage.read() or {}, archive.removed)
-                write_json_atomic(archive.storage.path, data)
+                write_json_atomic(archive.storage.path, data, sync_directory=False)
+                gained = True
             elif archive.gained:
-                archive.storage.commit()
+                gained = gained or archive.storage.dirty
+                archive.storage.commit(sync_directory=False)
+        if gained:
+            sync_directory_of(self._store.path)
         bump_revision(self._live.db)
         self._live.storage.commit()
         written = [(p, a) for p, a in self._archives.items() if a.storage.dirty or a.gained]
+        removed = False
         for archive in self._archives.values():
-            archive.storage.commit()
+            removed = removed or archive.storage.dirty
+            archive.storage.commit(sync_directory=False)
+        if removed:
+            sync_directory_of(self._store.path)
         # Summaries last: a crash before this leaves them naming an older archive revision,
         # which reads as stale and is rebuilt from the archive.
         for path, archive in written:
