@@ -34,11 +34,10 @@ def _postmortem(store: IncidentStore, incident_id: int) -> Any:
     """What a postmortem reads: the incident and up to three earlier ones of its fingerprint."""
     incident = store.get(incident_id)
     earlier = []
-    for summary in store.archived_summaries(fingerprint=incident.fingerprint):
-        if summary.id < incident.id:
-            earlier.append(store.get(summary.id))
-            if len(earlier) == 3:
-                break
+    for summary in store.archived_summaries(fingerprint=incident.fingerprint, before=incident.id):
+        earlier.append(store.get(summary.id))
+        if len(earlier) == 3:
+            break
     return incident, earlier
 
 

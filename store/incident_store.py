@@ -142,12 +142,18 @@ class IncidentStore(TinyDBFile):
         return [found[i] for i in sorted(found) if i not in live]
 
     def archived_rows(
-        self, since: datetime | None = None, *, fingerprint: str | None = None
+        self,
+        since: datetime | None = None,
+        *,
+        fingerprint: str | None = None,
+        before: int | None = None,
     ) -> Iterator[dict[str, Any]]:
         """Summary rows (`incidents.summary.summary_row`) of closed incidents, newest first (by
         archive, then id), one archive read at a time. With `since`, only those opened then or
         later (months closed before it are not read at all); with `fingerprint`, only that
-        series' (archives without it are skipped unparsed). Stale copies left by a crash are
+        series' (archives without it are skipped unparsed); with `before`, only ids below it
+        (archives holding none are skipped by their header: "earlier incidents like this one"
+        reads the archives around it, not all of them). Stale copies left by a crash are
         skipped."""
         seen = set(self._live())
         floor = since.strftime("%Y-%m") if since is not None else ""
@@ -155,19 +161,29 @@ class IncidentStore(TinyDBFile):
         for month in self.archive_months():
             if month[:7] < floor:
                 break
+            if before is not None:
+                runs = self.summaries.header(month).ids
+                if not runs or runs[0][0] >= before:
+                    continue
             for row in reversed(self.summaries.rows(month, fingerprint=fingerprint)):
                 incident_id = row["id"]
                 if incident_id in seen or (limit is not None and row["epochs"][0] < limit):
+                    continue
+                if before is not None and incident_id >= before:
                     continue
                 seen.add(incident_id)
                 yield row
 
     def archived_summaries(
-        self, since: datetime | None = None, *, fingerprint: str | None = None
+        self,
+        since: datetime | None = None,
+        *,
+        fingerprint: str | None = None,
+        before: int | None = None,
     ) -> Iterator[Summary]:
         """As `archived_rows`, as `Summary` records: what "earlier incidents like this one" and
         the postmortem read, with `get(id)` for the whole of one."""
-        for row in self.archived_rows(since, fingerprint=fingerprint):
+        for row in self.archived_rows(since, fingerprint=fingerprint, before=before):
             yield summary_from_dict(row)
 
     def history_rows(self, since: datetime | None = None) -> Iterator[dict[str, Any]]:

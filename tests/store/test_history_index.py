@@ -93,6 +93,8 @@ def test_same_fingerprint_lookup_finds_only_that_series(store: IncidentStore) ->
     archive(store, [closed(n, month_offset=n % 2) for n in range(1, 13)])
     found = [s.id for s in store.archived_summaries(fingerprint="host/check/m1")]
     assert sorted(found) == [1, 4, 7, 10]
+    earlier = [s.id for s in store.archived_summaries(fingerprint="host/check/m1", before=7)]
+    assert sorted(earlier) == [1, 4]
 
 
 def test_page_returns_the_newest_and_continues_before_an_id(store: IncidentStore) -> None:
