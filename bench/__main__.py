@@ -1,4 +1,4 @@
-"""`python -m bench [local|client|engine|tui|predictions|serve|all]`: run the benchmarks and print their figures as JSON."""
+"""`python -m bench [local|client|engine|tui|predictions|serve|history|all]`: run the benchmarks and print their figures as JSON."""
 
 from __future__ import annotations
 
@@ -27,6 +27,10 @@ def main(argv: list[str]) -> None:
         from bench import predictions_bench
 
         predictions_bench.main()
+    if which == "history":  # not in "all": it writes 100,000 incidents first
+        from bench import history_bench
+
+        history_bench.main(*(int(a) for a in argv[1:4]))
     if which in ("serve", "all"):
         from bench import serve_bench
 

@@ -193,6 +193,13 @@ class ConsoleBackend(Protocol):
         """Up to `limit` closed incidents, most recently closed first."""
         ...
 
+    async def stats(
+        self, since: timedelta | None, *, include_drills: bool = False
+    ) -> dict[str, Any]:
+        """The history's figures for incidents opened within `since` of now (all when None),
+        as `onwatch stats --json` prints them (`incidents.stats.compute`)."""
+        ...
+
     # --- actions -------------------------------------------------------------------------------
 
     async def acknowledge(self, incident_id: int, *, note: str = "") -> Incident: ...

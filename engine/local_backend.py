@@ -5,13 +5,16 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
 
 from onwatch.engine import api
 from onwatch.engine.clock import utc_now
 from onwatch.engine.core import Engine
 from onwatch.engine.events import EngineEvent
+from onwatch.engine.history_report import stats_of
 from onwatch.engine.local_support import guarded, translate
-from onwatch.incidents import Change, Incident, Priority, Severity, people
+from onwatch.incidents import Change, Incident, Priority, Severity, State, people
 from onwatch.incidents.context import IncidentContext
 from onwatch.incidents.external import runbook_of
 from onwatch.incidents.silences import Silence
@@ -209,15 +212,24 @@ class LocalBackend:
         engine = self._engine()
 
         def newest_closed() -> list[Incident]:
-            found = []
-            for incident in engine.store.archived():
-                found.append(incident)
-                if len(found) >= limit:
-                    break
+            # The newest by id, from the archive's summaries: only the months holding them
+            # are read.
+            found = engine.store.page({State.CLOSED}, limit=limit)
             found.sort(key=lambda i: i.closed_at or i.created_at, reverse=True)
             return found
 
         return await guarded(asyncio.to_thread(newest_closed))
+
+    async def stats(
+        self, since: timedelta | None, *, include_drills: bool = False
+    ) -> dict[str, Any]:
+        engine = self._engine()
+        now = engine.clock()
+        start = None if since is None else now - since
+        figures = partial(
+            stats_of, engine.store, now=now, since=start, include_drills=include_drills
+        )
+        return await guarded(asyncio.to_thread(figures))
 
     # --- actions -------------------------------------------------------------------------------
 

@@ -12,7 +12,8 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 
@@ -243,7 +244,17 @@ class RemoteBackend(RemoteActions):
         return runbook_of(incident)
 
     async def closed_incidents(self, limit: int) -> list[Incident]:
-        answer = await self._api.get("/v1/incidents", state="closed", limit=limit)
+        # `newest` pages from the server's summaries instead of reading its whole archive.
+        answer = await self._api.get("/v1/incidents", state="closed", newest=limit)
         found = wire.answer(wire.incidents, answer, self.url)
         found.sort(key=lambda i: i.closed_at or i.created_at, reverse=True)
         return found
+
+    async def stats(
+        self, since: timedelta | None, *, include_drills: bool = False
+    ) -> dict[str, Any]:
+        params: dict[str, Any] = {"drills": "true" if include_drills else "false"}
+        if since is not None:
+            params["since"] = f"{max(1, int(since.total_seconds()))}s"
+        answer = await self._api.get("/v1/stats", **params)
+        return wire.answer(wire.stats, answer, self.url)

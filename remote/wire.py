@@ -83,6 +83,56 @@ def incidents(data: Any) -> list[Incident]:
     return [incident(item) for item in data]
 
 
+MAX_STATS_ROWS = 4000
+
+
+def stats(data: Any) -> dict[str, Any]:
+    """`GET /v1/stats`'s figures, every part the console shows checked for type and size."""
+    if not isinstance(data, dict) or not _count(data.get("total")):
+        raise ValueError("stats are not an object with a total")
+    for key in ("by_severity", "by_category", "by_source"):
+        counts = data.get(key)
+        if not isinstance(counts, dict) or len(counts) > MAX_STATS_ROWS:
+            raise ValueError(f"stats {key} is not an object of counts")
+        if not all(isinstance(k, str) and _count(v) for k, v in counts.items()):
+            raise ValueError(f"stats {key} is not an object of counts")
+    for key in ("time_to_acknowledge", "time_to_resolve"):
+        d = data.get(key)
+        if not isinstance(d, dict) or not _count(d.get("count")):
+            raise ValueError(f"stats {key} is not a duration summary")
+        if not all(_seconds(d.get(k)) for k in ("median_s", "p90_s")):
+            raise ValueError(f"stats {key} is not a duration summary")
+    rows = {
+        "noisiest_checks": ("source", "check"),
+        "flapping_checks": ("source", "check"),
+        "per_day": ("day",),
+    }
+    for key, texts in rows.items():
+        items = data.get(key)
+        if not isinstance(items, list) or len(items) > MAX_STATS_ROWS:
+            raise ValueError(f"stats {key} is not a list")
+        for item in items:
+            if not isinstance(item, dict) or not all(isinstance(item.get(t), str) for t in texts):
+                raise ValueError(f"stats {key} has a bad row")
+            numbers = [v for k, v in item.items() if k not in texts]
+            if not all(_count(v) for v in numbers):
+                raise ValueError(f"stats {key} has a bad row")
+    feedback = data.get("feedback")
+    if not isinstance(feedback, dict) or not _count(feedback.get("count")):
+        raise ValueError("stats feedback is not an object")
+    if not _seconds(feedback.get("average")):
+        raise ValueError("stats feedback average is not a number")
+    return data
+
+
+def _count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _seconds(value: Any) -> bool:
+    return value is None or (isinstance(value, int | float) and not isinstance(value, bool))
+
+
 def silence(data: Any) -> Silence:
     return _checked(silence_from_dict, data, "silence")
 

@@ -18,6 +18,7 @@ from onwatch.serve import (
     events,
     reports,
     routes_alertmanager,
+    routes_history,
     routes_incidents,
     routes_review,
     routes_silences,
@@ -93,6 +94,7 @@ def create_app(
     app = Starlette(
         routes=[
             Route("/v1/health", health, methods=["GET"]),
+            *routes_history.ROUTES,
             *routes_incidents.ROUTES,
             *routes_review.ROUTES,
             Route("/v1/sources", sources, methods=["GET"]),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import orjson
@@ -129,6 +129,22 @@ def int_param(request: Request, key: str, default: int, low: int, high: int) -> 
     if not (text.isascii() and text.isdigit()) or len(text) > 10 or not low <= int(text) <= high:
         raise ApiError(400, f"{key} must be an integer from {low} to {high}")
     return int(text)
+
+
+def since_param(request: Request, now: datetime) -> datetime | None:
+    """`since` as a duration back from now ("30d"), None when absent."""
+    text = request.query_params.get("since")
+    if text is None:
+        return None
+    try:
+        if len(text) > 32:
+            raise ValueError(text)
+        delta = parse_duration(text)
+    except ValueError:
+        raise ApiError(400, "since must be a duration such as 30d or 12h") from None
+    if delta <= timedelta(0) or delta > timedelta(days=36600):
+        raise ApiError(400, "since must be a positive duration of at most 100 years")
+    return now - delta
 
 
 def choice_param(request: Request, key: str, default: str, options: Iterable[str]) -> str:

@@ -100,9 +100,60 @@ def _action(verb: str) -> dict[str, Any]:
     }
 
 
+_SINCE = {
+    "name": "since",
+    "in": "query",
+    "description": "only incidents opened within this duration back from now, e.g. 30d",
+    "schema": {"type": "string"},
+}
+_DRILLS = {
+    "name": "drills",
+    "in": "query",
+    "description": "true: include drills",
+    "schema": {"type": "string", "enum": ["true", "false"], "default": "false"},
+}
+
+
+def _history_paths() -> dict[str, Any]:
+    return {
+        "/v1/stats": {
+            "get": {
+                "operationId": "stats",
+                "parameters": [_SINCE, _DRILLS],
+                "responses": {
+                    "200": _json({"type": "object"}, "the figures, as `onwatch stats --json`"),
+                    **_errors(400, 401, 503),
+                },
+            }
+        },
+        "/v1/incidents/export": {
+            "get": {
+                "operationId": "export_incidents",
+                "parameters": [
+                    {
+                        "name": "format",
+                        "in": "query",
+                        "schema": {"type": "string", "enum": ["csv", "json"], "default": "json"},
+                    },
+                    _SINCE,
+                    _DRILLS,
+                ],
+                "responses": {
+                    "200": {
+                        "description": "streamed: CSV with a header row, or one JSON incident a line",
+                        "content": {"text/csv": {}, "application/x-ndjson": {}},
+                    },
+                    **_errors(400, 401, 503),
+                },
+            }
+        },
+    }
+
+
 def build_openapi(version: str) -> dict[str, Any]:
     array_of = lambda name: {"type": "array", "items": _ref(name)}  # noqa: E731
     paths: dict[str, Any] = {
+        **_history_paths(),
         "/v1/health": {
             "get": {
                 "operationId": "health",
@@ -144,6 +195,19 @@ def build_openapi(version: str) -> dict[str, Any]:
                         "in": "query",
                         "description": "true: only incidents the token's name owns",
                         "schema": {"type": "string", "enum": ["true", "false"], "default": "false"},
+                    },
+                    {
+                        "name": "newest",
+                        "in": "query",
+                        "description": "paged: the newest N (by id); with since/before, offset is ignored",
+                        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
+                    },
+                    _SINCE,
+                    {
+                        "name": "before",
+                        "in": "query",
+                        "description": "paged: only ids below this one (the next page)",
+                        "schema": {"type": "integer", "minimum": 1},
                     },
                 ],
                 "responses": {

@@ -19,6 +19,7 @@ from onwatch.serve.bodies import (
     priority_field,
     rating_field,
     read_object,
+    since_param,
     text_field,
 )
 from onwatch.serve.errors import ApiError, blocking
@@ -52,7 +53,18 @@ async def list_incidents(request: Request) -> Response:
     offset = int_param(request, "offset", 0, 0, MAX_OFFSET)
     mine = choice_param(request, "mine", "false", ("true", "false")) == "true"
     store = state_of(request).engine.store
-    found = await blocking(store.list, states_for(state))
+    paged = any(k in request.query_params for k in ("newest", "since", "before"))
+    if paged:
+        # The newest page of a long history, read from the summaries (see store.page).
+        newest = int_param(request, "newest", MAX_LIMIT, 1, MAX_LIMIT)
+        before = int_param(request, "before", MAX_OFFSET, 1, MAX_OFFSET)
+        since = since_param(request, state_of(request).engine.clock())
+        found = await blocking(
+            partial(store.page, states_for(state), limit=newest, since=since, before=before)
+        )
+        offset, limit = 0, MAX_LIMIT
+    else:
+        found = await blocking(store.list, states_for(state))
     if mine:
         # Mine is whoever holds the token: the same name the timeline records for them.
         me = principal_of(request.scope).name

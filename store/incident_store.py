@@ -17,12 +17,17 @@ import contextlib
 import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from onwatch.incidents import Incident, State
-from onwatch.incidents.precedents import LIMIT, Precedent, Search
+from onwatch.incidents.codec import incident_to_dict
+from onwatch.incidents.precedents import LIMIT, MIN_SIMILARITY, Precedent, Search, similarity
+from onwatch.incidents.summary import Summary, summary_from_dict, summary_row
 from onwatch.store.errors import NotFound
 from onwatch.store.storage import Revision, read_json
+from onwatch.store.summaries import Summaries
 from onwatch.store.tinydb_file import TinyDBFile, records_in
 from onwatch.store.transaction import INCIDENTS, Known, Transaction, decode_incident
 
@@ -50,7 +55,7 @@ class IncidentStore(TinyDBFile):
         super().__init__(path)
         self._archive_re = re.compile(
             re.escape(self.path.stem)
-            + r"-archive-(\d{4})-(\d{2})"
+            + r"-archive-(\d{4})-(\d{2})(?:-p(\d+))?"
             + re.escape(self.path.suffix)
             + "$"
         )
@@ -60,18 +65,39 @@ class IncidentStore(TinyDBFile):
         # The live file as this process last read or wrote it, with its revision: while the
         # file is unchanged, transactions and reads skip re-reading and re-parsing it.
         self._known: Known | None = None
+        self.summaries = Summaries(self.path, self.lock, self.archive_path, self.archive_months)
         self.remove_orphans(self._archives_being_written())
+        self.summaries.remove_orphans()
         self.unclosed()  # refuse to start on a file that is not ours, before anything writes
 
     # --- files ---------------------------------------------------------------------------------
 
-    def archive_path(self, month: str) -> Path:
-        return self.path.with_name(f"{self.path.stem}-archive-{month}{self.path.suffix}")
+    def archive_path(self, key: str) -> Path:
+        """The archive named by `key`: a month ("2026-11") or a later part of it ("2026-11-p2")."""
+        return self.path.with_name(f"{self.path.stem}-archive-{key}{self.path.suffix}")
 
     def archive_paths(self) -> list[Path]:
-        """Archive files, newest month first."""
+        """Archive files, newest month first, a month's later parts before its earlier ones."""
         found = [p for p in self.path.parent.iterdir() if self._archive_re.match(p.name)]
-        return sorted(found, key=lambda p: p.name, reverse=True)
+        return sorted(found, key=self._order, reverse=True)
+
+    def _order(self, path: Path) -> tuple[str, int]:
+        found = self._archive_re.match(path.name)
+        assert found is not None
+        return f"{found.group(1)}-{found.group(2)}", int(found.group(3) or 1)
+
+    def archive_months(self) -> list[str]:
+        """The keys of the archives ("2026-11", "2026-11-p2"), newest first as `archive_paths`.
+        A key's first seven characters are its month."""
+        return [self.month_of_archive(p) for p in self.archive_paths()]
+
+    def month_of_archive(self, path: Path) -> str:
+        """The archive's key (see `archive_path`)."""
+        found = self._archive_re.match(path.name)
+        if found is None:
+            raise ValueError(f"{path} is not an archive of {self.path}")
+        part = found.group(3)
+        return f"{found.group(1)}-{found.group(2)}" + (f"-p{part}" if part else "")
 
     def _archives_being_written(self) -> list[Path]:
         """Every archive, and those a killed writer was creating: a kill during the first write
@@ -105,35 +131,102 @@ class IncidentStore(TinyDBFile):
         live = self._live()
         if incident_id in live:
             return live[incident_id]
-        for path in self.archive_paths():
-            found = _incidents_in(path).get(incident_id)
-            if found is not None:
-                return found
+        month = self.summaries.month_of(incident_id)
+        if month is not None:
+            path = self.archive_path(month)
+            record = (read_json(path) or {}).get(INCIDENTS, {}).get(str(incident_id))
+            if record is not None:
+                return decode_incident(path, str(incident_id), record)
         raise NotFound(incident_id)
 
     def similar(
         self, incident: Incident, limit: int = LIMIT, *, months: int = SIMILAR_MONTHS
     ) -> list[Precedent]:
         """What fixed it last time: up to `limit` earlier closed incidents with its fingerprint,
-        filled up with the most similar titles on its source. Archive months are read newest
-        first, one at a time, and only the records whose fingerprint or source match are
-        decoded; the search stops once `limit` share the fingerprint, or after `months`."""
+        filled up with the most similar titles on its source. Only the archive summaries of its
+        source are read (newest first, stopping once `limit` share the fingerprint, and no
+        further back than `months`); just the incidents chosen are decoded whole."""
+        since = incident.created_at - timedelta(days=31 * months)
+        same: list[int] = []
+        alike: list[tuple[float, int]] = []
+        for summary in self.archived_summaries(since, source=incident.source):
+            if summary.id == incident.id or summary.created_at > incident.created_at:
+                continue  # "last time" is before this one
+            if summary.fingerprint == incident.fingerprint:
+                same.append(summary.id)
+                if len(same) >= limit:
+                    break
+            elif (score := similarity(summary.title, incident.title)) >= MIN_SIMILARITY:
+                alike.append((score, summary.id))
+        # Best first; on a tie the newer (met earlier) stays ahead: sort is stable.
+        alike.sort(key=lambda pair: -pair[0])
         search = Search(incident, limit)
-        live = set(self._live())
-        for path in self.archive_paths()[:months]:
-            data = read_json(path) or {}
-            records = data.get(INCIDENTS, {})
-            if not isinstance(records, dict):
-                continue
-            for doc_id, record in records.items():
-                if not isinstance(record, dict):
-                    continue
-                wanted = search.wants(str(record.get("fingerprint")), str(record.get("source")))
-                if wanted and doc_id.isdigit() and int(doc_id) not in live:
-                    search.offer(decode_incident(path, doc_id, record))
-            if search.full:
-                break
+        for incident_id in same + [i for _, i in alike[: limit - len(same)]]:
+            with contextlib.suppress(NotFound):
+                search.offer(self.get(incident_id))
         return search.result()
+
+    def archived_in(self, month: str) -> list[Incident]:
+        """The incidents of one archive month by id, stale copies (reopened since) left out."""
+        live = self._live()
+        found = _incidents_in(self.archive_path(month))
+        return [found[i] for i in sorted(found) if i not in live]
+
+    def archived_rows(
+        self,
+        since: datetime | None = None,
+        *,
+        fingerprint: str | None = None,
+        source: str | None = None,
+        before: int | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """Summary rows (`incidents.summary.summary_row`) of closed incidents, newest first (by
+        archive, then id), one archive read at a time. With `since`, only those opened then or
+        later (months closed before it are not read at all); with `fingerprint`, only that
+        series' (archives without it are skipped unparsed), and likewise with `source`; with `before`, only ids below it
+        (archives holding none are skipped by their header: "earlier incidents like this one"
+        reads the archives around it, not all of them). Stale copies left by a crash are
+        skipped."""
+        seen = set(self._live())
+        floor = since.strftime("%Y-%m") if since is not None else ""
+        limit = since.timestamp() if since is not None else None
+        for month in self.archive_months():
+            if month[:7] < floor:
+                break
+            if before is not None:
+                runs = self.summaries.header(month).ids
+                if not runs or runs[0][0] >= before:
+                    continue
+            rows = self.summaries.rows(month, fingerprint=fingerprint, source=source)
+            for row in reversed(rows):
+                incident_id = row["id"]
+                if incident_id in seen or (limit is not None and row["epochs"][0] < limit):
+                    continue
+                if before is not None and incident_id >= before:
+                    continue
+                seen.add(incident_id)
+                yield row
+
+    def archived_summaries(
+        self,
+        since: datetime | None = None,
+        *,
+        fingerprint: str | None = None,
+        source: str | None = None,
+        before: int | None = None,
+    ) -> Iterator[Summary]:
+        """As `archived_rows`, as `Summary` records: what "earlier incidents like this one" and
+        the postmortem read, with `get(id)` for the whole of one."""
+        rows = self.archived_rows(since, fingerprint=fingerprint, source=source, before=before)
+        for row in rows:
+            yield summary_from_dict(row)
+
+    def history_rows(self, since: datetime | None = None) -> Iterator[dict[str, Any]]:
+        """Every incident as a summary row: unclosed ones first, then closed newest first."""
+        for incident in reversed(self.unclosed()):
+            if since is None or incident.created_at >= since:
+                yield summary_row(incident_to_dict(incident))
+        yield from self.archived_rows(since)
 
     def list(self, states: Iterable[State] | None = None) -> list[Incident]:
         wanted = set(states) if states is not None else set(State)
@@ -141,6 +234,80 @@ class IncidentStore(TinyDBFile):
         if State.CLOSED in wanted:
             result.extend(self.archived())
         return sorted(result, key=lambda i: i.id)
+
+    def history(self, since: datetime | None = None) -> Iterator[Summary]:
+        """As `history_rows`, as `Summary` records."""
+        for row in self.history_rows(since):
+            yield summary_from_dict(row)
+
+    def page(
+        self,
+        states: Iterable[State] | None = None,
+        *,
+        limit: int | None = None,
+        since: datetime | None = None,
+        before: int | None = None,
+    ) -> list[Incident]:
+        """The newest `limit` incidents in `states` (opened at or after `since`, ids below
+        `before`), by id. Closed ones are picked from the summaries of the months that can
+        hold them (a month whose highest id is below the page is not read) and only the
+        archive months holding the page are read whole."""
+        wanted = set(states) if states is not None else set(State)
+        live = self._live()
+        picked = [
+            (i.id, None)
+            for i in live.values()
+            if i.state in wanted
+            and (since is None or i.created_at >= since)
+            and (before is None or i.id < before)
+        ]
+        if State.CLOSED in wanted:
+            picked.extend(self._closed_page(limit, since, before, {p[0] for p in picked}, live))
+        picked.sort(reverse=True)
+        if limit is not None:
+            picked = picked[:limit]
+        result = [live[i] for i, month in picked if month is None]
+        by_month: dict[str, list[int]] = {}
+        for incident_id, month in picked:
+            if month is not None:
+                by_month.setdefault(month, []).append(incident_id)
+        for month, ids in by_month.items():
+            path = self.archive_path(month)
+            records = (read_json(path) or {}).get(INCIDENTS, {})
+            for i in ids:
+                if str(i) in records:
+                    result.append(decode_incident(path, str(i), records[str(i)]))
+        return sorted(result, key=lambda i: i.id)
+
+    def _closed_page(
+        self,
+        limit: int | None,
+        since: datetime | None,
+        before: int | None,
+        taken: set[int],
+        live: dict[int, Incident],
+    ) -> list[tuple[int, str]]:
+        floor = since.strftime("%Y-%m") if since is not None else ""
+        found: list[tuple[int, str]] = []
+        seen = set(live) | taken
+        for header in sorted(self.summaries.headers(), key=lambda h: h.max_id, reverse=True):
+            if header.month[:7] < floor:
+                continue
+            if limit is not None and len(found) >= limit:
+                found.sort(reverse=True)
+                del found[limit:]
+                if header.max_id < found[-1][0]:
+                    break  # every later month's ids are lower still: none can make the page
+            limit_at = since.timestamp() if since is not None else None
+            for row in self.summaries.rows(header.month):
+                incident_id = row["id"]
+                if incident_id in seen or (before is not None and incident_id >= before):
+                    continue
+                if limit_at is not None and row["epochs"][0] < limit_at:
+                    continue
+                seen.add(incident_id)
+                found.append((incident_id, header.month))
+        return found
 
     # --- writes --------------------------------------------------------------------------------
 

@@ -52,21 +52,38 @@ def read_json(path: Path) -> dict[str, Any] | None:
     return data
 
 
-def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
+def write_json_atomic(path: Path, data: dict[str, Any], *, sync_directory: bool = True) -> None:
     """Write `data` to `path` so that a crash leaves either the old or the new file."""
-    payload = orjson.dumps(data)
+    write_bytes_atomic(path, orjson.dumps(data), sync_directory=sync_directory)
+
+
+def write_bytes_atomic(
+    path: Path, payload: bytes, *, sync: bool = True, sync_directory: bool = True
+) -> None:
+    """Replace `path` with `payload`: a crash leaves either the old or the new file.
+
+    `sync_directory=False` leaves making the rename durable to the caller (`sync_directory`),
+    which can then do it once for several files. `sync=False` skips flushing the data too:
+    only for files rebuilt from others when found damaged (the archive summaries)."""
     temp = path.with_name(f"{temp_prefix(path)}{os.getpid()}-{secrets.token_hex(4)}")
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
-            os.fsync(handle.fileno())
+            if sync:
+                os.fsync(handle.fileno())
         temp.replace(path)
     except BaseException:
         with contextlib.suppress(OSError):
             temp.unlink()
         raise
+    if sync and sync_directory:
+        sync_directory_of(path)
+
+
+def sync_directory_of(path: Path) -> None:
+    """Make the renames done in `path`'s directory durable."""
     _fsync_directory(path.parent)
 
 
@@ -120,9 +137,9 @@ class AtomicJSONStorage(Storage):
         self._loaded = True
         self.dirty = True
 
-    def commit(self) -> None:
+    def commit(self, *, sync_directory: bool = True) -> None:
         if self.dirty and self._data is not None:
-            write_json_atomic(self.path, self._data)
+            write_json_atomic(self.path, self._data, sync_directory=sync_directory)
             self.dirty = False
 
     def close(self) -> None:

@@ -7,24 +7,35 @@ then the live file, then removals, so every incident exists in some file at ever
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tinydb import TinyDB
-from tinydb.table import Document, Table
+from tinydb.table import Table
 
 from onwatch.incidents import Incident, State
 from onwatch.incidents.codec import incident_from_dict, incident_to_dict
+from onwatch.incidents.summary import summary_row
 from onwatch.store.errors import NotFound, StoreError
-from onwatch.store.storage import AtomicJSONStorage, Revision, write_json_atomic
+from onwatch.store.storage import (
+    AtomicJSONStorage,
+    Revision,
+    file_revision,
+    sync_directory_of,
+    write_json_atomic,
+)
 from onwatch.store.tinydb_file import bump_revision, open_db, read_meta, write_meta
 
 if TYPE_CHECKING:
     from onwatch.store.incident_store import IncidentStore
 
 INCIDENTS = "incidents"
+PART_SIZE = 1000
+"""Incidents closed in one month go to a new part of its archive once a part holds this many."""
 
 
 def decode_incident(path: Path, doc_id: str, record: Any) -> Incident:
@@ -48,6 +59,10 @@ class _File:
     db: TinyDB
     gained: bool = False
     removed: dict[int, dict[str, Any]] = field(default_factory=dict)
+    revision: Revision = (0, 0, 0)
+    """The file's revision when the transaction opened it (the lock is held throughout)."""
+    changed: dict[int, dict[str, Any] | None] = field(default_factory=dict)
+    """What the transaction put (a summary) or dropped (None), for the month's summary file."""
 
     @property
     def storage(self) -> AtomicJSONStorage:
@@ -56,6 +71,31 @@ class _File:
     @property
     def incidents(self) -> Table:
         return self.db.table(INCIDENTS, cache_size=0)
+
+    def records(self) -> dict[str, Any]:
+        """The incidents table as raw records by id text, changed in place by `put` and `drop`.
+
+        TinyDB's own upsert and remove rebuild the whole table for each call; across a
+        transaction of many writes that is quadratic, so writes go to the records directly.
+        """
+        data = self.storage.read()
+        if data is None:
+            data = {}
+            self.storage.preload(data)
+        table = data.get(INCIDENTS)
+        if not isinstance(table, dict):
+            table = data[INCIDENTS] = {}
+        return table
+
+    def put(self, incident_id: int, record: dict[str, Any]) -> None:
+        self.records()[str(incident_id)] = record
+        self.storage.dirty = True
+
+    def drop(self, incident_id: int) -> dict[str, Any] | None:
+        found = self.records().pop(str(incident_id), None)
+        if found is not None:
+            self.storage.dirty = True
+        return found
 
 
 class Transaction:
@@ -66,12 +106,16 @@ class Transaction:
         self._live = self._open(store.path, known.data if known is not None else None)
         self._archives: dict[Path, _File] = {}
         self._where: dict[int, Path] = {}  # archive holding an incident read in this transaction
+        self._runs: list[tuple[int, int, str]] | None = None
+        self._run_starts: list[int] = []
+        self._reach: list[int] = []
+        self._parts: dict[str, Path] = {}  # month -> the part this transaction archives into
         self._live_cache: dict[int, Incident] | None = (
             dict(known.incidents) if known is not None else None
         )
 
     def _open(self, path: Path, data: dict[str, Any] | None = None) -> _File:
-        return _File(open_db(path, data))
+        return _File(open_db(path, data), revision=file_revision(path))
 
     def known(self, revision: Revision) -> Known | None:
         """What this transaction leaves the live file holding, for the next one to start from."""
@@ -106,12 +150,41 @@ class Transaction:
         live = self._live_incidents()
         if incident_id in live:
             return live[incident_id]
-        for path in self._store.archive_paths():
-            doc = self._archive(path).incidents.get(doc_id=incident_id)
-            if doc is not None:
+        if incident_id in self._where:
+            path = self._where[incident_id]
+            return decode_incident(
+                path, str(incident_id), self._archive(path).records()[str(incident_id)]
+            )
+        month = self._archived_where(incident_id)
+        if month is not None:
+            path = self._store.archive_path(month)
+            record = self._archive(path).records().get(str(incident_id))
+            if record is not None:
                 self._where[incident_id] = path
-                return decode_incident(path, str(incident_id), dict(doc))
+                return decode_incident(path, str(incident_id), record)
         raise NotFound(incident_id)
+
+    def _archived_where(self, incident_id: int) -> str | None:
+        """The archive key the summaries place `incident_id` in, from one read of their headers."""
+        if self._runs is None:
+            runs = [
+                (first, last, header.month)
+                for header in self._store.summaries.headers()
+                for first, last in header.ids
+            ]
+            runs.sort()
+            self._runs = runs
+            self._run_starts = [r[0] for r in runs]
+            self._reach = list(itertools.accumulate((r[1] for r in runs), max))
+        at = bisect.bisect_right(self._run_starts, incident_id) - 1
+        # Runs of different archives rarely overlap; the running maximum of their ends says
+        # when no earlier run can reach this id.
+        while at >= 0 and self._reach[at] >= incident_id:
+            first, last, key = self._runs[at]
+            if first <= incident_id <= last:
+                return key
+            at -= 1
+        return None
 
     # --- ids -----------------------------------------------------------------------------------
 
@@ -131,8 +204,7 @@ class Transaction:
 
     def _all_known_ids(self) -> Iterator[int]:
         yield from self._live_incidents()
-        for path in self._store.archive_paths():
-            yield from (doc.doc_id for doc in self._archive(path).incidents.all())
+        yield from (header.max_id for header in self._store.summaries.headers())
 
     def _write_meta(self, **values: Any) -> None:
         write_meta(self._live.db, **values)
@@ -144,30 +216,63 @@ class Transaction:
         record = incident_to_dict(incident)
         previous_archive = self._where.get(incident.id)
         live = self._live_incidents()
+        if previous_archive is None and incident.id not in live:
+            # Archived before and put without being read: find it, so it is moved, not copied.
+            key = self._archived_where(incident.id)
+            if (
+                key is not None
+                and str(incident.id) in self._archive(self._store.archive_path(key)).records()
+            ):
+                previous_archive = self._where[incident.id] = self._store.archive_path(key)
         if incident.state is State.CLOSED:
-            target = self._store.archive_path(incident.closed_at.strftime("%Y-%m"))  # type: ignore[union-attr]
+            month = incident.closed_at.strftime("%Y-%m")  # type: ignore[union-attr]
+            if previous_archive is not None and self._month(previous_archive) == month:
+                target = previous_archive  # changed where it lies: it stays there
+            else:
+                target = self._open_part(month)
             archive = self._archive(target)
-            archive.incidents.upsert(Document(record, doc_id=incident.id))
+            archive.put(incident.id, record)
+            archive.changed[incident.id] = summary_row(record, incident)
             archive.gained = True
             self._where[incident.id] = target
             if incident.id in live:
-                self._live.incidents.remove(doc_ids=[incident.id])
+                self._live.drop(incident.id)
                 del live[incident.id]
             if previous_archive is not None and previous_archive != target:
                 self._drop_from_archive(previous_archive, incident.id)
         else:
-            self._live.incidents.upsert(Document(record, doc_id=incident.id))
+            self._live.put(incident.id, record)
             live[incident.id] = incident
             if previous_archive is not None:
                 self._drop_from_archive(previous_archive, incident.id)
                 del self._where[incident.id]
 
+    def _month(self, path: Path) -> str:
+        return self._store.month_of_archive(path)[:7]
+
+    def _open_part(self, month: str) -> Path:
+        """The archive of `month` that takes newly closed incidents: its latest part, or a new
+        one once that holds PART_SIZE, so rewriting one part (a reopen, a late note) stays
+        cheap however busy the month was."""
+        path = self._parts.get(month)
+        if path is None:
+            keys = [k for k in self._store.archive_months() if k[:7] == month]
+            path = self._store.archive_path(keys[0] if keys else month)
+        if len(self._archive(path).records()) >= PART_SIZE:
+            path = self._store.archive_path(f"{month}-p{self._part_number(path) + 1}")
+        self._parts[month] = path
+        return path
+
+    def _part_number(self, path: Path) -> int:
+        key = self._store.month_of_archive(path)
+        return int(key.split("-p", 1)[1]) if "-p" in key else 1
+
     def _drop_from_archive(self, path: Path, incident_id: int) -> None:
         archive = self._archive(path)
-        doc = archive.incidents.get(doc_id=incident_id)
-        if doc is not None:
-            archive.removed[incident_id] = dict(doc)
-            archive.incidents.remove(doc_ids=[incident_id])
+        record = archive.drop(incident_id)
+        if record is not None:
+            archive.removed[incident_id] = record
+            archive.changed[incident_id] = None
 
     # --- commit --------------------------------------------------------------------------------
 
@@ -176,17 +281,37 @@ class Transaction:
         if not (self._live.storage.dirty or any(a.storage.dirty for a in self._archives.values())):
             return False
         # Gains first (with this transaction's removals still in place), then the live file,
-        # then the removals: every incident exists in at least one file at every moment.
+        # then the removals: every incident exists in at least one file at every moment. Each
+        # group's renames are made durable together, before the next group is written.
+        gained = False
         for archive in self._archives.values():
             if archive.gained and archive.removed:
                 data = _with_restored(archive.storage.read() or {}, archive.removed)
-                write_json_atomic(archive.storage.path, data)
+                write_json_atomic(archive.storage.path, data, sync_directory=False)
+                gained = True
             elif archive.gained:
-                archive.storage.commit()
+                gained = gained or archive.storage.dirty
+                archive.storage.commit(sync_directory=False)
+        if gained:
+            sync_directory_of(self._store.path)
         bump_revision(self._live.db)
         self._live.storage.commit()
+        written = [(p, a) for p, a in self._archives.items() if a.storage.dirty or a.gained]
+        removed = False
         for archive in self._archives.values():
-            archive.storage.commit()
+            removed = removed or archive.storage.dirty
+            archive.storage.commit(sync_directory=False)
+        if removed:
+            sync_directory_of(self._store.path)
+        # Summaries last: a crash before this leaves them naming an older archive revision,
+        # which reads as stale and is rebuilt from the archive.
+        for path, archive in written:
+            self._store.summaries.after_commit(
+                self._store.month_of_archive(path),
+                archive.revision,
+                archive.changed,
+                archive.records(),
+            )
         return True
 
 

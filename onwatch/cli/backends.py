@@ -6,18 +6,20 @@ renders the answer the same way, whichever implementation is behind it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from onwatch.cli.context import Context
 from onwatch.cli.errors import CliError, Exit
+from onwatch.engine.history_report import export_lines, stats_of
 from onwatch.incidents import Category, Incident, InvalidInput, Severity, State
 from onwatch.incidents.changes import RecordedChange
 from onwatch.incidents.context import IncidentContext
 from onwatch.incidents.people import REPORTED_SOURCE, Assignment
 from onwatch.incidents.silences import Silence
+from onwatch.incidents.timefmt import parse_duration
 from onwatch.store import SilenceNotFound
 
 if TYPE_CHECKING:
@@ -25,9 +27,20 @@ if TYPE_CHECKING:
 
 
 class Incidents(Protocol):
-    def list_incidents(self, state: str, *, mine: bool = False) -> list[Incident]:
+    def list_incidents(
+        self, state: str, *, mine: bool = False, page: Page | None = None
+    ) -> list[Incident]:
         """`state` as `incidents list --state` takes it: open, all, or one state's name;
-        `mine`: only those owned by whoever asks (the operator, or the token's name)."""
+        `mine`: only those owned by whoever asks (the operator, or the token's name);
+        `page`: only the newest `limit` (opened within `since`, ids below `before`)."""
+        ...
+
+    def stats(self, since: str | None, *, include_drills: bool = False) -> dict[str, Any]:
+        """`incidents.stats.compute`'s figures; `since` a duration back from now ("30d")."""
+        ...
+
+    def export(self, fmt: str, since: str | None, *, include_drills: bool = False) -> Iterator[str]:
+        """The export's lines (csv or json), as they come."""
         ...
 
     def show(self, incident_id: int) -> Incident: ...
@@ -71,6 +84,15 @@ class Changes(Protocol):
     def list_changes(self, since: datetime | None) -> list[RecordedChange]:
         """Oldest first."""
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """Which part of a long list: the newest `limit`, opened within `since`, ids below `before`."""
+
+    limit: int | None = None
+    since: str | None = None
+    before: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,8 +159,18 @@ class LocalIncidents:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
 
-    def list_incidents(self, state: str, *, mine: bool = False) -> list[Incident]:
-        found = self.ctx.store.list(states(state))
+    def list_incidents(
+        self, state: str, *, mine: bool = False, page: Page | None = None
+    ) -> list[Incident]:
+        if page is None:
+            found = self.ctx.store.list(states(state))
+        else:
+            found = self.ctx.store.page(
+                states(state),
+                limit=page.limit,
+                since=None if page.since is None else self.ctx.clock() - parse_duration(page.since),
+                before=page.before,
+            )
         if not mine:
             return found
         me = self.ctx.needs("operator").operator
@@ -146,6 +178,15 @@ class LocalIncidents:
 
     def show(self, incident_id: int) -> Incident:
         return self.ctx.store.get(incident_id)
+
+    def stats(self, since: str | None, *, include_drills: bool = False) -> dict[str, Any]:
+        now = self.ctx.clock()
+        start = None if since is None else now - parse_duration(since)
+        return stats_of(self.ctx.store, now=now, since=start, include_drills=include_drills)
+
+    def export(self, fmt: str, since: str | None, *, include_drills: bool = False) -> Iterator[str]:
+        start = None if since is None else self.ctx.clock() - parse_duration(since)
+        return export_lines(self.ctx.store, fmt, since=start, include_drills=include_drills)
 
     def act(
         self, verb: str, incident_id: int, *, note: str = "", text: str = "", priority: str = ""

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
-from onwatch.cli import people_commands, review_commands
-from onwatch.cli.backends import incidents_for
+from onwatch.cli import history, people_commands, review_commands
+from onwatch.cli.backends import Page, incidents_for
 from onwatch.cli.context import Context
 from onwatch.cli.render import action_line, incident_table, print_json
 from onwatch.cli.shown import print_incident
@@ -28,6 +29,21 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         help="only those you own (the configured operator, or the token's name with --connect)",
     )
     listing.add_argument("--json", action="store_true", help="a JSON array of incidents")
+    listing.add_argument(
+        "--limit",
+        type=limit_arg,
+        metavar="N",
+        help=f"the newest N (default {DEFAULT_LIMIT} with --state all or closed; 0: every one)",
+    )
+    listing.add_argument(
+        "--since",
+        type=history.since_arg,
+        metavar="DURATION",
+        help="only those opened in the last DURATION",
+    )
+    listing.add_argument(
+        "--before", type=incident_id, metavar="ID", help="only ids below ID: the next page"
+    )
     listing.set_defaults(handler=list_incidents)
 
     show = actions.add_parser("show", help="one incident with its timeline", parents=[common])
@@ -68,6 +84,26 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     priority.set_defaults(handler=act, verb="priority")
     people_commands.register(actions, common, incident_id)
     review_commands.register(actions, common, incident_id, _print_incident)
+    history.register_export(actions, common)
+
+
+DEFAULT_LIMIT = 100
+"""Lists reaching into the archive show this many unless told: years of history stay fast."""
+
+
+def limit_arg(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or len(text) > 9:
+        raise argparse.ArgumentTypeError(f"--limit takes a number (0 for no limit), got {text!r}")
+    return int(text)
+
+
+def _page(args: argparse.Namespace) -> Page | None:
+    limit = args.limit
+    if limit is None and args.state in ("all", "closed"):
+        limit = DEFAULT_LIMIT
+    if not limit and args.since is None and args.before is None:
+        return None  # everything, as before paging existed
+    return Page(limit=limit or None, since=args.since, before=args.before)
 
 
 def incident_id(text: str) -> int:
@@ -83,7 +119,14 @@ def incident_id(text: str) -> int:
 
 
 def list_incidents(ctx: Context) -> int:
-    found = incidents_for(ctx).list_incidents(ctx.args.state, mine=ctx.args.mine)
+    page = _page(ctx.args)
+    found = incidents_for(ctx).list_incidents(ctx.args.state, mine=ctx.args.mine, page=page)
+    if page is not None and page.limit is not None and len(found) >= page.limit and found:
+        print(
+            f"onwatch: the newest {page.limit} shown; --before {found[0].id} for older,"
+            " --limit 0 for all",
+            file=sys.stderr,
+        )
     if ctx.args.json:
         print_json([incident_to_dict(i) for i in found])
     else:

@@ -12,6 +12,7 @@ from onwatch.cli import (
     agent,
     changes,
     drill,
+    history,
     incidents,
     notify_test,
     review_commands,
@@ -84,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     drill.register(subparsers, common)
     changes.register(subparsers, common)
     review_commands.register_postmortem(subparsers, common, incidents.incident_id)
+    history.register_stats(subparsers, common)
     return parser
 
 

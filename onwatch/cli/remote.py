@@ -6,14 +6,14 @@ them the same way; failures become one line and the exit code the API's status c
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
-from onwatch.cli.backends import Report
+from onwatch.cli.backends import Page, Report
 from onwatch.cli.context import Context
 from onwatch.cli.errors import CliError, Exit
 from onwatch.incidents import Incident
@@ -27,6 +27,8 @@ from onwatch.remote import wire
 DEFAULT_TOKEN_ENV = "ONWATCH_TOKEN"
 TIMEOUT = 10.0
 PAGE = 1000
+MAX_NEWEST = 1000
+"""The most one paged request returns (the server's own bound)."""
 
 _EXITS = {400: Exit.USAGE, 413: Exit.USAGE, 404: Exit.NOT_FOUND, 409: Exit.NOT_ALLOWED}
 _ACTIONS = {"ack", "escalate", "close", "reopen", "note", "priority"}
@@ -64,7 +66,18 @@ class RemoteClient:
 
     # --- Incidents -----------------------------------------------------------------------------
 
-    def list_incidents(self, state: str, *, mine: bool = False) -> list[Incident]:
+    def list_incidents(
+        self, state: str, *, mine: bool = False, page: Page | None = None
+    ) -> list[Incident]:
+        if page is not None:
+            params: dict[str, Any] = {"state": state, "newest": page.limit or MAX_NEWEST}
+            if page.since is not None:
+                params["since"] = page.since
+            if page.before is not None:
+                params["before"] = page.before
+            if mine:
+                params["mine"] = "true"
+            return self._read(wire.incidents, self._call("GET", "/v1/incidents", **params))
         found: list[Incident] = []
         seen: set[int] = set()
         query: dict[str, Any] = {"state": state, "limit": PAGE}
@@ -76,6 +89,31 @@ class RemoteClient:
             self._read(lambda p: wire.check_progress(seen, p, len(found)), page)
             if len(page) < PAGE:
                 return found
+
+    def stats(self, since: str | None, *, include_drills: bool = False) -> dict[str, Any]:
+        params: dict[str, Any] = {"drills": "true" if include_drills else "false"}
+        if since is not None:
+            params["since"] = since
+        found = self._call("GET", "/v1/stats", **params)
+        if not isinstance(found, dict) or not isinstance(found.get("total"), int):
+            raise CliError(f"server {self.shown} sent a bad answer: stats is not an object")
+        return found
+
+    def export(self, fmt: str, since: str | None, *, include_drills: bool = False) -> Iterator[str]:
+        params: dict[str, Any] = {"format": fmt, "drills": "true" if include_drills else "false"}
+        if since is not None:
+            params["since"] = since
+        try:
+            with self._http.stream("GET", "/v1/incidents/export", params=params) as response:
+                if response.status_code >= 400:
+                    response.read()
+                    message = wire.error_text(response.content, self._token)
+                    raise CliError(message or f"HTTP {response.status_code}")
+                for line in response.iter_lines():
+                    yield line + "\n"
+        except httpx.HTTPError as exc:
+            detail = " ".join(str(exc).split()) or type(exc).__name__
+            raise CliError(f"server {self.shown} unreachable: {detail}") from None
 
     def show(self, incident_id: int) -> Incident:
         return self._read(wire.incident, self._call("GET", f"/v1/incidents/{incident_id}"))

@@ -26,6 +26,7 @@ from onwatch.tui.messages import BackendChanged
 from onwatch.tui.screens.acting import ActingScreen
 from onwatch.tui.screens.dialogs import TextDialog
 from onwatch.tui.screens.people_dialogs import Report, ReportDialog
+from onwatch.tui.screens.stats import StatsScreen
 from onwatch.tui.widgets.incident_list import IncidentList, header_text
 from onwatch.tui.widgets.status_bar import StatusBar
 from onwatch.tui.widgets.tables import SourcesTable
@@ -45,6 +46,7 @@ class MainScreen(ActingScreen):
         Binding("o", "report", "Report", tooltip="Report an incident: title, severity, affected source, description", id="report"),
         Binding("w", "app.wall", "Wall", tooltip="Wall mode: big tiles for a screen across the room", id="wall"),
         Binding("t", "notify_test", "Test notify", show=False, tooltip="Send a marked TEST message to every channel and the desktop", id="notify-test"),
+        Binding("S", "stats", "Stats", show=False, tooltip="Stats: incidents by severity, category and source, response times, noisy checks, per day", id="stats"),
     ]  # fmt: skip
 
     def __init__(self) -> None:
@@ -253,6 +255,9 @@ class MainScreen(ActingScreen):
     def action_cycle_severity(self) -> None:
         self.severity_filter = self.severity_filter.next()
         self._incidents_view_changed()
+
+    def action_stats(self) -> None:
+        self.app.push_screen(StatsScreen())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("cycle_state", "report") and not self.console.backend.ready:

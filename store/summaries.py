@@ -1,0 +1,275 @@
+"""One summary file per archive month: which incidents a month holds, and each in one line.
+
+Beside `incidents-archive-2026-11.json` lives `incidents-summary-2026-11.jsonl`:
+    line 1   {"format": 1, "month": "2026-11", "archive": [inode, mtime_ns, size],
+              "ids": [[first, last], ...], "count": N}
+    line 2.. one `incidents.summary` row per incident of that archive, by id
+
+The header names the archive's revision as it was when the summary was written, so a summary
+is trusted only while its archive is unchanged: a crash between writing the archive and its
+summary, a deleted or corrupt summary, or an archive written by an older onwatch all read as
+stale, and the summary is rebuilt from the archive (under the store's lock, written atomically).
+Finding the month of an id reads the first line of each summary; counting and listing history
+reads the summaries, never the archives' timelines.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from onwatch.incidents.summary import summary_row
+from onwatch.store.errors import StoreError
+from onwatch.store.lock import WriteLock
+from onwatch.store.storage import (
+    Revision,
+    file_revision,
+    read_json,
+    remove_orphaned_temp_files,
+    write_bytes_atomic,
+)
+
+FORMAT = 1
+INCIDENTS = "incidents"
+
+
+@dataclass(frozen=True, slots=True)
+class MonthHeader:
+    month: str
+    archive: Revision
+    ids: tuple[tuple[int, int], ...]
+    count: int
+
+    def holds(self, incident_id: int) -> bool:
+        return any(first <= incident_id <= last for first, last in self.ids)
+
+    @property
+    def max_id(self) -> int:
+        return max((last for _, last in self.ids), default=0)
+
+
+def id_runs(ids: Iterable[int]) -> list[list[int]]:
+    """Sorted ids as [first, last] runs: ids are handed out in order, so a month is a few runs."""
+    runs: list[list[int]] = []
+    for incident_id in sorted(ids):
+        if runs and runs[-1][1] + 1 == incident_id:
+            runs[-1][1] = incident_id
+        else:
+            runs.append([incident_id, incident_id])
+    return runs
+
+
+class Summaries:
+    """The summary files of one store. `archive_path(month)` names a month's archive."""
+
+    def __init__(
+        self,
+        live: Path,
+        lock: WriteLock,
+        archive_path: Callable[[str], Path],
+        months: Callable[[], list[str]],
+    ) -> None:
+        self._live = live
+        self._lock = lock
+        self._archive_path = archive_path
+        self._months = months
+        self._re = re.compile(
+            re.escape(live.stem) + r"-summary-(\d{4}-\d{2}(?:-p\d+)?)\.jsonl$",
+        )
+
+    def path(self, month: str) -> Path:
+        return self._live.with_name(f"{self._live.stem}-summary-{month}.jsonl")
+
+    def remove_orphans(self) -> None:
+        """Under the lock: temp files of killed writers, summaries whose archive is gone."""
+        with self._lock:
+            months = set(self._months())
+            for candidate in self._live.parent.iterdir():
+                found = self._re.match(candidate.name)
+                if found and found.group(1) not in months:
+                    with contextlib.suppress(FileNotFoundError):
+                        candidate.unlink()
+            for month in months:
+                remove_orphaned_temp_files(self.path(month))
+
+    # --- reading -------------------------------------------------------------------------------
+
+    def header(self, month: str) -> MonthHeader:
+        """The month's header, rebuilding the summary first when it is missing or stale."""
+        found = self._read_header(month)
+        if found is None or found.archive != file_revision(self._archive_path(month)):
+            with self._lock:
+                found = self._read_header(month)
+                if found is None or found.archive != file_revision(self._archive_path(month)):
+                    found = self._rebuild(month)
+        return found
+
+    def headers(self) -> Iterator[MonthHeader]:
+        """Every month's header, newest month first."""
+        for month in self._months():
+            yield self.header(month)
+
+    def month_of(self, incident_id: int) -> str | None:
+        for header in self.headers():
+            if header.holds(incident_id):
+                return header.month
+        return None
+
+    def rows(
+        self, month: str, *, fingerprint: str | None = None, source: str | None = None
+    ) -> list[dict[str, Any]]:
+        """The month's summary rows (`incidents.summary.summary_row`) by id, only
+        `fingerprint`'s (or else `source`'s) when given; rebuilt first if missing, stale or
+        damaged."""
+        where = ("fingerprint", fingerprint) if fingerprint is not None else None
+        if where is None and source is not None:
+            where = ("source", source)
+        header = self.header(month)
+        rows = self._read_rows(month, header, where)
+        if rows is None:
+            with self._lock:
+                rows = self._read_rows(month, self._rebuild(month), where)
+        return rows or []
+
+    def _read_header(self, month: str) -> MonthHeader | None:
+        try:
+            with self.path(month).open("rb") as handle:
+                return _header(handle.readline(), month)
+        except (OSError, ValueError, TypeError, KeyError, orjson.JSONDecodeError):
+            return None  # missing or unreadable: rebuilt from the archive
+
+    def _read_rows(
+        self, month: str, header: MonthHeader, where: tuple[str, str] | None = None
+    ) -> list[dict[str, Any]] | None:
+        try:
+            raw = self.path(month).read_bytes()
+            lines = raw.splitlines()
+            if not lines or _header(lines[0], month) != header:
+                return None  # replaced meanwhile
+            if len(lines) - 1 != header.count:
+                return None
+            if where is not None:
+                # Rows are written by orjson, compactly: the field reads exactly so. Lines are
+                # filtered by bytes first, then parsed and checked for real.
+                key, value = where
+                needle = orjson.dumps(key) + b":" + orjson.dumps(value)
+                if needle not in raw:
+                    return []
+                found = orjson.loads(b"[" + b",".join(x for x in lines[1:] if needle in x) + b"]")
+                return [r for r in _checked(found) if r[key] == value]
+            return _checked(orjson.loads(b"[" + b",".join(lines[1:]) + b"]"))
+        except (OSError, ValueError, TypeError, KeyError, orjson.JSONDecodeError):
+            return None
+
+    # --- writing (under the lock) --------------------------------------------------------------
+
+    def _rebuild(self, month: str) -> MonthHeader:
+        archive = self._archive_path(month)
+        data = read_json(archive) or {}
+        return self.write(month, _rows_of(archive, data.get(INCIDENTS, {})))
+
+    def write(self, month: str, rows: Mapping[int, dict[str, Any]]) -> MonthHeader:
+        """Write the month's summary for its archive as it is now on disk."""
+        header = MonthHeader(
+            month=month,
+            archive=file_revision(self._archive_path(month)),
+            ids=tuple((a, b) for a, b in id_runs(rows)),
+            count=len(rows),
+        )
+        lines = [
+            orjson.dumps(
+                {
+                    "format": FORMAT,
+                    "month": month,
+                    "archive": list(header.archive),
+                    "ids": [list(run) for run in header.ids],
+                    "count": header.count,
+                }
+            )
+        ]
+        lines.extend(orjson.dumps(rows[i]) for i in sorted(rows))
+        # Not flushed to disk: a summary lost or torn by a power cut reads as damaged and is
+        # rebuilt from its archive, which is.
+        write_bytes_atomic(self.path(month), b"\n".join(lines) + b"\n", sync=False)
+        return header
+
+    def after_commit(
+        self,
+        month: str,
+        before: Revision,
+        changed: Mapping[int, dict[str, Any] | None],
+        records: Mapping[str, Any],
+    ) -> None:
+        """The archive of `month` was just rewritten from `records` (was at `before`): bring its
+        summary along, from the old summary and the changes when that was fresh."""
+        rows: dict[int, dict[str, Any]] | None = None
+        old = self._read_header(month)
+        if old is not None and old.archive == before:
+            rows = self._read_raw(month, old)
+        if rows is None:
+            unchanged = {k: v for k, v in records.items() if int(k) not in changed}
+            rows = _rows_of(self._archive_path(month), unchanged)
+        for incident_id, row in changed.items():
+            if row is None:
+                rows.pop(incident_id, None)
+            else:
+                rows[incident_id] = row
+        self.write(month, rows)
+
+    def _read_raw(self, month: str, header: MonthHeader) -> dict[int, dict[str, Any]] | None:
+        try:
+            lines = self.path(month).read_bytes().splitlines()
+            if not lines or _header(lines[0], month) != header:
+                return None
+            rows = [orjson.loads(line) for line in lines[1:] if line]
+            found = {int(row["id"]): row for row in rows}
+        except (OSError, ValueError, TypeError, KeyError, orjson.JSONDecodeError):
+            return None
+        return found if len(found) == header.count else None
+
+
+def _checked(rows: Any) -> list[dict[str, Any]]:
+    """Rows as written, or ValueError: each an object with an integer id and its four times."""
+    for row in rows:
+        epochs = row["epochs"]
+        if not (isinstance(row["id"], int) and isinstance(epochs, list) and len(epochs) == 4):
+            raise ValueError("not a summary row")
+        if not isinstance(epochs[0], int | float):
+            raise ValueError("not a summary row")
+    return rows
+
+
+def _header(line: bytes, month: str) -> MonthHeader:
+    data = orjson.loads(line)
+    if data.get("format") != FORMAT or data.get("month") != month:
+        raise ValueError("not this month's summary")
+    archive = tuple(int(x) for x in data["archive"])
+    if len(archive) != 3:
+        raise ValueError("bad archive revision")
+    return MonthHeader(
+        month=month,
+        archive=archive,  # type: ignore[arg-type]
+        ids=tuple((int(a), int(b)) for a, b in data["ids"]),
+        count=int(data["count"]),
+    )
+
+
+def _rows_of(path: Path, records: Mapping[str, Any]) -> dict[int, dict[str, Any]]:
+    rows: dict[int, dict[str, Any]] = {}
+    for doc_id, record in records.items():
+        try:
+            rows[int(doc_id)] = summary_row(record)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise StoreError(
+                f"{path}: incident record {doc_id} is not readable ({exc!r})"
+            ) from None
+    return rows
+
+
+__all__ = ["MonthHeader", "Summaries", "id_runs"]
