@@ -25,7 +25,7 @@ from onwatch.incidents import Incident, State
 from onwatch.incidents.codec import incident_to_dict
 from onwatch.incidents.precedents import LIMIT, MIN_SIMILARITY, Precedent, Search, similarity
 from onwatch.incidents.summary import Summary, summary_from_dict, summary_row
-from onwatch.store.errors import NotFound
+from onwatch.store.errors import NotFound, StoreError
 from onwatch.store.storage import Revision, read_json
 from onwatch.store.summaries import Summaries
 from onwatch.store.tinydb_file import TinyDBFile, records_in
@@ -144,25 +144,37 @@ class IncidentStore(TinyDBFile):
     ) -> list[Precedent]:
         """What fixed it last time: up to `limit` earlier closed incidents with its fingerprint,
         filled up with the most similar titles on its source. Only the archive summaries of its
-        source are read (newest first, stopping once `limit` share the fingerprint, and no
-        further back than `months`); just the incidents chosen are decoded whole."""
-        since = incident.created_at - timedelta(days=31 * months)
-        same: list[int] = []
+        source are read, byte-filtered before parsing, newest archive first, stopping after the
+        archive that brought `limit` of its fingerprint (or after `months`); only the incidents
+        chosen are decoded whole. An unreadable archive is passed over: this is a hint on a
+        screen, and must not stop the incident from showing."""
+        floor = (incident.created_at - timedelta(days=31 * months)).strftime("%Y-%m")
+        live = set(self._live())
+        same: list[tuple[datetime, int]] = []
         alike: list[tuple[float, int]] = []
-        for summary in self.archived_summaries(since, source=incident.source):
-            if summary.id == incident.id or summary.created_at > incident.created_at:
-                continue  # "last time" is before this one
-            if summary.fingerprint == incident.fingerprint:
-                same.append(summary.id)
-                if len(same) >= limit:
-                    break
-            elif (score := similarity(summary.title, incident.title)) >= MIN_SIMILARITY:
-                alike.append((score, summary.id))
-        # Best first; on a tie the newer (met earlier) stays ahead: sort is stable.
+        for key in self.archive_months():
+            if key[:7] < floor or len(same) >= limit:
+                break
+            try:
+                rows = self.summaries.rows(key, source=incident.source)
+            except StoreError:
+                continue
+            for summary in map(summary_from_dict, reversed(rows)):
+                if summary.id in live or summary.id == incident.id:
+                    continue
+                if summary.created_at > incident.created_at:
+                    continue  # "last time" is before this one
+                if summary.fingerprint == incident.fingerprint:
+                    same.append((summary.created_at, summary.id))
+                elif (score := similarity(summary.title, incident.title)) >= MIN_SIMILARITY:
+                    alike.append((score, summary.id))
+        # Newest first; for titles best first, and on a tie the newer (met earlier) stays ahead.
+        chosen = [i for _, i in sorted(same, reverse=True)[:limit]]
         alike.sort(key=lambda pair: -pair[0])
+        chosen += [i for _, i in alike[: limit - len(chosen)]]
         search = Search(incident, limit)
-        for incident_id in same + [i for _, i in alike[: limit - len(same)]]:
-            with contextlib.suppress(NotFound):
+        for incident_id in chosen:
+            with contextlib.suppress(StoreError):
                 search.offer(self.get(incident_id))
         return search.result()
 
