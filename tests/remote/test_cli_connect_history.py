@@ -23,8 +23,8 @@ from tests.tui.conftest import seed
 def server(tmp_path: Path) -> Iterator[Server]:
     """`onwatch serve` over three open incidents (1-3) and closed ones (4-8) in the archive."""
     running = Server(tmp_path / "server")
-    # No checks of this host: the figures stay those of the seeded history.
-    running.config.write_text(running.config.read_text() + "[local]\nenabled = false\n")
+    # The server watches no checks of this host (tests/remote/server.py): the figures stay those
+    # of the seeded history.
     store = IncidentStore(running.db)
     seed(store)
     with store.transaction() as txn:
