@@ -176,7 +176,7 @@ async def serve(
             "could read this host's metrics. Set a token with --token-env VAR, or listen on "
             "127.0.0.1."
         )
-    agent = _Agent(token, check or LocalCheck(), slots or Slots())
+    agent = _Agent(token, check or LocalCheck(), slots if slots is not None else Slots())
     server = await asyncio.start_server(agent.handle, host, port, limit=MAX_LINE)
     bound = server.sockets[0].getsockname()
     ipv6 = server.sockets[0].family == socket.AF_INET6
