@@ -1,8 +1,8 @@
 """The HTTP floor and the engine in one run: `python -m bench http [--duration S]`.
 
 Bare asyncio, bare httpx, httpx over the httpx-aiohttp transport and bare aiohttp each send
-requests to `bench/fast_server.py` at the pace of 1,000, 5,000 and 10,000 checks every 10 s
-(100, 500 and 1,000 a second); then the engine runs that many HTTP checks at 10 s, each case in
+requests to `bench/fast_server.py` at the pace of 1,000, 2,000, 5,000 and 10,000 checks every 10 s
+(100, 200, 500 and 1,000 a second); then the engine runs that many HTTP checks at 10 s, each case in
 its own process. Everything runs in the bench's own environment (bench/.venv-http: onwatch's
 runtime lock plus httpx-aiohttp, which onwatch itself does not depend on).
 """
@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 VENV = ROOT / "bench" / ".venv-http"
 EXTRA = ("httpx-aiohttp==0.2.0",)
-CHECKS = (1_000, 5_000, 10_000)
+CHECKS = (1_000, 2_000, 5_000, 10_000)
 INTERVAL = 10.0
 
 

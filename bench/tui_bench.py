@@ -205,6 +205,9 @@ def main(argv: list[str] | None = None) -> dict:
             env={**os.environ, "PYTHONPATH": str(ROOT)},
         )
         paints: dict[str, list[tuple[float, float]]] = {"onwatch": [], "floor": []}
+        # A session that outlives the measured ones: tmux stops its server with the last
+        # session, and a session started in that moment fails.
+        subprocess.run([*TMUX, "new-session", "-d", "-s", "keeper", "sleep 86400"], check=True)
         try:
             port = int(server.stdout.readline())  # type: ignore[union-attr]
             config = Path(tmp) / "config.toml"
@@ -224,6 +227,7 @@ def main(argv: list[str] | None = None) -> dict:
                 args.presses,
             )  # fmt: skip
         finally:
+            subprocess.run([*TMUX, "kill-server"], check=False)
             server.terminate()
             server.wait()
     result: dict = {"archived": args.archived, "open": args.open_, "sources": args.sources}
