@@ -144,9 +144,24 @@ def main(argv: list[str] | None = None) -> dict:
     summary = {"duration_s": args.duration, "rounds": args.rounds}
     for key in ("cpu_s", "start_cpu_s", "steady_cpu_percent", "peak_rss_mib"):
         for name in tools:
-            summary[f"{name}_{key}"] = statistics.median(r[key] for r in runs if r["tool"] == name)
+            values = [r[key] for r in runs if r["tool"] == name]
+            summary[f"{name}_{key}"] = round(statistics.median(values), 3)
         summary[f"ratio_{key}"] = round(summary[f"onwatch_{key}"] / summary[f"glances_{key}"], 2)
     print(json.dumps({"onwatch_vs_glances": summary}), flush=True)
+    print(
+        f"Watching this host at 1 s for {args.duration:.0f} s, medians of {args.rounds} runs each:"
+    )
+    print(f"{'':>22} {'onwatch':>9} {'Glances':>9} {'ratio':>6}")
+    for key, label in (
+        ("cpu_s", "CPU seconds"),
+        ("start_cpu_s", "of which starting"),
+        ("steady_cpu_percent", "steady, % of a core"),
+        ("peak_rss_mib", "peak RSS, MiB"),
+    ):
+        print(
+            f"{label:>22} {summary[f'onwatch_{key}']:>9} {summary[f'glances_{key}']:>9}"
+            f" {summary[f'ratio_{key}']:>5}x"
+        )
     return summary
 
 
