@@ -40,7 +40,7 @@ format: $(VENV)/.test-installed
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: $(VENV)/.test-installed
+bench: $(VENV)/.test-installed  # `make bench ARGS="glances --duration 20"` for one
 	$(BIN)/python -m bench $(ARGS)
 
 # The newest versions pyproject.toml allows, written to the lock files; review, test, commit.

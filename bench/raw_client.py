@@ -1,5 +1,7 @@
-"""The floor under the engine's HTTP checks: the same requests from a bare asyncio client and
-from a bare httpx client, without onwatch, at the engine's pace and flat out."""
+"""The floor under the engine's HTTP checks: the same requests from a bare asyncio client, a bare
+httpx client, httpx over the httpx-aiohttp transport and bare aiohttp (the last two when they
+are installed, as in the bench's own environment), without onwatch, at the engine's pace and
+flat out."""
 
 from __future__ import annotations
 
@@ -51,13 +53,49 @@ async def with_httpx(port: int, total: int, pace: float) -> dict:
         return await _drive(one, total, pace)
 
 
+async def with_httpx_aiohttp(port: int, total: int, pace: float) -> dict:
+    from httpx_aiohttp import AiohttpTransport
+
+    async with httpx.AsyncClient(transport=AiohttpTransport()) as client:
+
+        async def one() -> None:
+            response = await client.get(f"http://127.0.0.1:{port}/health")
+            response.raise_for_status()
+
+        return await _drive(one, total, pace)
+
+
+async def with_aiohttp(port: int, total: int, pace: float) -> dict:
+    import aiohttp
+
+    async with aiohttp.ClientSession() as session:
+
+        async def one() -> None:
+            async with session.get(f"http://127.0.0.1:{port}/health") as response:
+                response.raise_for_status()
+                await response.read()
+
+        return await _drive(one, total, pace)
+
+
+CLIENTS: dict[str, Callable[[int, int, float], Awaitable[dict]]] = {
+    "bare asyncio": raw,
+    "bare httpx": with_httpx,
+    "httpx + httpx-aiohttp": with_httpx_aiohttp,
+    "bare aiohttp": with_aiohttp,
+}
+
+
 async def _drive(one: Callable[[], Awaitable[None]], total: int, pace: float) -> dict:
     cpu, wall = time.process_time(), time.monotonic()
     if pace:
+        # Each request starts on its own schedule (as the engine's checks do), never in bursts.
+        loop = asyncio.get_running_loop()
+        start = loop.time()
         tasks = []
-        for _ in range(total):
+        for n in range(total):
             tasks.append(asyncio.create_task(one()))
-            await asyncio.sleep(pace)
+            await asyncio.sleep(max(0.0, start + (n + 1) * pace - loop.time()))
         await asyncio.gather(*tasks)
     else:
         for _ in range(total):
@@ -68,6 +106,17 @@ async def _drive(one: Callable[[], Awaitable[None]], total: int, pace: float) ->
         "cpu_ms_per_request": round(1000 * cpu / total, 3),
         "cpu_percent_of_one_core": round(100 * cpu / wall, 1),
     }
+
+
+def paced(port: int, rate: float, seconds: float) -> dict:
+    """Every client that is installed, `rate` requests a second for `seconds`, one after another."""
+    results = {}
+    for name, client in CLIENTS.items():
+        try:
+            results[name] = asyncio.run(client(port, int(rate * seconds), 1 / rate))
+        except ImportError as exc:
+            results[name] = {"missing": str(exc)}
+    return results
 
 
 def main() -> dict:

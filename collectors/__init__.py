@@ -40,24 +40,39 @@ _LAZY = {
 __getattr__ = exports(__name__, _LAZY)
 
 
-def build(probe: Probe, client: httpx.AsyncClient) -> Collector:
-    """The collector for a probe; network collectors share `client` (see `make_client`)."""
-    from onwatch.collectors.agent import AgentCollector
-    from onwatch.collectors.http import HttpCollector
-    from onwatch.collectors.local import LocalCollector
-    from onwatch.collectors.prometheus import PrometheusCollector
-    from onwatch.collectors.tcp import TcpCollector
+def needs_client(probe: Probe) -> bool:
+    """Whether the probe's collector speaks HTTP (and so needs the shared client)."""
+    return isinstance(probe, HttpCheck | AgentCheck | PrometheusCheck)
 
+
+def build(probe: Probe, client: httpx.AsyncClient | None) -> Collector:
+    """The collector for a probe; network collectors share `client` (see `make_client`).
+
+    Each kind's module is imported only for a probe of that kind: a config that watches this
+    host alone never loads httpx or prometheus_client.
+    """
+    if needs_client(probe) and client is None:
+        raise ValueError(f"{type(probe).__name__} needs an HTTP client")
     match probe:
         case LocalCheck():
+            from onwatch.collectors.local import LocalCollector
+
             return LocalCollector(probe)
         case HttpCheck():
+            from onwatch.collectors.http import HttpCollector
+
             return HttpCollector(probe, client)
         case TcpCheck():
+            from onwatch.collectors.tcp import TcpCollector
+
             return TcpCollector(probe)
         case AgentCheck():
+            from onwatch.collectors.agent import AgentCollector
+
             return AgentCollector(probe, client)
         case PrometheusCheck():
+            from onwatch.collectors.prometheus import PrometheusCollector
+
             return PrometheusCollector(probe, client)
     raise TypeError(f"no collector for {type(probe).__name__}")
 
@@ -80,4 +95,5 @@ __all__ = [
     "TcpCollector",
     "build",
     "make_client",
+    "needs_client",
 ]

@@ -17,15 +17,13 @@ from datetime import UTC, datetime
 
 from onwatch.collectors.agent_http import MAX_LINE, HttpError, Request, read_request, response
 from onwatch.collectors.agent_payload import PATH, encode
+from onwatch.collectors.agent_slots import Slot, Slots
 from onwatch.collectors.listen import is_loopback, parse_listen
 from onwatch.collectors.local import LocalCollector
 from onwatch.collectors.specs import LocalCheck
 
 log = logging.getLogger(__name__)
 
-MAX_CONNECTIONS = 64
-IDLE_SECONDS = 30.0
-"""How long a connection may sit without sending a complete request (slow clients included)."""
 FRESH_SECONDS = 1.0
 """Pollers arriving within this of each other share one sample: polling cannot cost more."""
 
@@ -59,10 +57,10 @@ class _Sampler:
 
 
 class _Agent:
-    def __init__(self, token: str | None, check: LocalCheck) -> None:
+    def __init__(self, token: str | None, check: LocalCheck, slots: Slots) -> None:
         self._token = _digest(token.encode()) if token is not None else None
         self._sampler = _Sampler(check)
-        self._connections: set[asyncio.Task[None]] = set()
+        self._slots = slots
 
     def _authorized(self, request: Request) -> bool:
         if self._token is None:
@@ -94,32 +92,35 @@ class _Agent:
         task = asyncio.current_task()
         assert task is not None
         peer = writer.get_extra_info("peername")
-        if len(self._connections) >= MAX_CONNECTIONS:
-            log.warning(
-                "agent: refusing a connection from %s, %d already open", peer, MAX_CONNECTIONS
-            )
+        address = str(peer[0]) if peer else "?"
+        slot = self._slots.take(address, task)
+        if slot is None:
+            log.warning("agent: refusing a connection from %s, every slot is busy", peer)
             writer.close()
             return
-        self._connections.add(task)
         try:
-            await self._serve_connection(reader, writer, peer)
-        except (ConnectionError, TimeoutError):
-            pass  # the client went away or stalled: nothing to answer
+            await self._serve_connection(reader, writer, peer, slot)
+        except TimeoutError:
+            log.info("agent: closing %s: no complete request within the deadline", peer)
+        except ConnectionError:
+            pass  # the client went away: nothing to answer
         except asyncio.CancelledError:
             # The server is shutting down. Nothing awaits this task but asyncio's stream
             # callback, which would log a cancelled task as an error: end quietly instead.
             pass
         finally:
-            self._connections.discard(task)
+            self._slots.release(slot)
             # No wait_closed(): an await here could be cancelled again at shutdown.
             writer.close()
 
     async def _serve_connection(
-        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, peer: object
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, peer: object, slot: Slot
     ) -> None:
         while True:
+            slot.waiting()
             try:
-                async with asyncio.timeout(IDLE_SECONDS):
+                # The whole head within the deadline: a byte now and then does not extend it.
+                async with asyncio.timeout(self._slots.head_seconds):
                     request = await read_request(reader)
             except HttpError as exc:
                 log.info("agent: bad request from %s: %s", peer, exc)
@@ -128,6 +129,7 @@ class _Agent:
                 return
             if request is None:
                 return
+            slot.busy()
             status, raw = await self._answer(request)
             # The path is logged, never the headers: Authorization carries the token.
             log.log(
@@ -144,9 +146,10 @@ class _Agent:
                 return
 
     async def close_connections(self) -> None:
-        for task in list(self._connections):
+        tasks = self._slots.tasks()
+        for task in tasks:
             task.cancel()
-        await asyncio.gather(*self._connections, return_exceptions=True)
+        await asyncio.gather(*tasks, return_exceptions=True)
 
 
 async def serve(
@@ -155,12 +158,14 @@ async def serve(
     *,
     ready: Callable[[str], None] | None = None,
     check: LocalCheck | None = None,
+    slots: Slots | None = None,
 ) -> None:
     """Serve this host's sample until cancelled.
 
     Raises ValueError before listening when `listen` is malformed, or not a loopback address
     while `token` is None (the sample would be open to the network). `ready` receives the
-    address actually bound (useful with port 0).
+    address actually bound (useful with port 0). `slots` sets the connection caps and the
+    deadline for a request head (tests shorten it).
     """
     host, port = parse_listen(listen)
     if token is not None and not token.strip():
@@ -171,7 +176,7 @@ async def serve(
             "could read this host's metrics. Set a token with --token-env VAR, or listen on "
             "127.0.0.1."
         )
-    agent = _Agent(token, check or LocalCheck())
+    agent = _Agent(token, check or LocalCheck(), slots if slots is not None else Slots())
     server = await asyncio.start_server(agent.handle, host, port, limit=MAX_LINE)
     bound = server.sockets[0].getsockname()
     ipv6 = server.sockets[0].family == socket.AF_INET6

@@ -25,10 +25,13 @@ class Probes:
     def build(self, watches: Sequence[Watch]) -> list[tuple[Watch, Collector]]:
         build = self._build_collector
         if build is None and watches:
-            # Imported here: a config without checks never pays for httpx and psutil.
+            # Imported here: a config without checks never pays for httpx and psutil, and one
+            # without HTTP checks never for httpx.
             from onwatch import collectors
 
-            client = self._client = collectors.make_client()
+            client = None
+            if any(collectors.needs_client(watch.probe) for watch in watches):
+                client = self._client = collectors.make_client()
 
             def build(watch: Watch) -> Collector:
                 return collectors.build(watch.probe, client)

@@ -68,6 +68,16 @@ def format_duration(delta: timedelta) -> str:
     return f"{seconds}s"
 
 
+def next_text_change(delta: timedelta) -> timedelta:
+    """The duration at which `format_duration`'s text for `delta` next changes: a view showing
+    thousands of ages redraws one when its text would change, not on every tick."""
+    if timedelta(0) < delta < timedelta(seconds=1):
+        return timedelta(seconds=1)
+    total = max(0, int(delta.total_seconds()))
+    step = 1 if total < 600 else 60 if total < 86400 else 3600
+    return timedelta(seconds=(total // step + 1) * step)
+
+
 def exact_duration(delta: timedelta) -> str:
     """The form a config file takes (and `parse_duration` reads back), for settings and
     timeouts: the largest unit that says it exactly (500ms, 1.5s, 90s, 2m, 1h, 7d)."""

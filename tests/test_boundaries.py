@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -51,3 +53,58 @@ def test_nothing_below_the_console_loads_textual(module: str) -> None:
 def test_listing_incidents_does_not_load_the_engines_network_stack() -> None:
     loaded = modules_after("onwatch.cli", "onwatch.cli.incidents")
     assert not loaded & {"textual", "httpx", "apprise"}
+
+
+RUN_AND_LIST_MODULES = (
+    "import sys\n"
+    "from onwatch.cli.main import main\n"
+    "code = main(sys.argv[1:])\n"
+    "print('\\n'.join(sys.modules), flush=True)\n"
+    "sys.exit(code)\n"
+)
+
+
+def modules_after_headless_run(tmp_path: Path, config: str) -> set[str]:
+    """The top-level modules loaded by `onwatch run --headless --once` on `config`."""
+    path = tmp_path / "onwatch.toml"
+    path.write_text(config)
+    env = {
+        **os.environ,
+        "ONWATCH_DB": str(tmp_path / "db" / "incidents.json"),
+        "XDG_CONFIG_HOME": str(tmp_path / "xdg-config"),
+        "XDG_DATA_HOME": str(tmp_path / "xdg-data"),
+        "PYTHONPATH": str(ROOT),
+    }
+    argv = ["--config", str(path), "run", "--headless", "--once"]
+    done = subprocess.run(
+        [sys.executable, "-c", RUN_AND_LIST_MODULES, *argv],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    return {line.split(".")[0] for line in done.stdout.splitlines()}
+
+
+def test_a_headless_run_watching_this_host_loads_no_http_stack(tmp_path: Path) -> None:
+    loaded = modules_after_headless_run(tmp_path, '[local]\ninterval = "1s"\n')
+    assert "psutil" in loaded  # it did watch this host
+    assert not loaded & {
+        "httpx",
+        "httpcore",
+        "prometheus_client",
+        "apprise",
+        "starlette",
+        "uvicorn",
+        "textual",
+    }
+
+
+def test_a_headless_run_with_an_http_check_loads_httpx(tmp_path: Path) -> None:
+    # The other side of the test above: the check does load what it needs.
+    config = '[local]\nenabled = false\n[[http]]\nname = "api"\nurl = "http://127.0.0.1:9/"\n'
+    loaded = modules_after_headless_run(tmp_path, config + 'timeout = "1s"\n')
+    assert "httpx" in loaded
+    assert "prometheus_client" not in loaded

@@ -40,6 +40,11 @@ from onwatch.tui.settings import ConsoleSettings, load_settings, save_settings
 
 SOURCES_REFRESH_SECONDS = 0.5
 
+SOURCES_SHARE = 0.1
+"""Redrawing the sources may take at most this share of the console's time: with a thousand
+sources one redraw costs tens of milliseconds, and waiting ten times that between two keeps
+the keys answered."""
+
 
 def write_postmortem(folder: Path, incident_id: int, text: str) -> Path:
     """`folder/postmortem-ID.md`, whole or not at all (a temporary file, then a rename)."""
@@ -89,6 +94,8 @@ class OnwatchApp(App[None]):
         self._stale_sources = True
         self._stale_incidents = True
         self._sources_refresh_pending = False
+        self.sources_redraw_seconds = 0.0
+        """How long the last redraw of the sources took (the screen measures it)."""
 
     @property
     def operator(self) -> str:
@@ -151,7 +158,8 @@ class OnwatchApp(App[None]):
                 # Checks report many times a second across hundreds of sources; their rows
                 # are redrawn a few times a second, never at the cost of the operator's keys.
                 self._sources_refresh_pending = True
-                self.set_timer(SOURCES_REFRESH_SECONDS, self._sources_due)
+                wait = max(SOURCES_REFRESH_SECONDS, self.sources_redraw_seconds / SOURCES_SHARE)
+                self.set_timer(wait, self._sources_due)
 
     def _sources_due(self) -> None:
         self._sources_refresh_pending = False

@@ -52,7 +52,7 @@ def parse_config(text: str, file: str, env: Mapping[str, str]) -> Config:
 def _parse(text: str, file: str, env: Mapping[str, str]) -> Config:
     is_json = text.lstrip().startswith("{") or file.lower().endswith(".json")
     raw = _parse_json(text, file) if is_json else _parse_toml(text, file)
-    ctx = Context(file, locate_json(text) if is_json else locate_toml(text), json=is_json)
+    ctx = Context(file, lambda: locate_json(text) if is_json else locate_toml(text), json=is_json)
     raw = substitute(raw, (), env, ctx)
     draft = Draft(file, env)
     if is_json:

@@ -6,7 +6,7 @@ import difflib
 import json
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, time
 from typing import Any, Final
@@ -99,12 +99,26 @@ def without_subject(message: str, subject: str) -> str:
 class Context:
     """Collects errors and warnings while a file is checked; knows where keys are."""
 
-    def __init__(self, file: str, locator: Locator | None = None, *, json: bool = False) -> None:
+    def __init__(
+        self,
+        file: str,
+        locator: Locator | Callable[[], Locator] | None = None,
+        *,
+        json: bool = False,
+    ) -> None:
         self.file = file
-        self.locator = locator or Locator()
+        # A callable is scanned only when a problem needs its line: a valid file of a thousand
+        # checks is never scanned (the scan costs twice the TOML parse).
+        self._locator = locator or Locator()
         self.json = json
         self._errors: list[tuple[KeyPath, Problem]] = []
         self.warnings: list[Problem] = []
+
+    @property
+    def locator(self) -> Locator:
+        if not isinstance(self._locator, Locator):
+            self._locator = self._locator()
+        return self._locator
 
     def problem(self, path: KeyPath, message: str, key: str | None = None) -> Problem:
         shown = format_key(path) if key is None else key

@@ -12,6 +12,7 @@ import pytest
 
 from onwatch.collectors import AgentCheck, AgentCollector
 from onwatch.collectors.agent_server import serve
+from onwatch.collectors.agent_slots import Slots
 from tests.collectors.conftest import by_metric
 from tests.collectors.servers import closed_port
 
@@ -19,11 +20,11 @@ TOKEN = "s3cret-token-that-must-not-leak"
 
 
 @contextlib.asynccontextmanager
-async def agent(token: str | None = None) -> AsyncIterator[str]:
+async def agent(token: str | None = None, slots: Slots | None = None) -> AsyncIterator[str]:
     """A running agent on a free loopback port; yields its base URL."""
     loop = asyncio.get_running_loop()
     bound: asyncio.Future[str] = loop.create_future()
-    task = asyncio.create_task(serve("127.0.0.1:0", token, ready=bound.set_result))
+    task = asyncio.create_task(serve("127.0.0.1:0", token, ready=bound.set_result, slots=slots))
     done, _ = await asyncio.wait({task, bound}, timeout=10, return_when=asyncio.FIRST_COMPLETED)
     assert bound in done, "the agent did not start"
     try:

@@ -5,8 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from onwatch.incidents.timefmt import exact_duration, format_duration, parse_duration
+from onwatch.incidents.timefmt import (
+    exact_duration,
+    format_duration,
+    next_text_change,
+    parse_duration,
+)
 
 
 @pytest.mark.parametrize(
@@ -43,3 +50,15 @@ def test_timeouts_and_settings_are_written_as_in_a_config_file(seconds: float, t
     delta = timedelta(seconds=seconds)
     assert exact_duration(delta) == text
     assert parse_duration(text) == delta
+
+
+@given(st.integers(min_value=-10, max_value=40 * 86_400))
+def test_an_age_text_stays_the_same_until_next_text_change_says_it_changes(seconds: int) -> None:
+    # The console keeps an age's text until then: it must neither change sooner nor later.
+    delta = timedelta(seconds=seconds)
+    change = next_text_change(delta)
+    assert change > delta
+    text = format_duration(delta)
+    last_same = change - timedelta(milliseconds=1)
+    assert format_duration(last_same) == text or last_same < timedelta(seconds=1)
+    assert format_duration(change) != text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from typing import ClassVar
 
@@ -14,7 +15,7 @@ from textual.widgets import Footer, Static
 from onwatch.engine.api import Unavailable
 from onwatch.incidents import Incident, State
 from onwatch.incidents.board import SourceRow, source_rows, summarize
-from onwatch.incidents.timefmt import format_duration
+from onwatch.incidents.timefmt import next_text_change
 from onwatch.tui.incident_view import (
     IncidentRow,
     SeverityFilter,
@@ -58,7 +59,7 @@ class MainScreen(ActingScreen):
         self.closed: list[Incident] = []
         self.flashing: dict[str, datetime] = {}
         self.rows: list[SourceRow] = []
-        self._row_cache: dict[int, tuple[Incident, IncidentRow]] = {}
+        self._row_cache: dict[int, tuple[Incident, IncidentRow, datetime]] = {}
 
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status")
@@ -107,6 +108,7 @@ class MainScreen(ActingScreen):
         self.flashing = {
             k: at for k, at in self.flashing.items() if (now - at).total_seconds() < FLASH_SECONDS
         }
+        started = time.perf_counter()
         open_incidents = list(backend.incidents())
         if sources or not self.rows:
             self.rows = source_rows(backend.sources(), open_incidents)
@@ -117,19 +119,19 @@ class MainScreen(ActingScreen):
         with self.app.batch_update():
             if sources:
                 self.query_one(SourcesTable).show(self.rows)
+                self.console.sources_redraw_seconds = time.perf_counter() - started
             if incidents:
                 self._show_incidents(open_incidents, now)
 
     def _incident_row(self, incident: Incident, now: datetime) -> IncidentRow:
-        # Rows are rebuilt only when their incident or its age text changes: the age ticks
-        # every second for hundreds of rows, and everything else rarely.
+        # Rows are rebuilt only when their incident changes or their age text would: the clock
+        # ticks every second for thousands of rows, and an age in hours changes once a minute.
         cached = self._row_cache.get(incident.id)
-        if cached is not None and cached[0] is incident:
-            row = cached[1]
-            if row.cells[5] == format_duration(now - incident.created_at):
-                return row
+        if cached is not None and cached[0] is incident and now < cached[2]:
+            return cached[1]
         row = incident_row(incident, now)
-        self._row_cache[incident.id] = (incident, row)
+        until = incident.created_at + next_text_change(now - incident.created_at)
+        self._row_cache[incident.id] = (incident, row, until)
         return row
 
     def _show_incidents(self, incidents: list[Incident], now: datetime) -> None:
