@@ -36,6 +36,7 @@ from onwatch.incidents.silences import Silence
 from onwatch.store import IncidentStore
 
 if TYPE_CHECKING:
+    from onwatch.engine.reload import ReloadHook, ReloadReport
     from onwatch.store.silence_store import SilenceStore
 
 log = logging.getLogger("onwatch.engine")
@@ -85,6 +86,9 @@ class Engine:
         self._follower = StoreFollower(store)
         self._prepared = False
         self._loaded = False
+        self.scheduling = False
+        """True while every check runs on its own schedule (`start()`)."""
+        self.reload_hooks: list[ReloadHook] = []
 
     # --- subscribers ---------------------------------------------------------------------------
 
@@ -144,6 +148,7 @@ class Engine:
         for extra in self.options.extra_tasks:
             self._tasks.append(asyncio.create_task(extra(self)))
         self._scheduler.start(self._collectors)
+        self.scheduling = True
 
     async def follow(self) -> None:
         """Follow the store without being the engine: read what others write, write what this
@@ -171,6 +176,7 @@ class Engine:
     async def stop(self, within: float = STOP_SECONDS) -> None:
         """Stop scheduling, give what was decided up to `within` seconds to reach the store and
         the channels, release connections."""
+        self.scheduling = False
         await self._scheduler.stop()
         keep = {"writer", "dispatcher"}
         periodic = [t for t in self._tasks if t.get_name() not in keep]
@@ -346,6 +352,12 @@ class Engine:
         await self.load_silences()
         self.tick()
         return silence
+
+    async def apply_config(self, settings: EngineSettings) -> ReloadReport:
+        """A reloaded config: see `engine.reload`. Open incidents and their timers stay."""
+        from onwatch.engine.reload import apply_settings
+
+        return await apply_settings(self, settings)
 
     def publish_change(self, change: Change) -> None:
         """An operator's action was written: track it, notify about it, tell the subscribers."""

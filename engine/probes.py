@@ -28,7 +28,10 @@ class Probes:
             # Imported here: a config without checks never pays for httpx and psutil.
             from onwatch import collectors
 
-            client = self._client = collectors.make_client()
+            # A reload builds more collectors: they share the client already open.
+            if self._client is None:
+                self._client = collectors.make_client()
+            client = self._client
 
             def build(watch: Watch) -> Collector:
                 return collectors.build(watch.probe, client)

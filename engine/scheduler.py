@@ -54,6 +54,8 @@ class Scheduler:
         self.rng = rng or random.Random()
         self.lags: deque[float] = deque(maxlen=100_000)
         self._tasks: list[asyncio.Task[None]] = []
+        self._loops: dict[int, asyncio.Task[None]] = {}
+        """Each running watch's loop, by the watch's id(): a reload retires some of them."""
 
     def start(self, watches: list[tuple[Watch, Collector]]) -> None:
         spread = len(watches) / STARTUP_RATE
@@ -63,12 +65,22 @@ class Scheduler:
                 self._loop(watch, collector, offset), name=f"check {watch.name}"
             )
             self._tasks.append(task)
+            self._loops[id(watch)] = task
+
+    async def retire(self, watches: list[Watch]) -> None:
+        """Stop the loops of these watches (removed or changed by a config reload)."""
+        ending = [task for w in watches if (task := self._loops.pop(id(w), None)) is not None]
+        for task in ending:
+            task.cancel()
+        await asyncio.gather(*ending, return_exceptions=True)
+        self._tasks = [task for task in self._tasks if task not in ending]
 
     async def stop(self) -> None:
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks.clear()
+        self._loops.clear()
 
     async def _loop(self, watch: Watch, collector: Collector, offset: float) -> None:
         loop = asyncio.get_running_loop()

@@ -170,6 +170,10 @@ class Evaluator:
         else:
             current.interval = interval
 
+    def unwatch(self, source: str, check: str) -> None:
+        """Stop expecting `check` (removed from the config): its silence is no incident."""
+        self._watches.pop((source, check), None)
+
     def _heard_from(self, source: str, check: str, at: datetime) -> list[Decision]:
         watch = self._watches.get((source, check))
         if watch is None:

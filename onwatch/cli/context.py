@@ -106,11 +106,7 @@ class Context:
 
         # Checks and channels whose variables are unset were left out: never run without them.
         config = self.needs()
-        settings = EngineSettings(
-            watches=(*config.watches, *extra_watches),
-            notify=self.notify_settings,
-            resolution_required=config.resolution_required,
-        )
+        settings = engine_settings(config, extra_watches)
         return Engine(
             settings,
             self.store,
@@ -138,6 +134,15 @@ class Context:
             clock=self.clock,
             silences=self.silences,
         )
+
+
+def engine_settings(config: Config, extra_watches: tuple[Watch, ...] = ()) -> EngineSettings:
+    """What an engine runs from a config: at start, and again at each reload."""
+    return EngineSettings(
+        watches=(*config.watches, *extra_watches),
+        notify=getattr(config, "notify", None) or NotifySettings(),
+        resolution_required=config.resolution_required,
+    )
 
 
 def _usage(exc: ConfigError) -> CliError:
