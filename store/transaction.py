@@ -126,6 +126,8 @@ class Transaction:
         else:
             candidate = 1 + max(self._all_known_ids(), default=0)
         candidate = max(candidate, 1 + max(self._live_incidents(), default=0))
+        candidate = max(candidate, self._store.highest_id + 1)
+        self._store.highest_id = candidate
         self._write_meta(next_id=candidate + 1)
         return candidate
 
@@ -142,6 +144,7 @@ class Transaction:
     def put(self, incident: Incident) -> None:
         """Store the incident where its state belongs: live while unclosed, else its archive."""
         record = incident_to_dict(incident)
+        self._store.highest_id = max(self._store.highest_id, incident.id)
         previous_archive = self._where.get(incident.id)
         live = self._live_incidents()
         if incident.state is State.CLOSED:
