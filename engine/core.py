@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from onwatch.engine.clock import utc_now
+from onwatch.engine.clockjump import ClockWatch
 from onwatch.engine.events import (
     CheckRan,
     EventBus,
@@ -33,6 +34,7 @@ from onwatch.engine.specs import EngineSettings, Watch
 from onwatch.engine.writer import Writer
 from onwatch.incidents import Change, Evaluator, Incident, Sample
 from onwatch.incidents.silences import Silence
+from onwatch.incidents.timefmt import format_duration
 from onwatch.store import IncidentStore
 
 if TYPE_CHECKING:
@@ -89,6 +91,10 @@ class Engine:
         self.scheduling = False
         """True while every check runs on its own schedule (`start()`)."""
         self.reload_hooks: list[ReloadHook] = []
+        watching = self.options.watch_clock
+        self._clock_watch = (
+            ClockWatch() if (watching or (watching is None and clock is utc_now)) else None
+        )
 
     # --- subscribers ---------------------------------------------------------------------------
 
@@ -249,7 +255,7 @@ class Engine:
     def _on_result(
         self, watch: Watch, samples: list[Sample], due: float, started: float, duration: float
     ) -> None:
-        now = self.clock()
+        now = self._now()
         self.last_poll = now
         self.history.add(samples)
         decisions = []
@@ -271,13 +277,25 @@ class Engine:
     def tick(self) -> None:
         """What time passing does: silent checks, flapping that calmed down, escalation steps,
         reminders, acknowledgement timeouts, silences starting and ending."""
-        now = self.clock()
+        now = self._now()
         self._writer.submit_decisions(self.evaluator.tick(now))
         if self.pager.is_due(self.incidents.values(), now):
             self._writer.submit(self.pager.timers_job(now))
         outcomes = self.pager.outcomes_job(now)
         if outcomes is not None:
             self._writer.submit(outcomes)
+
+    def _now(self) -> datetime:
+        """The wall clock, after moving the evaluator's times by any jump it made: a clock
+        set back an hour or forward a day is no hour of silence and no storm of "no data"."""
+        now = self.clock()
+        if self._clock_watch is not None:
+            monotonic = self.options.monotonic or asyncio.get_running_loop().time
+            jump = self._clock_watch.jumped(now, monotonic())
+            if jump is not None:
+                self.evaluator.shift(jump)
+                log.warning("the wall clock jumped by %s; timers follow it", _signed(jump))
+        return now
 
     def _on_changes(self, changes: list[Change]) -> None:
         now = self.clock()
@@ -362,3 +380,8 @@ class Engine:
     def publish_change(self, change: Change) -> None:
         """An operator's action was written: track it, notify about it, tell the subscribers."""
         self._on_changes([change])
+
+
+def _signed(delta: timedelta) -> str:
+    sign = "-" if delta < timedelta(0) else "+"
+    return sign + format_duration(abs(delta))

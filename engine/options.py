@@ -26,3 +26,9 @@ class EngineOptions:
     store_poll_seconds: float = STORE_POLL_SECONDS
     history_depth: int = 120
     extra_tasks: list[Callable[[Engine], Any]] = field(default_factory=list)
+    watch_clock: bool | None = None
+    """Follow wall-clock jumps (see `engine.clockjump`); None: only on the real clock, since a
+    test's fake clock moves without the loop's time and would look like one jump after another."""
+    monotonic: Callable[[], float] | None = None
+    """What time really passing reads (default: the event loop's clock); tests move it with
+    their fake wall clock, and jump the wall clock alone."""
