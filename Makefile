@@ -45,12 +45,12 @@ bench: $(VENV)/.test-installed
 
 # The fault tests at full strength: 200 kills of the engine, the 24-hour soak (several minutes).
 soak: $(VENV)/.test-installed
-	ONWATCH_FAULT_SCALE=full $(BIN)/python -m pytest -p no:cacheprovider -s tests/faults $(ARGS)
+	ONWATCH_FAULT_SCALE=full $(BIN)/python -m pytest -p no:cacheprovider --timeout=0 -s tests/faults $(ARGS)
 
 # The fuzz tests with many random examples each (FUZZ_EXAMPLES=N to change how many).
 FUZZ_EXAMPLES ?= 5000
 fuzz: $(VENV)/.test-installed
-	ONWATCH_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -p no:cacheprovider tests/fuzz $(ARGS)
+	ONWATCH_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -p no:cacheprovider --timeout=0 tests/fuzz $(ARGS)
 
 # The newest versions pyproject.toml allows, written to the lock files; review, test, commit.
 upgrade: | $(BIN)/python

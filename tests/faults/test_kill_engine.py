@@ -27,7 +27,8 @@ from tests.faults.scale import scaled
 from tests.support.receiver import Receiver
 
 ONWATCH = (sys.executable, "-m", "onwatch")
-KILLS = scaled(5, soak=200)
+KILLS = int(os.environ.get("ONWATCH_FAULT_KILLS", "0")) or scaled(5, soak=200)
+"""How many times the engine is killed; ONWATCH_FAULT_KILLS=N overrides."""
 CHECKS = 30
 
 TITLE_KINDS = {
