@@ -149,3 +149,10 @@ def _read(text: str, rules: tuple[PromRule, ...]) -> None:
 )
 def test_any_exposition_page_is_figures_or_bad_data(lines: list[str], rules: list) -> None:
     _read("\n".join(lines) + "\n", tuple(rules))
+
+
+# --- Alertmanager's webhook payload -------------------------------------------------------------
+# To extend when its parser lands: the same shape as the agent's tests above, a strategy of
+# documents near the webhook's schema (version, status, alerts[] with labels, annotations,
+# startsAt, fingerprint) plus JSON and bytes, through the parser with `fuzz(...)`, accepting
+# only its own error type.
