@@ -9,7 +9,7 @@ TEST_LOCK := requirements-test.lock
 COMPILE = $(BIN)/uv pip compile pyproject.toml --upgrade --generate-hashes --python-version 3.11 \
 	--custom-compile-command "make upgrade" --quiet
 
-.PHONY: run test lint format bench upgrade clean
+.PHONY: run test lint format bench soak fuzz upgrade clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,15 @@ format: $(VENV)/.test-installed
 
 bench: $(VENV)/.test-installed  # `make bench ARGS="glances --duration 20"` for one
 	$(BIN)/python -m bench $(ARGS)
+
+# The fault tests at full strength: 200 kills of the engine, the 24-hour soak (several minutes).
+soak: $(VENV)/.test-installed
+	ONWATCH_FAULT_SCALE=full $(BIN)/python -m pytest -p no:cacheprovider --timeout=0 -s tests/faults $(ARGS)
+
+# The fuzz tests with many random examples each (FUZZ_EXAMPLES=N to change how many).
+FUZZ_EXAMPLES ?= 5000
+fuzz: $(VENV)/.test-installed
+	ONWATCH_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -p no:cacheprovider --timeout=0 tests/fuzz $(ARGS)
 
 # The newest versions pyproject.toml allows, written to the lock files; review, test, commit.
 upgrade: | $(BIN)/python

@@ -13,6 +13,7 @@ from onwatch.collectors.specs import LocalCheck
 from onwatch.engine import own_health
 from onwatch.engine.actions import ActionRunner
 from onwatch.engine.clock import utc_now
+from onwatch.engine.clockjump import ClockWatch
 from onwatch.engine.events import (
     CheckRan,
     EventBus,
@@ -51,11 +52,13 @@ from onwatch.incidents import (
 )
 from onwatch.incidents.drills import DRILL_SOURCE, drill_due
 from onwatch.incidents.silences import Silence
+from onwatch.incidents.timefmt import format_duration
 from onwatch.notify.redact import Redactor
 from onwatch.store import IncidentStore
 
 if TYPE_CHECKING:
     from onwatch.engine.alertmanager_sync import SilenceSync
+    from onwatch.engine.reload import ReloadHook, ReloadReport
     from onwatch.store.change_store import ChangeStore
     from onwatch.store.silence_store import SilenceStore
 
@@ -146,6 +149,13 @@ class Engine:
             desktop=self._desktop_problem,
             heartbeat=self.heartbeat,
         )
+        self.scheduling = False
+        """True while every check runs on its own schedule (`start()`)."""
+        self.reload_hooks: list[ReloadHook] = []
+        watching = self.options.watch_clock
+        self._clock_watch = (
+            ClockWatch() if (watching or (watching is None and clock is utc_now)) else None
+        )
 
     # --- subscribers ---------------------------------------------------------------------------
 
@@ -231,6 +241,7 @@ class Engine:
         for extra in self.options.extra_tasks:
             self._tasks.append(asyncio.create_task(extra(self)))
         self._scheduler.start(self._collectors)
+        self.scheduling = True
 
     async def follow(self) -> None:
         """Follow the store without being the engine: read what others write, write what this
@@ -258,6 +269,7 @@ class Engine:
     async def stop(self, within: float = STOP_SECONDS) -> None:
         """Stop scheduling, give what was decided up to `within` seconds to reach the store and
         the channels, release connections."""
+        self.scheduling = False
         await self._scheduler.stop()
         await self.actions.stop()
         keep = {"writer", "dispatcher"}
@@ -336,7 +348,7 @@ class Engine:
     def _on_result(
         self, watch: Watch, samples: list[Sample], due: float, started: float, duration: float
     ) -> None:
-        now = self.clock()
+        now = self._now()
         self.last_poll = now
         self.history.add(samples)
         predicted = self.predictions.judge(watch, samples)  # first: it records disk growth
@@ -361,7 +373,7 @@ class Engine:
         """What time passing does: silent checks, flapping that calmed down, escalation steps,
         reminders, acknowledgement timeouts, silences starting and ending, and Alertmanager's
         silences kept in step."""
-        now = self.clock()
+        now = self._now()
         self._writer.submit_decisions(self.evaluator.tick(now))
         if self.pager.is_due(self.incidents.values(), now):
             self._writer.submit(self.pager.timers_job(now))
@@ -372,6 +384,18 @@ class Engine:
             self.alertmanager.tick(now, self.incidents)
         if any(drill_due(incident, now) for incident in self.incidents.values()):
             self._writer.submit(functools.partial(drills_job, now=now))
+
+    def _now(self) -> datetime:
+        """The wall clock, after moving the evaluator's times by any jump it made: a clock
+        set back an hour or forward a day is no hour of silence and no storm of "no data"."""
+        now = self.clock()
+        if self._clock_watch is not None:
+            monotonic = self.options.monotonic or asyncio.get_running_loop().time
+            jump = self._clock_watch.jumped(now, monotonic())
+            if jump is not None:
+                self.evaluator.shift(jump)
+                log.warning("the wall clock jumped by %s; timers follow it", _signed(jump))
+        return now
 
     def _on_changes(self, changes: list[Change]) -> None:
         now = self.clock()
@@ -451,6 +475,12 @@ class Engine:
         self.tick()
         return silence
 
+    async def apply_config(self, settings: EngineSettings) -> ReloadReport:
+        """A reloaded config: see `engine.reload`. Open incidents and their timers stay."""
+        from onwatch.engine.reload import apply_settings
+
+        return await apply_settings(self, settings)
+
     def publish_change(self, change: Change) -> None:
         """An operator's action was written: track it, notify about it, tell the subscribers."""
         self._on_changes([change])
@@ -520,3 +550,8 @@ class Engine:
         """Until no automated action runs and what they reported is written."""
         await self.actions.idle()
         await self._writer.flush()
+
+
+def _signed(delta: timedelta) -> str:
+    sign = "-" if delta < timedelta(0) else "+"
+    return sign + format_duration(abs(delta))

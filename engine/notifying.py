@@ -18,6 +18,19 @@ from onwatch.notify.channels import ChannelSender
 log = logging.getLogger("onwatch.engine")
 
 
+def build_senders(settings: NotifySettings) -> tuple[dict[str, ChannelSender], list[str]]:
+    """A sender per channel and per role address, and one line per channel that cannot be."""
+    senders: dict[str, ChannelSender] = {}
+    problems: list[str] = []
+    # A role's own addresses are sent to like channels, under the role's name.
+    for channel in (*settings.channels, *role_addresses(settings.roles).values()):
+        try:
+            senders[channel.name] = AppriseSender(channel)
+        except InvalidChannel as exc:
+            problems.append(str(exc))
+    return senders, problems
+
+
 class Notifications:
     def __init__(
         self,
@@ -35,13 +48,7 @@ class Notifications:
         self.pager = Pager(settings)
         self.problems: list[str] = []
         if senders is None:
-            senders = {}
-            # A role's own addresses are sent to like channels, under the role's name.
-            for channel in (*settings.channels, *role_addresses(settings.roles).values()):
-                try:
-                    senders[channel.name] = AppriseSender(channel)
-                except InvalidChannel as exc:
-                    self.problems.append(str(exc))
+            senders, self.problems = build_senders(settings)
         if desktop is None and settings.desktop:
             desktop = DesktopNotifier()
         self.desktop = desktop

@@ -31,3 +31,9 @@ class EngineOptions:
     """How often onwatch judges its own health (`engine.own_health`)."""
     health: HealthBounds = field(default_factory=HealthBounds)
     extra_tasks: list[Callable[[Engine], Any]] = field(default_factory=list)
+    watch_clock: bool | None = None
+    """Follow wall-clock jumps (see `engine.clockjump`); None: only on the real clock, since a
+    test's fake clock moves without the loop's time and would look like one jump after another."""
+    monotonic: Callable[[], float] | None = None
+    """What time really passing reads (default: the event loop's clock); tests move it with
+    their fake wall clock, and jump the wall clock alone."""

@@ -108,8 +108,15 @@ def last_notified(incident: Incident) -> tuple[datetime | None, int]:
 
 class Pager:
     def __init__(self, settings: NotifySettings) -> None:
-        self.settings = settings
         self.silences: list[Silence] = []
+        self._seen: dict[int, int] = {}
+        self._outcomes: list[tuple[int, str]] = []
+        self.reconfigure(settings)
+
+    def reconfigure(self, settings: NotifySettings) -> None:
+        """New policies, channels and roles (a config reload); what was already told stays
+        told, so a reload never repeats a notification."""
+        self.settings = settings
         self._fallback = default_policy(c.name for c in settings.channels)
         self._roles = role_targets(settings.roles)
         self._keys = tuple(
@@ -117,8 +124,6 @@ class Pager:
                 [c.name for c in settings.channels] + list(role_addresses(settings.roles))
             )
         )
-        self._seen: dict[int, int] = {}
-        self._outcomes: list[tuple[int, str]] = []
 
     def policy(self, incident: Incident) -> EscalationPolicy:
         return policy_for(incident, self.settings.policies) or self._fallback

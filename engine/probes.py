@@ -29,9 +29,11 @@ class Probes:
             # without HTTP checks never for httpx.
             from onwatch import collectors
 
-            client = None
-            if any(collectors.needs_client(watch.probe) for watch in watches):
-                client = self._client = collectors.make_client()
+            # A reload builds more collectors: they share the client already open, and it opens
+            # only for the checks that speak HTTP (a local-only config never imports httpx).
+            if self._client is None and any(collectors.needs_client(w.probe) for w in watches):
+                self._client = collectors.make_client()
+            client = self._client
 
             def build(watch: Watch) -> Collector:
                 return collectors.build(watch.probe, client)

@@ -56,6 +56,8 @@ class Scheduler:
         self.worst_lag = 0.0
         """The worst lag since the own-health check last took it (`take_worst_lag`)."""
         self._tasks: list[asyncio.Task[None]] = []
+        self._loops: dict[int, asyncio.Task[None]] = {}
+        """Each running watch's loop, by the watch's id(): a reload retires some of them."""
 
     def start(self, watches: list[tuple[Watch, Collector]]) -> None:
         spread = len(watches) / STARTUP_RATE
@@ -65,12 +67,22 @@ class Scheduler:
                 self._loop(watch, collector, offset), name=f"check {watch.name}"
             )
             self._tasks.append(task)
+            self._loops[id(watch)] = task
+
+    async def retire(self, watches: list[Watch]) -> None:
+        """Stop the loops of these watches (removed or changed by a config reload)."""
+        ending = [task for w in watches if (task := self._loops.pop(id(w), None)) is not None]
+        for task in ending:
+            task.cancel()
+        await asyncio.gather(*ending, return_exceptions=True)
+        self._tasks = [task for task in self._tasks if task not in ending]
 
     async def stop(self) -> None:
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks.clear()
+        self._loops.clear()
 
     def take_worst_lag(self) -> float:
         worst, self.worst_lag = self.worst_lag, 0.0

@@ -175,6 +175,21 @@ class Evaluator:
         else:
             current.interval = interval
 
+    def shift(self, delta: timedelta) -> None:
+        """The wall clock jumped by `delta`: move every remembered time with it, so that
+        silence, `for` durations and flapping windows count time that really passed."""
+        for watch in self._watches.values():
+            watch.last_at += delta
+        for series in self._series.values():
+            series.since = {severity: at + delta for severity, at in series.since.items()}
+            series.opens = deque(at + delta for at in series.opens)
+            if series.last_edge is not None:
+                series.last_edge += delta
+
+    def unwatch(self, source: str, check: str) -> None:
+        """Stop expecting `check` (removed from the config): its silence is no incident."""
+        self._watches.pop((source, check), None)
+
     def _heard_from(self, source: str, check: str, at: datetime) -> list[Decision]:
         watch = self._watches.get((source, check))
         if watch is None:

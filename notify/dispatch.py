@@ -112,6 +112,10 @@ class Dispatcher:
 
     # --- the engine's side ------------------------------------------------------------------
 
+    def replace_senders(self, senders: Mapping[str, ChannelSender]) -> None:
+        """The channels of a reloaded config; deliveries under way finish on the old ones."""
+        self._senders = dict(senders)
+
     def submit(
         self,
         incident: Incident,

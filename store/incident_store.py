@@ -66,6 +66,9 @@ class IncidentStore(TinyDBFile):
         # file is unchanged, transactions and reads skip re-reading and re-parsing it.
         self._known: Known | None = None
         self.summaries = Summaries(self.path, self.lock, self.archive_path, self.archive_months)
+        self.highest_id = 0
+        """The highest id this process has read or written: a live file deleted or replaced
+        underneath it (with its meta) must not make the next incident reuse an id it knows."""
         self.remove_orphans(self._archives_being_written())
         self.summaries.remove_orphans()
         self.unclosed()  # refuse to start on a file that is not ours, before anything writes
@@ -116,7 +119,10 @@ class IncidentStore(TinyDBFile):
         return _incidents_in(self.path)
 
     def unclosed(self) -> list[Incident]:
-        return sorted(self._live().values(), key=lambda i: i.id)
+        live = sorted(self._live().values(), key=lambda i: i.id)
+        if live:
+            self.highest_id = max(self.highest_id, live[-1].id)
+        return live
 
     def archived(self) -> Iterator[Incident]:
         """Closed incidents, newest month first; stale copies left by a crash are skipped."""

@@ -199,6 +199,8 @@ class Transaction:
         else:
             candidate = 1 + max(self._all_known_ids(), default=0)
         candidate = max(candidate, 1 + max(self._live_incidents(), default=0))
+        candidate = max(candidate, self._store.highest_id + 1)
+        self._store.highest_id = candidate
         self._write_meta(next_id=candidate + 1)
         return candidate
 
@@ -214,6 +216,7 @@ class Transaction:
     def put(self, incident: Incident) -> None:
         """Store the incident where its state belongs: live while unclosed, else its archive."""
         record = incident_to_dict(incident)
+        self._store.highest_id = max(self._store.highest_id, incident.id)
         previous_archive = self._where.get(incident.id)
         live = self._live_incidents()
         if previous_archive is None and incident.id not in live:

@@ -121,15 +121,7 @@ class Context:
 
         # Checks and channels whose variables are unset were left out: never run without them.
         config = self.needs()
-        settings = EngineSettings(
-            watches=(*config.watches, *extra_watches),
-            notify=self.notify_settings,
-            resolution_required=config.resolution_required,
-            alertmanager=config.alertmanager,
-            heartbeat=config.heartbeat,
-            default_actions=config.default_actions,
-            guides=self.guides,
-        )
+        settings = engine_settings(config, extra_watches)
         return Engine(
             settings,
             self.store,
@@ -163,6 +155,19 @@ class Context:
             silences=self.silences,
             changes=self.changes,
         )
+
+
+def engine_settings(config: Config, extra_watches: tuple[Watch, ...] = ()) -> EngineSettings:
+    """What an engine runs from a config: at start, and again at each reload."""
+    return EngineSettings(
+        watches=(*config.watches, *extra_watches),
+        notify=getattr(config, "notify", None) or NotifySettings(),
+        resolution_required=config.resolution_required,
+        alertmanager=config.alertmanager,
+        heartbeat=config.heartbeat,
+        default_actions=config.default_actions,
+        guides=guides(config.checklists, config.runbooks),
+    )
 
 
 def _usage(exc: ConfigError) -> CliError:

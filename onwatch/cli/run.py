@@ -13,6 +13,7 @@ from datetime import timedelta
 from typing import TextIO
 
 from onwatch.cli.context import Context
+from onwatch.cli.reloading import reload_on_sighup
 from onwatch.engine import Engine
 from onwatch.engine.events import EngineEvent, IncidentChanged, StatusChanged
 from onwatch.incidents import Change, Event
@@ -63,13 +64,13 @@ def _run_headless(ctx: Context) -> int:
     logger = logging.getLogger("onwatch")
     logger.addHandler(stderr)
     try:
-        return asyncio.run(_run(engine, printer, ctx.args.once, ctx.args.duration))
+        return asyncio.run(_run(ctx, engine, printer, ctx.args.once, ctx.args.duration))
     finally:
         logger.removeHandler(stderr)
 
 
 async def _run(
-    engine: Engine, printer: EventPrinter, once: bool, duration: timedelta | None
+    ctx: Context, engine: Engine, printer: EventPrinter, once: bool, duration: timedelta | None
 ) -> int:
     engine.subscribe(printer)
     if once:
@@ -80,6 +81,7 @@ async def _run(
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     await engine.start()
+    reload_on_sighup(ctx, engine)
     try:
         timeout = duration.total_seconds() if duration is not None else None
         with contextlib.suppress(TimeoutError):

@@ -15,6 +15,7 @@ import sys
 
 from onwatch.cli.context import Context
 from onwatch.cli.errors import CliError, Exit
+from onwatch.cli.reloading import reload_on_sighup
 from onwatch.cli.run import StderrLines
 from onwatch.collectors.listen import is_loopback, parse_listen
 from onwatch.config.serve import DEFAULT_LISTEN
@@ -83,6 +84,7 @@ def _serve(ctx: Context, host: str, port: int, holder: object) -> int:
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
         await engine.start()
+        reload_on_sighup(ctx, engine)
         stopping_at: list[float] = []
 
         def closing() -> None:

@@ -25,6 +25,19 @@ class Disk:
             while True:
                 out.write(b"\0" * 65536)
 
+    def read_only(self) -> None:
+        """From now on the folder refuses writes as a read-only mount would (EROFS as root)."""
+        if self.mounted:
+            subprocess.run(["mount", "-o", "remount,ro", str(self.path)], check=True)
+        else:
+            self.path.chmod(0o500)
+
+    def writable(self) -> None:
+        if self.mounted:
+            subprocess.run(["mount", "-o", "remount,rw", str(self.path)], check=True)
+        else:
+            self.path.chmod(0o700)
+
     def free(self) -> None:
         if self.mounted:
             self._filler.unlink(missing_ok=True)
