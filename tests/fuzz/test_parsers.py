@@ -152,7 +152,80 @@ def test_any_exposition_page_is_figures_or_bad_data(lines: list[str], rules: lis
 
 
 # --- Alertmanager's webhook payload -------------------------------------------------------------
-# To extend when its parser lands: the same shape as the agent's tests above, a strategy of
-# documents near the webhook's schema (version, status, alerts[] with labels, annotations,
-# startsAt, fingerprint) plus JSON and bytes, through the parser with `fuzz(...)`, accepting
-# only its own error type.
+
+AM_LABELS = st.dictionaries(
+    st.sampled_from(["alertname", "instance", "severity", "job", "", "a" * 300]),
+    st.sampled_from(["critical", "warning", "info", "page", "x", ""]) | SCALARS,
+    max_size=4,
+)
+AM_ALERT = st.fixed_dictionaries(
+    {},
+    optional={
+        "status": st.sampled_from(["firing", "resolved", "pending"]) | SCALARS,
+        "labels": AM_LABELS | JSON,
+        "annotations": st.dictionaries(
+            st.sampled_from(["summary", "runbook_url", "description"]), SCALARS, max_size=3
+        )
+        | JSON,
+        "startsAt": st.sampled_from(["2026-12-01T10:00:00Z", "0001-01-01T00:00:00Z", "soon"])
+        | SCALARS,
+        "endsAt": st.sampled_from(["2026-12-01T11:00:00.123456789+01:00", ""]) | SCALARS,
+        "generatorURL": SCALARS,
+        "fingerprint": st.sampled_from(["3f2b9c0d1e4a5b6c", "not a fingerprint!"]) | SCALARS,
+    },
+)
+AM_PAYLOAD = st.fixed_dictionaries(
+    {},
+    optional={
+        "version": st.sampled_from(["4", "3", 4]) | SCALARS,
+        "groupKey": SCALARS,
+        "receiver": SCALARS,
+        "status": st.sampled_from(["firing", "resolved"]) | SCALARS,
+        "externalURL": SCALARS,
+        "groupLabels": AM_LABELS | JSON,
+        "commonLabels": AM_LABELS | JSON,
+        "commonAnnotations": JSON,
+        "truncatedAlerts": SCALARS,
+        "alerts": st.lists(AM_ALERT, max_size=4) | JSON,
+    },
+)
+VALID_AM = {
+    "version": "4",
+    "groupKey": "{}:{}",
+    "receiver": "onwatch",
+    "status": "firing",
+    "alerts": [
+        {"status": "firing", "labels": {"alertname": "Up"}, "startsAt": "2026-12-01T10:00:00Z"}
+    ],
+}
+
+
+@fuzz(300)
+@given(AM_PAYLOAD | JSON)
+@example(VALID_AM)
+def test_any_alertmanager_body_is_alerts_or_a_400_and_the_alerts_open_incidents(body) -> None:
+    from datetime import UTC, datetime
+    from itertools import count
+
+    from onwatch.incidents.external import receive
+    from onwatch.serve.alertmanager_payload import parse_payload
+    from onwatch.serve.errors import ApiError
+
+    try:
+        alerts = parse_payload(body)
+    except ApiError as error:
+        assert error.status == 400 and str(error) and "\n" not in str(error)
+        return
+    ids = count(1)
+    unclosed: dict = {}
+    for alert in alerts:
+        change = receive(
+            alert,
+            unclosed.get(alert.incident_fingerprint),
+            next_id=lambda: next(ids),
+            by="alertmanager",
+            at=datetime(2026, 12, 1, tzinfo=UTC),
+        )
+        if change is not None:
+            unclosed[alert.incident_fingerprint] = change.incident
+            assert change.incident.title and change.incident.source
