@@ -22,7 +22,9 @@ from onwatch.store import IncidentStore
 
 
 def _show(store: IncidentStore, incident_id: int) -> Any:
-    return store.get(incident_id)
+    """What `incidents show` reads: the incident, and what fixed it last time."""
+    incident = store.get(incident_id)
+    return incident, store.similar(incident)
 
 
 def _reopen(store: IncidentStore, incident_id: int) -> Any:
@@ -31,14 +33,19 @@ def _reopen(store: IncidentStore, incident_id: int) -> Any:
 
 
 def _postmortem(store: IncidentStore, incident_id: int) -> Any:
-    """What a postmortem reads: the incident and up to three earlier ones of its fingerprint."""
+    """`onwatch postmortem`, whole: the incident, its context (up to three earlier ones of its
+    fingerprint, else similar titles) and the Markdown."""
+    from onwatch.incidents.checklist import NO_GUIDE, checklist
+    from onwatch.incidents.context import IncidentContext
+    from onwatch.incidents.postmortem import render_postmortem
+
     incident = store.get(incident_id)
-    earlier = []
-    for summary in store.archived_summaries(fingerprint=incident.fingerprint, before=incident.id):
-        earlier.append(store.get(summary.id))
-        if len(earlier) == 3:
-            break
-    return incident, earlier
+    context = IncidentContext(
+        checklist=tuple(checklist(incident, NO_GUIDE)),
+        changes=(),
+        precedents=tuple(store.similar(incident)),
+    )
+    return render_postmortem(incident, context, now=datetime.now(UTC))
 
 
 def _stats(store: IncidentStore, _: int) -> Any:
