@@ -31,7 +31,9 @@ def notify_settings(draw: st.DrawFn) -> NotifySettings:
         steps = tuple(
             Step(after, ("oncall",) if n % 2 else ("lead",)) for n, after in enumerate(afters)
         )
-        policies = (EscalationPolicy("p", {}, steps, repeat=draw(st.integers(0, 2))),)
+        # A lone step at 0 has nothing to repeat after (the config refuses it).
+        repeat = draw(st.integers(0, 2)) if afters[-1] > timedelta(0) else 0
+        policies = (EscalationPolicy("p", {}, steps, repeat=repeat),)
     maintenance: tuple[Maintenance, ...] = ()
     if draw(st.integers(0, 3)) == 0:
         start = T0 + draw(minutes)
