@@ -375,7 +375,7 @@ class Engine:
         silences kept in step."""
         now = self._now()
         self._writer.submit_decisions(self.evaluator.tick(now))
-        if self.pager.is_due(self.incidents.values(), now):
+        if self.pager.any_due(self.incidents, now):
             self._writer.submit(self.pager.timers_job(now))
         outcomes = self.pager.outcomes_job(now)
         if outcomes is not None:
@@ -408,9 +408,12 @@ class Engine:
 
     def _track(self, incident: Incident) -> None:
         if incident.is_open:
-            self.incidents[incident.id] = newer(self.incidents.get(incident.id), incident)
+            kept = newer(self.incidents.get(incident.id), incident)
+            self.incidents[incident.id] = kept
+            self.pager.due.note(kept, self.clock())
         else:
             self.incidents.pop(incident.id, None)
+            self.pager.due.forget(incident.id)
 
     def _on_store_error(self, text: str | None) -> None:
         self.set_status("store", text)

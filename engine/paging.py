@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 
+from onwatch.engine.due_timers import DueIndex
 from onwatch.engine.own_health import failing_channel
 from onwatch.engine.specs import NotifySettings
 from onwatch.incidents import (
@@ -29,13 +30,19 @@ from onwatch.incidents import (
     EntryKind,
     Event,
     Incident,
+    Mark,
     State,
     TimelineEntry,
 )
-from onwatch.incidents.escalation import due_steps, record_step, step_at
+from onwatch.incidents.escalation import due_steps, next_due_at, record_step, step_at
 from onwatch.incidents.people import Role
 from onwatch.incidents.policy import EscalationPolicy, default_policy, policy_for
-from onwatch.incidents.reminders import ack_expired, renotify_due, unacknowledge
+from onwatch.incidents.reminders import (
+    ack_expired,
+    next_renotify_at,
+    renotify_due,
+    unacknowledge,
+)
 from onwatch.incidents.silences import Silence, apply_silences
 from onwatch.incidents.timefmt import format_duration
 from onwatch.notify.channels import Channel
@@ -108,7 +115,9 @@ def last_notified(incident: Incident) -> tuple[datetime | None, int]:
 
 class Pager:
     def __init__(self, settings: NotifySettings) -> None:
-        self.silences: list[Silence] = []
+        self._silences: list[Silence] = []
+        self.due = DueIndex(self.next_due, lambda i, now: self._advance(i, now) is not i)
+        """The open incidents by when time alone next changes them (see `due_timers`)."""
         self._seen: dict[int, int] = {}
         self._outcomes: list[tuple[int, str]] = []
         self.reconfigure(settings)
@@ -117,6 +126,7 @@ class Pager:
         """New policies, channels and roles (a config reload); what was already told stays
         told, so a reload never repeats a notification."""
         self.settings = settings
+        self.due.invalidate()
         self._fallback = default_policy(c.name for c in settings.channels)
         self._roles = role_targets(settings.roles)
         self._keys = tuple(
@@ -124,6 +134,15 @@ class Pager:
                 [c.name for c in settings.channels] + list(role_addresses(settings.roles))
             )
         )
+
+    @property
+    def silences(self) -> list[Silence]:
+        return self._silences
+
+    @silences.setter
+    def silences(self, silences: list[Silence]) -> None:
+        self._silences = silences
+        self.due.invalidate()
 
     def policy(self, incident: Incident) -> EscalationPolicy:
         return policy_for(incident, self.settings.policies) or self._fallback
@@ -192,6 +211,50 @@ class Pager:
             for incident in incidents
             if incident.state.is_active
         )
+
+    def next_due(self, incident: Incident, now: datetime) -> datetime | None:
+        """The earliest moment `_advance` may change the incident (None: never while it stays
+        as it is). Never later than the real moment; it may be earlier (then `now`, for what
+        cannot be foreseen, such as recurring maintenance windows)."""
+        if not incident.state.is_active:
+            return None
+        settings = self.settings
+        moments: list[datetime] = []
+        silenced = incident.has(Mark.SILENCED)
+        if any(window.matches(incident) for window in settings.maintenance):
+            moments.append(now)
+        else:
+            muting = [s for s in self._silences if s.matches(incident)]
+            if silenced:
+                moments.append(_unmuted_from(muting, now))
+            else:
+                moments += [s.starts_at for s in muting if s.effective_end > now]
+        if (
+            settings.ack_timeout is not None
+            and incident.state is State.ACKNOWLEDGED
+            and incident.acknowledged_at is not None
+        ):
+            moments.append(incident.acknowledged_at + settings.ack_timeout)
+        step = next_due_at(incident, self.policy(incident))
+        if step is not None:
+            moments.append(step)
+        if settings.renotify is not None and incident.state is State.TRIGGERED and not silenced:
+            at, reminders = last_notified(incident)
+            if at is not None:
+                reminder = next_renotify_at(
+                    last_notified_at=at,
+                    times_renotified=reminders,
+                    every=settings.renotify,
+                    backoff=settings.renotify_backoff,
+                )
+                if reminder is not None:
+                    moments.append(reminder)
+        return min(moments, default=None)
+
+    def any_due(self, incidents: Mapping[int, Incident], now: datetime) -> bool:
+        """`is_due` for the engine's own mapping of open incidents, through the index: the
+        same answer, at the cost of the incidents whose moment has come."""
+        return self.due.any_due(incidents, now)
 
     def timers_job(self, now: datetime) -> Callable[[Transaction], list[Change]]:
         def job(txn: Transaction) -> list[Change]:
@@ -274,6 +337,19 @@ class Pager:
         for kind, state in ending.items():
             if kind in kinds and incident.state is state:
                 submit(incident, Kind(kind.value), everyone, reporter=_reporter_url(incident))
+
+
+def _unmuted_from(muting: list[Silence], now: datetime) -> datetime:
+    """When a silenced incident stops being covered by `muting` (now, if it is not)."""
+    moment = now
+    extended = True
+    while extended:
+        extended = False
+        for silence in muting:
+            if silence.starts_at <= moment < silence.effective_end:
+                moment = silence.effective_end
+                extended = True
+    return moment
 
 
 def _avoiding(failing: str, keys: tuple[str, ...], every: tuple[str, ...]) -> tuple[str, ...]:

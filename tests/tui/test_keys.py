@@ -343,3 +343,28 @@ async def test_a_title_of_thirty_characters_is_shown_whole_at_80_columns(
         assert header.cell_len <= incidents.size.width
         assert "ESC" not in header.plain
         assert app.query_one(StatusBar).size.height == 1  # the header line does not wrap
+
+
+async def test_ages_move_with_the_clock_when_their_text_changes(app: OnwatchApp) -> None:
+    # A tick between two age changes leaves the rows as they are; the tick after the change
+    # shows the new age (incident 2 was opened 12 minutes before the clock's start).
+    clock = app.clock
+    assert isinstance(clock, FixedClock)
+    start = clock.at
+
+    def age_of(incident_id: int) -> str:
+        row = app.query_one(IncidentList).row(incident_id)
+        assert row is not None
+        return row.cells[5]
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert age_of(2) == "12m"
+        clock.at = start + timedelta(seconds=59)
+        app.main._tick()
+        await settle(pilot)
+        assert age_of(2) == "12m"
+        clock.at = start + timedelta(seconds=60)
+        app.main._tick()
+        await settle(pilot)
+        assert age_of(2) == "13m"

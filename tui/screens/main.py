@@ -60,6 +60,9 @@ class MainScreen(ActingScreen):
         self.flashing: dict[str, datetime] = {}
         self.rows: list[SourceRow] = []
         self._row_cache: dict[int, tuple[Incident, IncidentRow, datetime]] = {}
+        self._rows_until: datetime | None = None
+        """Until when the rows shown stay as drawn, if nothing else changes (their ages)."""
+        self._title = ""
 
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status")
@@ -87,8 +90,13 @@ class MainScreen(ActingScreen):
 
     def _tick(self) -> None:
         """The clock and the ages move on; values come with the backend's own events."""
-        if self.is_current:
-            self.render_view(sources=False, incidents=True)
+        if not self.is_current:
+            return
+        # Rows redraw on their own changes (backend events, filters, actions); the clock alone
+        # moves them only when an age text would change or a flash ends. Otherwise a tick is
+        # the status bar's clock, not thousands of rows filtered again.
+        quiet = self._rows_until is not None and self.console.clock() < self._rows_until
+        self.render_view(sources=False, incidents=not (quiet and not self.flashing))
 
     def flash(self, incident_id: int) -> None:
         self.flashing[str(incident_id)] = self.console.clock()
@@ -136,15 +144,18 @@ class MainScreen(ActingScreen):
 
     def _show_incidents(self, incidents: list[Incident], now: datetime) -> None:
         pool = self.closed if self.state_filter is StateFilter.CLOSED else incidents
-        shown = [
-            self._incident_row(i, now)
+        admitted = [
+            i
             for i in pool
             if self.state_filter.admits(i)
             and self.severity_filter.admits(i)
             and matches_search(i, self.search_text)
             and (not self.mine or i.owner == self.console.backend.operator)
         ]
+        shown = [self._incident_row(i, now) for i in admitted]
         self.query_one(IncidentList).show(shown, frozenset(self.flashing))
+        cache = self._row_cache
+        self._rows_until = min((cache[i.id][2] for i in admitted), default=None)
         title = f"Incidents: {self.state_filter.value}"
         if self.severity_filter is not SeverityFilter.ALL:
             title += f", {self.severity_filter.value}"
@@ -153,7 +164,9 @@ class MainScreen(ActingScreen):
         if self.search_text:
             title += f", matching “{self.search_text}”"
         title += f"  ({len(shown)})"
-        self.query_one("#incidents-title", Static).update(title)
+        if title != self._title:
+            self._title = title
+            self.query_one("#incidents-title", Static).update(title)
 
     def _incidents_view_changed(self) -> None:
         self.render_view(sources=False, incidents=True)

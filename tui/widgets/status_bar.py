@@ -53,6 +53,9 @@ def _summary_line(
 
 
 class StatusBar(Static):
+    _shape: tuple[str, ...] | None = None
+    """The notes last shown (None: something else, such as "starting")."""
+
     def show(
         self,
         summary: Summary,
@@ -71,9 +74,15 @@ class StatusBar(Static):
         for note in notes or ():
             line.append("\n")
             line.append(f"! {note}", style="yellow")
-        self.update(line)
+        # The clock changes every second; the bar's height only with its notes (and the
+        # terminal's width, which lays out anyway). A layout of the whole screen each second
+        # would hold up keys for nothing.
+        shape = tuple(notes or ())
+        self.update(line, layout=shape != self._shape)
+        self._shape = shape
 
     def starting(self, operator: str, now: datetime) -> None:
         line = Text("starting: loading incidents and checks…", style="bold")
         line.append(f"  │ {operator} │ {_clock(now)}", style="dim")
         self.update(line)
+        self._shape = None
