@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
-from onwatch.engine.api import ReloadOutcome, TestOutcome
-from onwatch.incidents import Incident, Priority, Severity
+from onwatch.engine.api import ReloadOutcome, TestOutcome, Unavailable
+from onwatch.incidents import Incident, IncidentError, Priority, Severity
 from onwatch.incidents.context import IncidentContext
 from onwatch.incidents.silences import Silence
 from onwatch.remote import wire
@@ -77,7 +77,10 @@ class RemoteActions:
         return wire.answer(_outcomes, answer, self.url)
 
     async def reload_config(self) -> ReloadOutcome:
-        answer = await self._api.post("/v1/config/reload", {})
+        try:
+            answer = await self._api.post("/v1/config/reload", {})
+        except IncidentError as exc:  # 409: the server has no config file to read again
+            raise Unavailable(str(exc)) from None
         return wire.answer(_reload_outcome, answer, self.url)
 
     async def context(self, incident: Incident) -> IncidentContext:

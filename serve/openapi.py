@@ -339,7 +339,7 @@ def build_openapi(version: str) -> dict[str, Any]:
                 "responses": {
                     "200": _json(_ref("ReloadResult"), "applied, or every problem"),
                     **_errors(401, 403),
-                    "503": _json(_ref("Error"), "this server has no config file to read again"),
+                    "409": _json(_ref("Error"), "this server has no config file to read again"),
                 },
             }
         },

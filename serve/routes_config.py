@@ -19,7 +19,7 @@ async def reload_config(request: Request) -> Response:
     try:
         outcome = await state_of(request).backend.reload_config()
     except Unavailable as exc:
-        raise ApiError(503, str(exc)) from None
+        raise ApiError(409, str(exc)) from None
     problems = [one_line(p) for p in outcome.problems[:MAX_PROBLEMS]]
     return JSONResponse(
         {"applied": outcome.applied, "summary": one_line(outcome.summary), "problems": problems}

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 
-from onwatch.engine.api import ReloadOutcome
+from onwatch.engine.api import ReloadOutcome, Unavailable
 from onwatch.remote import RemoteBackend
 from tests.e2e.test_headless import closed_port
 from tests.faults.test_sighup import BASE, BROKEN, start, stop, tcp
@@ -74,3 +74,23 @@ def test_the_api_reloads_the_servers_config_and_reports_every_problem(
         stop(process)
     assert process.returncode == 0
     assert "Traceback" not in "".join(err.seen)
+
+
+def test_a_server_without_a_config_file_says_so(live) -> None:
+    from tests.serve.conftest import OPERATOR_TOKEN
+
+    answer = reload(live.url, OPERATOR_TOKEN)
+    assert answer.status_code == 409
+    assert answer.json() == {"error": "this engine was started without a config file to read again"}
+
+    async def remote() -> str:
+        backend = RemoteBackend(live.url, OPERATOR_TOKEN)
+        try:
+            await backend.reload_config()
+        except Unavailable as exc:
+            return str(exc)
+        finally:
+            await backend.stop()
+        raise AssertionError("reloaded without a config file")
+
+    assert "without a config file" in asyncio.run(remote())
