@@ -30,6 +30,7 @@ __all__ = [
     "IncidentsReplaced",
     "Listener",
     "NotFound",
+    "ReloadOutcome",
     "SamplesUpdate",
     "SourceView",
     "StatusUpdate",
@@ -128,6 +129,19 @@ class TestOutcome:
     ok: bool
     reason: str = ""
     """Why it failed (HTTP 503, connection refused, timeout...); never a URL."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReloadOutcome:
+    """What reading the config file again came to: applied (`summary` says what changed), or
+    not (each of `problems` one line naming file and line; the running config stays)."""
+
+    summary: str
+    problems: tuple[str, ...] = ()
+
+    @property
+    def applied(self) -> bool:
+        return not self.problems
 
 
 BackendEvent = IncidentUpdate | IncidentsReplaced | SamplesUpdate | StatusUpdate
@@ -247,6 +261,11 @@ class ConsoleBackend(Protocol):
 
     async def notify_test(self) -> Sequence[TestOutcome]:
         """A marked TEST message to every channel and the desktop, and what each came to."""
+
+    async def reload_config(self) -> ReloadOutcome:
+        """Read the engine's config file again and apply it, as SIGHUP does; `Unavailable`
+        when this console cannot (the engine runs in another process, or has no file)."""
+        ...
 
     # --- diagnosis and review ------------------------------------------------------------------
 

@@ -43,6 +43,10 @@ class ProcessEvidence:
         self._submit = submit
         self._pending: set[asyncio.Task[None]] = set()
 
+    def rewatch(self, watches: Iterable[Watch]) -> None:
+        """The checks of a reloaded config."""
+        self._local = {(w.source, w.name) for w in watches if isinstance(w.probe, LocalCheck)}
+
     def observe(self, change: Change) -> None:
         incident = change.incident
         if change.event not in (Event.OPENED, Event.REOPENED):

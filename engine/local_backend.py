@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
@@ -34,6 +34,9 @@ class LocalBackend:
     With a `lease` that another process holds, the console runs the `standby` engine instead:
     it follows the store and acts on it, runs no check and sends nothing, and takes the engine
     over (building the real one) as soon as the holder's process ends.
+
+    `reload` reads the config file again and applies it to the engine it is given (the same
+    path as SIGHUP's); without it, `reload_config` says there is no file to read.
     """
 
     def __init__(
@@ -47,6 +50,7 @@ class LocalBackend:
         standby: Callable[[], Engine] | None = None,
         clock: Callable[[], datetime] = utc_now,
         takeover_seconds: float = TAKEOVER_SECONDS,
+        reload: Callable[[Engine], Awaitable[api.ReloadOutcome]] | None = None,
     ) -> None:
         self._factory = None if isinstance(engine, Engine) else engine
         self.engine: Engine | None = engine if isinstance(engine, Engine) else None
@@ -57,6 +61,7 @@ class LocalBackend:
         self._standby = standby
         self._clock = clock
         self._takeover_seconds = takeover_seconds
+        self._reload = reload
         self._holder: str | None = None
         self._waiting: asyncio.Task[None] | None = None
         self._listeners: list[api.Listener] = []
@@ -301,6 +306,18 @@ class LocalBackend:
         desktop = engine.notifications.desktop
         results = await trial(channels, desktop, self.operator, engine.clock())
         return [api.TestOutcome(r.target, r.ok, r.reason) for r in results]
+
+    async def reload_config(self) -> api.ReloadOutcome:
+        engine = self._engine()
+        if self._holder is not None:
+            # The standby engine runs no check and sends nothing: the config is the holder's.
+            raise api.Unavailable(
+                "the engine runs in another process "
+                f"({self._holder.removeprefix('engine: ')}): reload it there"
+            )
+        if self._reload is None:
+            raise api.Unavailable("this engine was started without a config file to read again")
+        return await self._reload(engine)
 
     async def context(self, incident: Incident) -> IncidentContext:
         ops = self._engine().operations

@@ -3,8 +3,11 @@
 What the engine knows stays: open incidents, their timers (escalation steps, reminders and
 acknowledgement timeouts are read from each incident's timeline), the pager's memory of what it
 already told, every unchanged check's schedule and state (counter rates, flapping history).
-What changed is swapped: checks added, removed or edited start or stop on their own; channels,
-policies, roles and thresholds apply from the next sample or tick.
+What changed is swapped: checks added, removed or edited start or stop on their own (with their
+thresholds, forecasts, anomaly flags and actions); channels, policies, roles, checklists and
+runbooks, `[defaults] actions`, flapping and `resolution_required` apply from the next sample,
+tick or action. The heartbeat and `[alertmanager]` are made once, at start: a change to either
+is named in the report as applying at the next start.
 """
 
 from __future__ import annotations
@@ -16,7 +19,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from onwatch.engine.notifying import build_senders
+from onwatch.engine.paging import role_addresses
 from onwatch.engine.specs import EngineSettings, Watch
+from onwatch.notify.redact import Redactor
 
 if TYPE_CHECKING:
     from onwatch.engine.core import Engine
@@ -33,11 +38,15 @@ class ReloadReport:
     changed: tuple[str, ...] = ()
     notify: bool = False
     other: tuple[str, ...] = field(default=())
-    """Other settings that changed: "flapping", "resolution_required"."""
+    """Other settings that changed: "flapping", "resolution_required", "checklists"..."""
+    later: tuple[str, ...] = ()
+    """Settings that changed but apply at the next start: "heartbeat", "alertmanager"."""
 
     @property
     def empty(self) -> bool:
-        return not (self.added or self.removed or self.changed or self.notify or self.other)
+        return not (
+            self.added or self.removed or self.changed or self.notify or self.other or self.later
+        )
 
     def summary(self) -> str:
         """One line for the log and the console: "config reloaded: 1 check added (api)"."""
@@ -52,6 +61,7 @@ class ReloadReport:
         if self.notify:
             parts.append("notifications changed")
         parts.extend(f"{name} changed" for name in self.other)
+        parts.extend(f"{name} changed: it applies at the next start" for name in self.later)
         return "config reloaded: " + "; ".join(parts)
 
 
@@ -108,9 +118,28 @@ async def apply_settings(engine: Engine, settings: EngineSettings) -> ReloadRepo
     if settings.resolution_required != old.resolution_required:
         engine.operations.resolution_required = settings.resolution_required
         other.append("resolution_required")
+    if settings.guides != old.guides:
+        engine.operations.guides = dict(settings.guides)
+        other.append("checklists")
+    if settings.default_actions != old.default_actions:
+        other.append("default actions")  # read from engine.settings at each drill
+    # Each check's actions are part of its Watch: an edit counts as a changed check.
+    engine._watch_actions = {(w.source, w.name): w.actions for w in settings.watches}
+    engine._processes.rewatch(settings.watches)
+    later = [
+        name
+        for name, before, after in (
+            ("heartbeat", old.heartbeat, settings.heartbeat),
+            ("alertmanager", old.alertmanager, settings.alertmanager),
+        )
+        if before != after
+    ]
     notify = settings.notify != old.notify
     if notify:
         _apply_notify(engine, settings)
+    if notify or later:
+        # An action's output is scrubbed of every secret URL, the new ones included.
+        engine.actions.redactor = Redactor.for_urls(secret_urls(settings))
     engine.settings = settings
     report = ReloadReport(
         added=tuple(w.name for w in added),
@@ -118,6 +147,7 @@ async def apply_settings(engine: Engine, settings: EngineSettings) -> ReloadRepo
         changed=tuple(after.name for _, after in changed),
         notify=notify,
         other=tuple(other),
+        later=tuple(later),
     )
     if not report.empty:
         for hook in engine.reload_hooks:
@@ -126,6 +156,15 @@ async def apply_settings(engine: Engine, settings: EngineSettings) -> ReloadRepo
             except Exception:  # a change log that fails must not undo the reload
                 log.exception("a reload hook failed")
     return report
+
+
+def secret_urls(settings: EngineSettings) -> list[str]:
+    """Every URL of `settings` that may carry a secret: channels, role addresses, heartbeat."""
+    secrets = [c.url for c in settings.notify.channels]
+    secrets += [c.url for c in role_addresses(settings.notify.roles).values()]
+    if settings.heartbeat is not None:
+        secrets.append(settings.heartbeat.url)
+    return secrets
 
 
 def _apply_notify(engine: Engine, settings: EngineSettings) -> None:

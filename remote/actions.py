@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
-from onwatch.engine.api import TestOutcome
-from onwatch.incidents import Incident, Priority, Severity
+from onwatch.engine.api import ReloadOutcome, TestOutcome, Unavailable
+from onwatch.incidents import Incident, IncidentError, Priority, Severity
 from onwatch.incidents.context import IncidentContext
 from onwatch.incidents.silences import Silence
 from onwatch.remote import wire
@@ -76,6 +76,13 @@ class RemoteActions:
         answer = await self._api.post("/v1/notify/test", {})
         return wire.answer(_outcomes, answer, self.url)
 
+    async def reload_config(self) -> ReloadOutcome:
+        try:
+            answer = await self._api.post("/v1/config/reload", {})
+        except IncidentError as exc:  # 409: the server has no config file to read again
+            raise Unavailable(str(exc)) from None
+        return wire.answer(_reload_outcome, answer, self.url)
+
     async def context(self, incident: Incident) -> IncidentContext:
         answer = await self._api.get(f"/v1/incidents/{incident.id}/context")
         return wire.answer(wire.context, answer, self.url)
@@ -124,3 +131,15 @@ def _outcomes(data: Any) -> list[TestOutcome]:
             raise ValueError("a result's reason must be text")
         found.append(TestOutcome(target[:200], ok, (reason or "")[:500]))
     return found
+
+
+def _reload_outcome(data: Any) -> ReloadOutcome:
+    """`POST /v1/config/reload`'s answer, every field checked."""
+    if not isinstance(data, dict):
+        raise ValueError("expected an object")
+    summary, problems = data.get("summary"), data.get("problems")
+    if not isinstance(summary, str) or not isinstance(problems, list):
+        raise ValueError("a reload answer needs a summary and problems")
+    if not all(isinstance(p, str) for p in problems):
+        raise ValueError("each problem must be text")
+    return ReloadOutcome(summary[:500], tuple(p[:500] for p in problems[:100]))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from importlib.metadata import PackageNotFoundError, version
 
 from starlette.applications import Starlette
@@ -11,13 +11,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from onwatch.engine.api import source_to_dict
+from onwatch.engine.api import ReloadOutcome, source_to_dict
 from onwatch.engine.core import Engine
 from onwatch.engine.local_backend import LocalBackend
 from onwatch.serve import (
     events,
     reports,
     routes_alertmanager,
+    routes_config,
     routes_history,
     routes_incidents,
     routes_review,
@@ -70,12 +71,14 @@ def create_app(
     engine_holder: str = "",
     ping_seconds: float = 15.0,
     max_behind: int = 1000,
+    reload: Callable[[Engine], Awaitable[ReloadOutcome]] | None = None,
 ) -> Starlette:
     """The API over `engine`, which runs in the same event loop (started or not: the routes
     read the store and act through the operations API either way).
 
     With no `tokens`, every request acts as `operator` with the operator role; the caller
-    makes sure that happens on a loopback address only.
+    makes sure that happens on a loopback address only. `reload` reads the config file again
+    for `POST /v1/config/reload` (without it, that answers 503).
     """
     checker = Tokens(tokens, open_as=operator)
     sessions = Sessions()
@@ -83,7 +86,7 @@ def create_app(
     engine.subscribe(registry.observe)
     state = ServeState(
         engine=engine,
-        backend=LocalBackend(engine, operator=operator, run_checks=False),
+        backend=LocalBackend(engine, operator=operator, run_checks=False, reload=reload),
         tokens=checker,
         metrics=registry,
         engine_holder=engine_holder,
@@ -102,6 +105,7 @@ def create_app(
             *routes_silences.ROUTES,
             *routes_alertmanager.ROUTES,
             *routes_watch.ROUTES,
+            *routes_config.ROUTES,
             *events.ROUTES,
             Route("/metrics", metrics, methods=["GET"]),
             Route("/openapi.json", openapi, methods=["GET"]),

@@ -332,6 +332,17 @@ def build_openapi(version: str) -> dict[str, Any]:
                 },
             }
         },
+        "/v1/config/reload": {
+            "post": {
+                "operationId": "reload_config",
+                "description": "read the server's config file again and apply it, as SIGHUP does",
+                "responses": {
+                    "200": _json(_ref("ReloadResult"), "applied, or every problem"),
+                    **_errors(401, 403),
+                    "409": _json(_ref("Error"), "this server has no config file to read again"),
+                },
+            }
+        },
         "/v1/events": {
             "get": {
                 "operationId": "events",

@@ -170,6 +170,19 @@ SCHEMAS: dict[str, Any] = {
             "reason": _NULL_STRING,
         },
     },
+    "ReloadResult": {
+        "type": "object",
+        "required": ["applied", "summary", "problems"],
+        "properties": {
+            "applied": {"type": "boolean"},
+            "summary": {"type": "string", "description": "what changed, or how many problems"},
+            "problems": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "one line each, naming file and line; the running config stays",
+            },
+        },
+    },
     "Role": {
         "type": "object",
         "required": ["name", "members"],

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 class ServeState:
     engine: Engine
     backend: LocalBackend
-    """The in-process console backend, used for its read model (sources) only."""
+    """The in-process console backend, for its read model (sources) and the config reload."""
     tokens: Tokens
     metrics: Metrics
     engine_holder: str

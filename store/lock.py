@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import threading
@@ -9,6 +10,20 @@ from pathlib import Path
 from types import TracebackType
 
 from onwatch.store.storage import FILE_MODE
+
+_REFUSED = (errno.EROFS, errno.EACCES, errno.EPERM)
+
+
+def _open(path: Path) -> int:
+    try:
+        return os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+    except OSError as exc:
+        if exc.errno not in _REFUSED or not path.exists():
+            raise
+    # A read-only store (a read-only mount, a folder of someone else's): the flock holds on a
+    # descriptor opened for reading too, so reads stay consistent with the writers there may
+    # be; a write under it fails on its own, naming the file.
+    return os.open(path, os.O_RDONLY)
 
 
 class WriteLock:
@@ -28,7 +43,7 @@ class WriteLock:
         self._thread_lock.acquire()
         try:
             if self._depth == 0:
-                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+                fd = _open(self.path)
                 try:
                     fcntl.flock(fd, fcntl.LOCK_EX)
                 except BaseException:

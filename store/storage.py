@@ -66,7 +66,11 @@ def write_bytes_atomic(
     which can then do it once for several files. `sync=False` skips flushing the data too:
     only for files rebuilt from others when found damaged (the archive summaries)."""
     temp = path.with_name(f"{temp_prefix(path)}{os.getpid()}-{secrets.token_hex(4)}")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    except OSError as exc:
+        # Named for the file being written, not the temporary one (a read-only store, say).
+        raise type(exc)(exc.errno, f"cannot write: {exc.strerror}", str(path)) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
@@ -100,7 +104,8 @@ def remove_orphaned_temp_files(path: Path) -> int:
     """Delete temporary files a killed writer left next to `path`; call under the write lock."""
     removed = 0
     for orphan in path.parent.glob(f"{temp_prefix(path)}*"):
-        with contextlib.suppress(FileNotFoundError):
+        # One a read-only store cannot remove stays: nothing reads it.
+        with contextlib.suppress(OSError):
             orphan.unlink()
             removed += 1
     return removed

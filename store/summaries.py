@@ -82,6 +82,9 @@ class Summaries:
         self._re = re.compile(
             re.escape(live.stem) + r"-summary-(\d{4}-\d{2}(?:-p\d+)?)\.jsonl$",
         )
+        self._unsaved: dict[str, tuple[MonthHeader, list[dict[str, Any]]]] = {}
+        """Summaries rebuilt where they could not be written (a read-only store): kept in
+        memory for this process, so reading still works."""
 
     def path(self, month: str) -> Path:
         return self._live.with_name(f"{self._live.stem}-summary-{month}.jsonl")
@@ -93,7 +96,7 @@ class Summaries:
             for candidate in self._live.parent.iterdir():
                 found = self._re.match(candidate.name)
                 if found and found.group(1) not in months:
-                    with contextlib.suppress(FileNotFoundError):
+                    with contextlib.suppress(OSError):  # a read-only store keeps it: harmless
                         candidate.unlink()
             for month in months:
                 remove_orphaned_temp_files(self.path(month))
@@ -104,6 +107,9 @@ class Summaries:
         """The month's header, rebuilding the summary first when it is missing or stale."""
         found = self._read_header(month)
         if found is None or found.archive != file_revision(self._archive_path(month)):
+            kept = self._unsaved.get(month)
+            if kept is not None and kept[0].archive == file_revision(self._archive_path(month)):
+                return kept[0]
             with self._lock:
                 found = self._read_header(month)
                 if found is None or found.archive != file_revision(self._archive_path(month)):
@@ -133,9 +139,25 @@ class Summaries:
         header = self.header(month)
         rows = self._read_rows(month, header, where)
         if rows is None:
+            rows = self._kept_rows(month, header, where)
+        if rows is None:
             with self._lock:
-                rows = self._read_rows(month, self._rebuild(month), where)
+                header = self._rebuild(month)
+                rows = self._read_rows(month, header, where)
+                if rows is None:
+                    rows = self._kept_rows(month, header, where)
         return rows or []
+
+    def _kept_rows(
+        self, month: str, header: MonthHeader, where: tuple[str, str] | None
+    ) -> list[dict[str, Any]] | None:
+        kept = self._unsaved.get(month)
+        if kept is None or kept[0] != header:
+            return None
+        if where is None:
+            return list(kept[1])
+        key, value = where
+        return [row for row in kept[1] if row.get(key) == value]
 
     def _read_header(self, month: str) -> MonthHeader | None:
         try:
@@ -172,16 +194,27 @@ class Summaries:
     def _rebuild(self, month: str) -> MonthHeader:
         archive = self._archive_path(month)
         data = read_json(archive) or {}
-        return self.write(month, _rows_of(archive, data.get(INCIDENTS, {})))
+        rows = _rows_of(archive, data.get(INCIDENTS, {}))
+        try:
+            return self.write(month, rows)
+        except OSError:
+            # Read-only (or full): the summary is only a faster way to read the archive.
+            header = self._header_of(month, rows)
+            self._unsaved[month] = (header, [rows[i] for i in sorted(rows)])
+            return header
 
-    def write(self, month: str, rows: Mapping[int, dict[str, Any]]) -> MonthHeader:
-        """Write the month's summary for its archive as it is now on disk."""
-        header = MonthHeader(
+    def _header_of(self, month: str, rows: Mapping[int, dict[str, Any]]) -> MonthHeader:
+        return MonthHeader(
             month=month,
             archive=file_revision(self._archive_path(month)),
             ids=tuple((a, b) for a, b in id_runs(rows)),
             count=len(rows),
         )
+
+    def write(self, month: str, rows: Mapping[int, dict[str, Any]]) -> MonthHeader:
+        """Write the month's summary for its archive as it is now on disk."""
+        header = self._header_of(month, rows)
+        self._unsaved.pop(month, None)
         lines = [
             orjson.dumps(
                 {

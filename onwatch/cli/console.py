@@ -8,6 +8,7 @@ from onwatch.cli.context import Context
 def run_console(ctx: Context) -> int:
     if getattr(ctx.args, "connect", None) is not None:
         return _run_remote_console(ctx)
+    from onwatch.cli.reloading import reloader
     from onwatch.engine.local_backend import LocalBackend
     from onwatch.store.lease import EngineLease
     from onwatch.tui.app import OnwatchApp
@@ -34,6 +35,7 @@ def run_console(ctx: Context) -> int:
         lease=lease,
         standby=ctx.standby_engine,
         clock=ctx.clock,
+        reload=reloader(ctx, extra),
     )
     app = OnwatchApp(
         backend,

@@ -15,7 +15,7 @@ import sys
 
 from onwatch.cli.context import Context
 from onwatch.cli.errors import CliError, Exit
-from onwatch.cli.reloading import reload_on_sighup
+from onwatch.cli.reloading import reload_on_sighup, reloader
 from onwatch.cli.run import StderrLines
 from onwatch.collectors.listen import is_loopback, parse_listen
 from onwatch.config.serve import DEFAULT_LISTEN
@@ -70,6 +70,7 @@ def _serve(ctx: Context, host: str, port: int, holder: object) -> int:
         tokens=tokens,
         operator=config.operator,
         engine_holder=here() if here else f"pid on {socket.gethostname()}",
+        reload=reloader(ctx),
     )
     stderr = StderrLines(sys.stderr)
     logger = logging.getLogger("onwatch")

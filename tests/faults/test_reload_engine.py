@@ -78,3 +78,32 @@ async def test_an_unchanged_config_reports_nothing_changed(store) -> None:
         assert told == []
     finally:
         await engine.stop()
+
+
+async def test_checklists_actions_and_secrets_apply_and_the_heartbeat_waits_for_a_restart(
+    store,
+) -> None:
+    from onwatch.engine.specs import Action, HeartbeatSpec
+    from onwatch.incidents.checklist import Guide
+
+    steady = Scripted(watch("db", interval=1), lambda: 1.0)
+    engine = make_engine(store, {"db": steady})
+    await engine.start(schedule=False)
+    try:
+        acting = dataclasses.replace(steady.watch, actions=(Action("opened", ("true",)),))
+        settings = EngineSettings(
+            watches=(acting,),
+            guides={"db": Guide(items=("look at the replicas",))},
+            heartbeat=HeartbeatSpec("https://hc.example/ping/s3cr3t-uuid"),
+        )
+        report = await engine.apply_config(settings)
+        assert report.changed == ("db",)
+        assert report.other == ("checklists",) and report.later == ("heartbeat",)
+        assert "heartbeat changed: it applies at the next start" in report.summary()
+        assert engine.operations.guides == {"db": Guide(items=("look at the replicas",))}
+        assert engine._watch_actions[(acting.source, "db")] == acting.actions
+        assert engine.heartbeat is None  # made at start only, as the report says
+        said = engine.actions.redactor.redact("GET https://hc.example/ping/s3cr3t-uuid failed")
+        assert "s3cr3t-uuid" not in said
+    finally:
+        await engine.stop()

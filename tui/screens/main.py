@@ -47,6 +47,7 @@ class MainScreen(ActingScreen):
         Binding("o", "report", "Report", tooltip="Report an incident: title, severity, affected source, description", id="report"),
         Binding("w", "app.wall", "Wall", tooltip="Wall mode: big tiles for a screen across the room", id="wall"),
         Binding("t", "notify_test", "Test notify", show=False, tooltip="Send a marked TEST message to every channel and the desktop", id="notify-test"),
+        Binding("ctrl+r", "reload_config", "Reload config", show=False, tooltip="Reload the config file, as SIGHUP does: what changed, or every problem", id="reload-config"),
         Binding("S", "stats", "Stats", show=False, tooltip="Stats: incidents by severity, category and source, response times, noisy checks, per day", id="stats"),
     ]  # fmt: skip
 
@@ -238,6 +239,26 @@ class MainScreen(ActingScreen):
                 self.console.report(report)
 
         self.app.push_screen(ReportDialog(), reported)
+
+    def action_reload_config(self) -> None:
+        self.reload_the_config()
+
+    @work(exclusive=True, group="reload-config", exit_on_error=False)
+    async def reload_the_config(self) -> None:
+        try:
+            outcome = await self.console.backend.reload_config()
+        except Unavailable as exc:
+            self.notify(str(exc), title="config not reloaded", severity="error")
+            return
+        if outcome.applied:
+            self.notify(outcome.summary, title="config reloaded", timeout=6)
+        else:
+            self.notify(
+                "\n".join(outcome.problems),
+                title=outcome.summary,
+                severity="error",
+                timeout=15,
+            )
 
     def action_notify_test(self) -> None:
         self.notify("sending a TEST message to every channel...", title="notify test", timeout=3)
