@@ -1,5 +1,5 @@
-"""The soak (bench/soak.py): checks flapping at random on an injected clock. `make test` runs a
-simulated hour with 200 checks; `make soak` (ONWATCH_FAULT_SCALE=full) 24 hours with 500."""
+"""The soak (bench/soak.py): checks flapping at random on an injected clock. `make test` runs
+three simulated hours with 200 checks; `make soak` (ONWATCH_FAULT_SCALE=full) 24 hours with 500."""
 
 from __future__ import annotations
 
@@ -11,7 +11,14 @@ from bench.soak import SoakResult, soak
 from onwatch.store import IncidentStore
 from tests.faults.scale import FULL
 
-HOURS, CHECKS = (24.0, 500) if FULL else (1.0, 200)
+HOURS, CHECKS = (24.0, 500) if FULL else (3.0, 200)
+RSS_SPREAD = 0.10
+"""Under `make soak`: resident memory after the first hour, at the middle and at the end, flat
+within this (issue 14's criterion)."""
+RSS_GROWTH_MIB_PER_HOUR = 1.6
+"""Under `make test`: how fast resident memory may still creep up after the first hour. Three
+simulated hours with 200 checks measured 2.6 MiB an hour while the store's writes fragmented
+malloc's heaps (and the scheduler kept every lag as a Python float), 0.6 to 1.0 since."""
 LIVE_BYTES_PER_CHECK = 8 * 1024
 """The live file holds at most one unclosed incident per check, each with a short timeline."""
 
@@ -45,13 +52,13 @@ def test_a_day_of_flapping_checks_keeps_ids_unique_the_live_file_bounded_and_los
         assert max(result.live_bytes[half:]) <= 1.5 * max(result.live_bytes[:half])
 
 
-@pytest.mark.skipif(not FULL, reason="memory over a simulated hour says nothing: make soak")
-@pytest.mark.xfail(
-    strict=True,
-    reason="measured 32.5 -> 65.0 -> 96.7 MiB over the simulated day (500 checks): resident "
-    "memory grows about 2.7 MiB an hour while Python's traced heap stays small; not yet found",
-)
 def test_a_day_of_flapping_checks_keeps_memory_flat_within_10_percent(
     result: SoakResult,
 ) -> None:
-    assert result.rss_spread <= 0.10, result.rss_mib
+    assert len(result.rss_mib) == 3
+    if FULL:
+        assert result.rss_spread <= RSS_SPREAD, result.rss_mib
+    else:
+        # pytest's own imports make the base too large for a ratio to tell in three hours
+        growth = (result.rss_mib[-1] - result.rss_mib[0]) / (HOURS - 1)
+        assert growth <= RSS_GROWTH_MIB_PER_HOUR, result.rss_mib
