@@ -151,6 +151,7 @@ async def _soak(folder: Path, hours: float, checks: int, seed: int) -> SoakResul
             result.samples += checks
             await engine.settle()
             engine.tick()
+            await engine.poll_store()  # what its store-poll timer does between checks
             if step % 60 == 0:
                 for incident in store.unclosed():
                     if incident.state is State.RESOLVED:

@@ -55,6 +55,7 @@ from onwatch.incidents.silences import Silence
 from onwatch.incidents.timefmt import format_duration
 from onwatch.notify.redact import Redactor
 from onwatch.store import IncidentStore
+from onwatch.store.native_memory import tune_allocator
 
 if TYPE_CHECKING:
     from onwatch.engine.alertmanager_sync import SilenceSync
@@ -108,6 +109,7 @@ class Engine:
         self._silence_revision: object = None
         self._probes = Probes(build_collector)
         self._collectors: list[tuple[Watch, Collector]] = []
+        tune_allocator()  # before the writer's thread: a long-running engine's memory stays flat
         self._writer = Writer(store, self._on_changes, self._on_store_error)
         self.alertmanager: SilenceSync | None = None
         """Keeps silences in Alertmanager for acknowledged external incidents, when configured."""

@@ -1,5 +1,6 @@
 """The soak (bench/soak.py): checks flapping at random on an injected clock. `make test` runs a
-simulated hour with 200 checks; `make soak` (ONWATCH_FAULT_SCALE=full) 24 hours with 500."""
+simulated hour with 200 checks; `make soak` (ONWATCH_FAULT_SCALE=full) 24 hours with 500, and
+only then the memory test (marked `full_only`: deselected otherwise, see conftest.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ from onwatch.store import IncidentStore
 from tests.faults.scale import FULL
 
 HOURS, CHECKS = (24.0, 500) if FULL else (1.0, 200)
+RSS_SPREAD = 0.10
+"""Under `make soak`: resident memory after the first hour, at the middle and at the end, flat
+within this (issue 14's criterion)."""
 LIVE_BYTES_PER_CHECK = 8 * 1024
 """The live file holds at most one unclosed incident per check, each with a short timeline."""
 
@@ -45,13 +49,9 @@ def test_a_day_of_flapping_checks_keeps_ids_unique_the_live_file_bounded_and_los
         assert max(result.live_bytes[half:]) <= 1.5 * max(result.live_bytes[:half])
 
 
-@pytest.mark.skipif(not FULL, reason="memory over a simulated hour says nothing: make soak")
-@pytest.mark.xfail(
-    strict=True,
-    reason="measured 32.5 -> 65.0 -> 96.7 MiB over the simulated day (500 checks): resident "
-    "memory grows about 2.7 MiB an hour while Python's traced heap stays small; not yet found",
-)
+@pytest.mark.full_only  # the first hours still warm up by several MiB: only a day can tell
 def test_a_day_of_flapping_checks_keeps_memory_flat_within_10_percent(
     result: SoakResult,
 ) -> None:
-    assert result.rss_spread <= 0.10, result.rss_mib
+    assert len(result.rss_mib) == 3
+    assert result.rss_spread <= RSS_SPREAD, result.rss_mib
