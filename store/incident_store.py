@@ -156,12 +156,17 @@ class IncidentStore(TinyDBFile):
         screen, and must not stop the incident from showing."""
         floor = (incident.created_at - timedelta(days=31 * months)).strftime("%Y-%m")
         live = set(self._live())
-        same: list[tuple[datetime, int]] = []
-        alike: list[tuple[float, int]] = []
+        same: list[tuple[datetime, int, str]] = []
+        alike: list[tuple[float, int, str]] = []
         for key in self.archive_months():
             if key[:7] < floor or len(same) >= limit:
                 break
             try:
+                # Ids are handed out in opening order: an archive holding only higher ids holds
+                # nothing opened before this one, and its header says so without the rows.
+                runs = self.summaries.header(key).ids
+                if not runs or runs[0][0] >= incident.id:
+                    continue
                 rows = self.summaries.rows(key, source=incident.source)
             except StoreError:
                 continue
@@ -171,18 +176,34 @@ class IncidentStore(TinyDBFile):
                 if summary.created_at > incident.created_at:
                     continue  # "last time" is before this one
                 if summary.fingerprint == incident.fingerprint:
-                    same.append((summary.created_at, summary.id))
+                    same.append((summary.created_at, summary.id, key))
                 elif (score := similarity(summary.title, incident.title)) >= MIN_SIMILARITY:
-                    alike.append((score, summary.id))
+                    alike.append((score, summary.id, key))
         # Newest first; for titles best first, and on a tie the newer (met earlier) stays ahead.
-        chosen = [i for _, i in sorted(same, reverse=True)[:limit]]
-        alike.sort(key=lambda pair: -pair[0])
-        chosen += [i for _, i in alike[: limit - len(chosen)]]
+        chosen = [(key, i) for _, i, key in sorted(same, reverse=True)[:limit]]
+        alike.sort(key=lambda found: -found[0])
+        chosen += [(key, i) for _, i, key in alike[: limit - len(chosen)]]
         search = Search(incident, limit)
-        for incident_id in chosen:
-            with contextlib.suppress(StoreError):
-                search.offer(self.get(incident_id))
+        for found in self._decode_archived(chosen):
+            search.offer(found)
         return search.result()
+
+    def _decode_archived(self, wanted: Iterable[tuple[str, int]]) -> Iterator[Incident]:
+        """The incidents named by (archive key, id), each archive read once; an unreadable
+        archive or a record gone meanwhile gives nothing."""
+        by_key: dict[str, list[int]] = {}
+        for key, incident_id in wanted:
+            by_key.setdefault(key, []).append(incident_id)
+        for key, ids in by_key.items():
+            path = self.archive_path(key)
+            try:
+                records = (read_json(path) or {}).get(INCIDENTS, {})
+                for incident_id in ids:
+                    record = records.get(str(incident_id))
+                    if record is not None:
+                        yield decode_incident(path, str(incident_id), record)
+            except StoreError:
+                continue
 
     def archived_in(self, month: str) -> list[Incident]:
         """The incidents of one archive month by id, stale copies (reopened since) left out."""
