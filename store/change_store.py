@@ -12,14 +12,10 @@ engine first sees the boot time move.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-
-from tinydb import TinyDB
-from tinydb.table import Document, Table
 
 from onwatch.incidents.changes import (
     REBOOT_TEXT,
@@ -30,14 +26,10 @@ from onwatch.incidents.changes import (
     rebooted,
 )
 from onwatch.store.errors import StoreError
-from onwatch.store.storage import AtomicJSONStorage, read_json
+from onwatch.store.record_file import RecordFile, RecordSession
+from onwatch.store.storage import read_json
 from onwatch.store.tinydb_file import (
-    TinyDBFile,
-    bump_revision,
-    open_db,
-    read_meta,
     records_in,
-    write_meta,
 )
 
 CHANGES = "changes"
@@ -61,35 +53,17 @@ def _changes_in(path: Path, data: Mapping[str, Any] | None) -> dict[int, Recorde
     )
 
 
-@dataclass
-class _Session:
-    path: Path
-    db: TinyDB
+class _Session(RecordSession[RecordedChange]):
+    TABLE = CHANGES
 
-    @property
-    def storage(self) -> AtomicJSONStorage:
-        return self.db.storage  # type: ignore[return-value]
-
-    @property
-    def table(self) -> Table:
-        return self.db.table(CHANGES, cache_size=0)
-
-    def changes(self) -> dict[int, RecordedChange]:
+    def records(self) -> dict[int, RecordedChange]:
         return _changes_in(self.path, self.storage.read())
 
-    def meta(self) -> dict[str, Any]:
-        return read_meta(self.db)
-
-    def next_id(self) -> int:
-        candidate = max(int(self.meta().get("next_id", 1)), 1 + max(self.changes(), default=0))
-        write_meta(self.db, next_id=candidate + 1)
-        return candidate
-
     def put(self, change: RecordedChange) -> None:
-        self.table.upsert(Document(change_to_dict(change), doc_id=change.id))
+        self.put_record(change.id, change_to_dict(change))
 
 
-class ChangeStore(TinyDBFile):
+class ChangeStore(RecordFile):
     """The changes file at `path` (e.g. `<db dir>/changes.json`)."""
 
     def __init__(self, path: str | Path) -> None:
@@ -103,15 +77,8 @@ class ChangeStore(TinyDBFile):
         kept = [c for c in found if since is None or c.at >= since]
         return sorted(kept, key=lambda c: (c.at, c.id))
 
-    @contextlib.contextmanager
-    def _session(self) -> Iterator[_Session]:
-        with self.lock:
-            session = _Session(self.path, open_db(self.path))
-            session.changes()  # fail here, naming the file, rather than overwrite a stranger's
-            yield session  # an exception skips the commit: nothing is written
-            if session.storage.dirty:
-                bump_revision(session.db)
-                session.storage.commit()
+    def _session(self) -> contextlib.AbstractContextManager[_Session]:
+        return self.session(_Session)
 
     def add(self, text: str, *, at: datetime, source: str = "", by: str) -> RecordedChange:
         """Record a change; InvalidInput when the domain refuses it (nothing is written)."""
@@ -133,7 +100,7 @@ class ChangeStore(TinyDBFile):
             if last_boot is not None and abs(boot_time - last_boot) < 1e-6:
                 return None
             boots[source] = boot_time
-            write_meta(session.db, boot_times=boots)
+            session.write_meta(boot_times=boots)
             if not rebooted(last_boot, boot_time):
                 return None
             booted = datetime.fromtimestamp(boot_time, tz=at.tzinfo)

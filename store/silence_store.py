@@ -13,25 +13,17 @@ no lock: the file is only ever replaced whole.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from tinydb import TinyDB
-from tinydb.table import Document, Table
-
 from onwatch.incidents.silences import Silence, new_silence, silence_from_dict, silence_to_dict
 from onwatch.store.errors import StoreError
-from onwatch.store.storage import AtomicJSONStorage, read_json
+from onwatch.store.record_file import RecordFile, RecordSession
+from onwatch.store.storage import read_json
 from onwatch.store.tinydb_file import (
-    TinyDBFile,
-    bump_revision,
-    open_db,
-    read_meta,
     records_in,
-    write_meta,
 )
 
 SILENCES = "silences"
@@ -64,43 +56,17 @@ def _silences_in(path: Path, data: Mapping[str, Any] | None) -> dict[int, Silenc
     )
 
 
-@dataclass
-class _Session:
-    """The file as read under the write lock; changes reach the disk only on commit."""
+class _Session(RecordSession[Silence]):
+    TABLE = SILENCES
 
-    path: Path
-    db: TinyDB
-
-    @property
-    def storage(self) -> AtomicJSONStorage:
-        return self.db.storage  # type: ignore[return-value]
-
-    @property
-    def table(self) -> Table:
-        return self.db.table(SILENCES, cache_size=0)
-
-    def silences(self) -> dict[int, Silence]:
+    def records(self) -> dict[int, Silence]:
         return _silences_in(self.path, self.storage.read())
 
-    def meta(self) -> dict[str, Any]:
-        return read_meta(self.db)
-
     def put(self, silence: Silence) -> None:
-        self.table.upsert(Document(silence_to_dict(silence), doc_id=silence.id))
-
-    def next_id(self) -> int:
-        # The counter outlives pruned silences, so an id once shown to an operator never
-        # comes back meaning something else; the max() covers a file whose meta was lost.
-        known = self.silences()
-        candidate = max(int(self.meta().get("next_id", 1)), 1 + max(known, default=0))
-        self.write_meta(next_id=candidate + 1)
-        return candidate
-
-    def write_meta(self, **values: Any) -> None:
-        write_meta(self.db, **values)
+        self.put_record(silence.id, silence_to_dict(silence))
 
 
-class SilenceStore(TinyDBFile):
+class SilenceStore(RecordFile):
     """The silences file at `path` (e.g. `<db dir>/silences.json`)."""
 
     def __init__(self, path: str | Path) -> None:
@@ -129,15 +95,8 @@ class SilenceStore(TinyDBFile):
 
     # --- writes --------------------------------------------------------------------------------
 
-    @contextlib.contextmanager
-    def _session(self) -> Iterator[_Session]:
-        with self.lock:
-            session = _Session(self.path, open_db(self.path))
-            session.silences()  # fail here, naming the file, rather than overwrite a stranger's
-            yield session  # an exception skips the commit: nothing is written
-            if session.storage.dirty:
-                bump_revision(session.db)
-                session.storage.commit()
+    def _session(self) -> contextlib.AbstractContextManager[_Session]:
+        return self.session(_Session)
 
     def add(
         self,
@@ -164,7 +123,7 @@ class SilenceStore(TinyDBFile):
     def expire(self, silence_id: int, *, at: datetime) -> Silence:
         """End a silence at `at`; InvalidInput when it has already ended."""
         with self._session() as session:
-            current = session.silences().get(silence_id)
+            current = session.records().get(silence_id)
             if current is None:
                 raise SilenceNotFound(silence_id)
             expired = current.expire(at)
@@ -174,7 +133,7 @@ class SilenceStore(TinyDBFile):
     def prune(self, before: datetime) -> int:
         """Forget silences that stopped muting before `before`; how many were removed."""
         with self._session() as session:
-            gone = [s.id for s in session.silences().values() if s.effective_end < before]
+            gone = [s.id for s in session.records().values() if s.effective_end < before]
             if gone:
                 session.table.remove(doc_ids=gone)
         return len(gone)
