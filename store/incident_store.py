@@ -162,11 +162,6 @@ class IncidentStore(TinyDBFile):
             if key[:7] < floor or len(same) >= limit:
                 break
             try:
-                # Ids are handed out in opening order: an archive holding only higher ids holds
-                # nothing opened before this one, and its header says so without the rows.
-                runs = self.summaries.header(key).ids
-                if not runs or runs[0][0] >= incident.id:
-                    continue
                 rows = self.summaries.rows(key, source=incident.source)
             except StoreError:
                 continue
