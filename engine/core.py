@@ -10,8 +10,6 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from onwatch.collectors.specs import LocalCheck
-from onwatch.engine import own_health
-from onwatch.engine.actions import ActionRunner
 from onwatch.engine.clock import utc_now
 from onwatch.engine.clockjump import ClockWatch
 from onwatch.engine.events import (
@@ -24,7 +22,6 @@ from onwatch.engine.events import (
 )
 from onwatch.engine.evidence import ProcessEvidence
 from onwatch.engine.following import StoreFollower, newer
-from onwatch.engine.heartbeat import Heartbeat
 from onwatch.engine.history import History
 from onwatch.engine.notifying import Notifications
 from onwatch.engine.operations import Operations
@@ -33,27 +30,24 @@ from onwatch.engine.options import (
     STOP_SECONDS,
     EngineOptions,
 )
-from onwatch.engine.paging import role_addresses
 from onwatch.engine.periodic import run_every
 from onwatch.engine.predictions import Predictions
 from onwatch.engine.probes import BuildCollector, Probes
 from onwatch.engine.scheduler import Collector, Scheduler, run_all_once
-from onwatch.engine.specs import Action, EngineSettings, Watch
-from onwatch.engine.timeline_jobs import action_entry_job, drills_job
+from onwatch.engine.specs import EngineSettings, Watch
+from onwatch.engine.timeline_jobs import drills_job
+from onwatch.engine.watching import WatchingOnwatch
 from onwatch.engine.writer import Writer
 from onwatch.incidents import (
     SYSTEM_ACTOR,
     Change,
     Evaluator,
     Incident,
-    InvalidInput,
     Sample,
-    Severity,
 )
-from onwatch.incidents.drills import DRILL_SOURCE, drill_due
+from onwatch.incidents.drills import drill_due
 from onwatch.incidents.silences import Silence
 from onwatch.incidents.timefmt import format_duration
-from onwatch.notify.redact import Redactor
 from onwatch.store import IncidentStore
 from onwatch.store.native_memory import tune_allocator
 
@@ -66,7 +60,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("onwatch.engine")
 
 
-class Engine:
+class Engine(WatchingOnwatch):
     def __init__(
         self,
         settings: EngineSettings,
@@ -130,27 +124,7 @@ class Engine:
         self._follower = StoreFollower(store)
         self._prepared = False
         self._loaded = False
-        # Watching onwatch itself: actions, the heartbeat and the own-health check.
-        secrets = [c.url for c in settings.notify.channels]
-        secrets += [c.url for c in role_addresses(settings.notify.roles).values()]
-        if settings.heartbeat is not None:
-            secrets.append(settings.heartbeat.url)
-        self.actions = ActionRunner(
-            self._actions_for, self._record_action, Redactor.for_urls(secrets)
-        )
-        self._watch_actions = {(w.source, w.name): w.actions for w in settings.watches}
-        self.heartbeat = (
-            Heartbeat(settings.heartbeat, self.unhealthy) if settings.heartbeat else None
-        )
-        self._own_health = own_health.SelfCheck(
-            store_path=store.path,
-            scheduler=self._scheduler,
-            writer=self._writer,
-            dispatcher=self.notifications.dispatcher,
-            bounds=self.options.health,
-            desktop=self._desktop_problem,
-            heartbeat=self.heartbeat,
-        )
+        self._watch_itself(store)
         self.scheduling = False
         """True while every check runs on its own schedule (`start()`)."""
         self.reload_hooks: list[ReloadHook] = []
@@ -489,72 +463,6 @@ class Engine:
     def publish_change(self, change: Change) -> None:
         """An operator's action was written: track it, notify about it, tell the subscribers."""
         self._on_changes([change])
-
-    # --- watching onwatch itself ---------------------------------------------------------------
-
-    async def unhealthy(self) -> str | None:
-        """Why the heartbeat must not beat now (None: checks run on time, the store writes)."""
-        return await self._own_health.unhealthy()
-
-    async def self_check(self) -> None:
-        """Judge onwatch's own health; what is wrong becomes an incident of source `onwatch`."""
-        now = self.clock()
-        findings = await self._own_health.examine(now)
-        decisions = []
-        for sample, rule in findings.samples(now):
-            decisions.extend(self.evaluator.evaluate(sample, rule))
-        self._writer.submit_decisions(decisions)
-
-    async def drill(
-        self,
-        check: str | None = None,
-        *,
-        severity: Severity = Severity.CRITICAL,
-        lasting: timedelta = timedelta(minutes=10),
-        by: str | None = None,
-    ) -> Change:
-        """Start a drill of a configured check (None: the synthetic `drill` source); InvalidInput
-        for a check this engine does not run."""
-        source = name = None
-        if check is not None:
-            found = {watch.name: watch for watch in self.settings.watches}
-            watch = found.get(check)
-            if watch is None:
-                known = ", ".join(found) or "none configured"
-                raise InvalidInput(f"no check {check!r} (checks: {known})")
-            source, name = watch.source, watch.name
-        change = await asyncio.to_thread(
-            self.operations.drill,
-            source=source,
-            check=name,
-            severity=severity,
-            lasting=lasting,
-            by=by,
-        )
-        self.publish_change(change)
-        return change
-
-    def _desktop_problem(self) -> str | None:
-        # Only when the config asked for popups: the built-in default promises nothing.
-        return self.status.get("desktop") if self.settings.notify.desktop_asked else None
-
-    def _actions_for(self, incident: Incident) -> tuple[Action, ...]:
-        found = self._watch_actions.get((incident.source, incident.check))
-        if found is not None:
-            return found
-        # `[defaults] actions` reached every configured check already; of the rest, only the
-        # synthetic drill stands for "a check" (own health and reports run nothing).
-        return self.settings.default_actions if incident.source == DRILL_SOURCE else ()
-
-    def _record_action(self, incident_id: int, note: str) -> None:
-        self._writer.submit(
-            functools.partial(action_entry_job, incident_id=incident_id, note=note, at=self.clock())
-        )
-
-    async def actions_idle(self) -> None:
-        """Until no automated action runs and what they reported is written."""
-        await self.actions.idle()
-        await self._writer.flush()
 
 
 def _signed(delta: timedelta) -> str:
