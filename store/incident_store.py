@@ -156,12 +156,15 @@ class IncidentStore(TinyDBFile):
         screen, and must not stop the incident from showing."""
         floor = (incident.created_at - timedelta(days=31 * months)).strftime("%Y-%m")
         live = set(self._live())
+        opened = incident.created_at.timestamp()
         same: list[tuple[datetime, int, str]] = []
         alike: list[tuple[float, int, str]] = []
         for key in self.archive_months():
             if key[:7] < floor or len(same) >= limit:
                 break
             try:
+                if not self.summaries.header(key).opened_by(opened):
+                    continue  # archived later, and opened later too: nothing came before
                 rows = self.summaries.rows(key, source=incident.source)
             except StoreError:
                 continue

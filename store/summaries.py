@@ -1,8 +1,8 @@
 """One summary file per archive month: which incidents a month holds, and each in one line.
 
 Beside `incidents-archive-2026-11.json` lives `incidents-summary-2026-11.jsonl`:
-    line 1   {"format": 1, "month": "2026-11", "archive": [inode, mtime_ns, size],
-              "ids": [[first, last], ...], "count": N}
+    line 1   {"format": 2, "month": "2026-11", "archive": [inode, mtime_ns, size],
+              "ids": [[first, last], ...], "count": N, "opened": [earliest, latest]}
     line 2.. one `incidents.summary` row per incident of that archive, by id
 
 The header names the archive's revision as it was when the summary was written, so a summary
@@ -10,7 +10,9 @@ is trusted only while its archive is unchanged: a crash between writing the arch
 summary, a deleted or corrupt summary, or an archive written by an older onwatch all read as
 stale, and the summary is rebuilt from the archive (under the store's lock, written atomically).
 Finding the month of an id reads the first line of each summary; counting and listing history
-reads the summaries, never the archives' timelines.
+reads the summaries, never the archives' timelines. `opened` spans the incidents' opening times
+(epoch seconds): a search for earlier incidents passes over a month whose earliest opened later.
+A summary of an older format reads as stale, and is rebuilt once.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from typing import Any
 
 import orjson
 
-from onwatch.incidents.summary import summary_row
+from onwatch.incidents.summary import row_epochs, summary_row
 from onwatch.store.errors import StoreError
 from onwatch.store.lock import WriteLock
 from onwatch.store.storage import (
@@ -35,7 +37,7 @@ from onwatch.store.storage import (
     write_bytes_atomic,
 )
 
-FORMAT = 1
+FORMAT = 2
 INCIDENTS = "incidents"
 
 
@@ -45,6 +47,9 @@ class MonthHeader:
     archive: Revision
     ids: tuple[tuple[int, int], ...]
     count: int
+    opened: tuple[float, float] | None = None
+    """Earliest and latest opening time of the month's incidents (epoch seconds); None when
+    it holds none."""
 
     def holds(self, incident_id: int) -> bool:
         return any(first <= incident_id <= last for first, last in self.ids)
@@ -52,6 +57,10 @@ class MonthHeader:
     @property
     def max_id(self) -> int:
         return max((last for _, last in self.ids), default=0)
+
+    def opened_by(self, epoch: float) -> bool:
+        """Whether any of the month's incidents opened at or before `epoch`."""
+        return self.opened is not None and self.opened[0] <= epoch
 
 
 def id_runs(ids: Iterable[int]) -> list[list[int]]:
@@ -204,11 +213,13 @@ class Summaries:
             return header
 
     def _header_of(self, month: str, rows: Mapping[int, dict[str, Any]]) -> MonthHeader:
+        opened = [epochs[0] for epochs in map(row_epochs, rows.values()) if epochs[0] is not None]
         return MonthHeader(
             month=month,
             archive=file_revision(self._archive_path(month)),
             ids=tuple((a, b) for a, b in id_runs(rows)),
             count=len(rows),
+            opened=(min(opened), max(opened)) if opened else None,
         )
 
     def write(self, month: str, rows: Mapping[int, dict[str, Any]]) -> MonthHeader:
@@ -223,6 +234,7 @@ class Summaries:
                     "archive": list(header.archive),
                     "ids": [list(run) for run in header.ids],
                     "count": header.count,
+                    "opened": None if header.opened is None else list(header.opened),
                 }
             )
         ]
@@ -285,11 +297,16 @@ def _header(line: bytes, month: str) -> MonthHeader:
     archive = tuple(int(x) for x in data["archive"])
     if len(archive) != 3:
         raise ValueError("bad archive revision")
+    opened = data["opened"]
+    if opened is not None:
+        earliest, latest = (float(x) for x in opened)
+        opened = (earliest, latest)
     return MonthHeader(
         month=month,
         archive=archive,  # type: ignore[arg-type]
         ids=tuple((int(a), int(b)) for a, b in data["ids"]),
         count=int(data["count"]),
+        opened=opened,
     )
 
 

@@ -116,3 +116,35 @@ def test_similar_fills_up_with_titles_on_the_same_source_across_months(tmp_path:
     now = _closed(9, "local memory 97% above warning 90%", "memory", T0)
     found = store.similar(now)
     assert [(p.id, p.same_fingerprint) for p in found] == [(2, True), (1, False)]
+
+
+def test_similar_passes_over_newer_months_whose_incidents_all_opened_later(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = IncidentStore(tmp_path / "incidents.json")
+    _write_archive(
+        store,
+        "2026-11",
+        [_closed(7, "local cpu 99% above warning 90%", "cpu", T0 + timedelta(days=5))],
+    )
+    _write_archive(
+        store,
+        "2026-10",
+        [_closed(3, "local cpu 96% above warning 90%", "cpu", T0 - timedelta(days=2))],
+    )
+    read: list[str] = []
+    rows = store.summaries.rows
+
+    def recording(month: str, **where: str | None) -> list:
+        read.append(month)
+        return rows(month, **where)
+
+    monkeypatch.setattr(store.summaries, "rows", recording)
+    now = dataclasses.replace(_closed(9, "local cpu 97% above warning 90%", "cpu", T0), id=9)
+    found = store.similar(now)
+    assert [p.id for p in found] == [3]
+    assert read == ["2026-10"], "November's incidents all opened after this one"
+    assert store.summaries.header("2026-11").opened == (
+        (T0 + timedelta(days=5)).timestamp(),
+        (T0 + timedelta(days=5)).timestamp(),
+    )
