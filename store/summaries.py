@@ -1,9 +1,7 @@
 """One summary file per archive month: which incidents a month holds, and each in one line.
 
-Beside `incidents-archive-2026-11.json` lives `incidents-summary-2026-11.jsonl`:
-    line 1   {"format": 2, "month": "2026-11", "archive": [inode, mtime_ns, size],
-              "ids": [[first, last], ...], "count": N, "opened": [earliest, latest]}
-    line 2.. one `incidents.summary` row per incident of that archive, by id
+Beside `incidents-archive-2026-11.json` lives `incidents-summary-2026-11.jsonl`: a header
+line, then one row per incident (the format is `store.summary_format`'s).
 
 The header names the archive's revision as it was when the summary was written, so a summary
 is trusted only while its archive is unchanged: a crash between writing the archive and its
@@ -19,15 +17,13 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-from onwatch.incidents.summary import row_epochs, summary_row
-from onwatch.store.errors import StoreError
+from onwatch.incidents.summary import row_epochs
 from onwatch.store.lock import WriteLock
 from onwatch.store.storage import (
     Revision,
@@ -36,42 +32,16 @@ from onwatch.store.storage import (
     remove_orphaned_temp_files,
     write_bytes_atomic,
 )
+from onwatch.store.summary_format import (
+    MonthHeader,
+    checked_rows,
+    header_line,
+    id_runs,
+    parse_header,
+    rows_of,
+)
 
-FORMAT = 2
 INCIDENTS = "incidents"
-
-
-@dataclass(frozen=True, slots=True)
-class MonthHeader:
-    month: str
-    archive: Revision
-    ids: tuple[tuple[int, int], ...]
-    count: int
-    opened: tuple[float, float] | None = None
-    """Earliest and latest opening time of the month's incidents (epoch seconds); None when
-    it holds none."""
-
-    def holds(self, incident_id: int) -> bool:
-        return any(first <= incident_id <= last for first, last in self.ids)
-
-    @property
-    def max_id(self) -> int:
-        return max((last for _, last in self.ids), default=0)
-
-    def opened_by(self, epoch: float) -> bool:
-        """Whether any of the month's incidents opened at or before `epoch`."""
-        return self.opened is not None and self.opened[0] <= epoch
-
-
-def id_runs(ids: Iterable[int]) -> list[list[int]]:
-    """Sorted ids as [first, last] runs: ids are handed out in order, so a month is a few runs."""
-    runs: list[list[int]] = []
-    for incident_id in sorted(ids):
-        if runs and runs[-1][1] + 1 == incident_id:
-            runs[-1][1] = incident_id
-        else:
-            runs.append([incident_id, incident_id])
-    return runs
 
 
 class Summaries:
@@ -171,7 +141,7 @@ class Summaries:
     def _read_header(self, month: str) -> MonthHeader | None:
         try:
             with self.path(month).open("rb") as handle:
-                return _header(handle.readline(), month)
+                return parse_header(handle.readline(), month)
         except (OSError, ValueError, TypeError, KeyError, orjson.JSONDecodeError):
             return None  # missing or unreadable: rebuilt from the archive
 
@@ -181,7 +151,7 @@ class Summaries:
         try:
             raw = self.path(month).read_bytes()
             lines = raw.splitlines()
-            if not lines or _header(lines[0], month) != header:
+            if not lines or parse_header(lines[0], month) != header:
                 return None  # replaced meanwhile
             if len(lines) - 1 != header.count:
                 return None
@@ -193,8 +163,8 @@ class Summaries:
                 if needle not in raw:
                     return []
                 found = orjson.loads(b"[" + b",".join(x for x in lines[1:] if needle in x) + b"]")
-                return [r for r in _checked(found) if r[key] == value]
-            return _checked(orjson.loads(b"[" + b",".join(lines[1:]) + b"]"))
+                return [r for r in checked_rows(found) if r[key] == value]
+            return checked_rows(orjson.loads(b"[" + b",".join(lines[1:]) + b"]"))
         except (OSError, ValueError, TypeError, KeyError, orjson.JSONDecodeError):
             return None
 
@@ -203,7 +173,7 @@ class Summaries:
     def _rebuild(self, month: str) -> MonthHeader:
         archive = self._archive_path(month)
         data = read_json(archive) or {}
-        rows = _rows_of(archive, data.get(INCIDENTS, {}))
+        rows = rows_of(archive, data.get(INCIDENTS, {}))
         try:
             return self.write(month, rows)
         except OSError:
@@ -226,18 +196,7 @@ class Summaries:
         """Write the month's summary for its archive as it is now on disk."""
         header = self._header_of(month, rows)
         self._unsaved.pop(month, None)
-        lines = [
-            orjson.dumps(
-                {
-                    "format": FORMAT,
-                    "month": month,
-                    "archive": list(header.archive),
-                    "ids": [list(run) for run in header.ids],
-                    "count": header.count,
-                    "opened": None if header.opened is None else list(header.opened),
-                }
-            )
-        ]
+        lines = [header_line(header)]
         lines.extend(orjson.dumps(rows[i]) for i in sorted(rows))
         # Not flushed to disk: a summary lost or torn by a power cut reads as damaged and is
         # rebuilt from its archive, which is.
@@ -259,7 +218,7 @@ class Summaries:
             rows = self._read_raw(month, old)
         if rows is None:
             unchanged = {k: v for k, v in records.items() if int(k) not in changed}
-            rows = _rows_of(self._archive_path(month), unchanged)
+            rows = rows_of(self._archive_path(month), unchanged)
         for incident_id, row in changed.items():
             if row is None:
                 rows.pop(incident_id, None)
@@ -270,56 +229,13 @@ class Summaries:
     def _read_raw(self, month: str, header: MonthHeader) -> dict[int, dict[str, Any]] | None:
         try:
             lines = self.path(month).read_bytes().splitlines()
-            if not lines or _header(lines[0], month) != header:
+            if not lines or parse_header(lines[0], month) != header:
                 return None
             rows = [orjson.loads(line) for line in lines[1:] if line]
             found = {int(row["id"]): row for row in rows}
         except (OSError, ValueError, TypeError, KeyError, orjson.JSONDecodeError):
             return None
         return found if len(found) == header.count else None
-
-
-def _checked(rows: Any) -> list[dict[str, Any]]:
-    """Rows as written, or ValueError: each an object with an integer id and its four times."""
-    for row in rows:
-        epochs = row["epochs"]
-        if not (isinstance(row["id"], int) and isinstance(epochs, list) and len(epochs) == 4):
-            raise ValueError("not a summary row")
-        if not isinstance(epochs[0], int | float):
-            raise ValueError("not a summary row")
-    return rows
-
-
-def _header(line: bytes, month: str) -> MonthHeader:
-    data = orjson.loads(line)
-    if data.get("format") != FORMAT or data.get("month") != month:
-        raise ValueError("not this month's summary")
-    archive = tuple(int(x) for x in data["archive"])
-    if len(archive) != 3:
-        raise ValueError("bad archive revision")
-    opened = data["opened"]
-    if opened is not None:
-        earliest, latest = (float(x) for x in opened)
-        opened = (earliest, latest)
-    return MonthHeader(
-        month=month,
-        archive=archive,  # type: ignore[arg-type]
-        ids=tuple((int(a), int(b)) for a, b in data["ids"]),
-        count=int(data["count"]),
-        opened=opened,
-    )
-
-
-def _rows_of(path: Path, records: Mapping[str, Any]) -> dict[int, dict[str, Any]]:
-    rows: dict[int, dict[str, Any]] = {}
-    for doc_id, record in records.items():
-        try:
-            rows[int(doc_id)] = summary_row(record)
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise StoreError(
-                f"{path}: incident record {doc_id} is not readable ({exc!r})"
-            ) from None
-    return rows
 
 
 __all__ = ["MonthHeader", "Summaries", "id_runs"]
