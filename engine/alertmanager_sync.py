@@ -22,12 +22,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from onwatch.engine.alertmanager_jobs import gone_job, kept_job, resolve_job, trouble_job
 from onwatch.engine.writer import Job
-from onwatch.incidents import Change, Event, Incident, State, TransitionError
+from onwatch.incidents import Incident
 from onwatch.incidents import external as ext
 from onwatch.incidents.timefmt import format_duration, to_iso
 from onwatch.notify.alertmanager import AlertmanagerClient, AlertmanagerError
-from onwatch.store import Transaction
 
 log = logging.getLogger("onwatch.engine")
 
@@ -184,7 +184,7 @@ class SilenceSync:
             self._held.pop(incident_id, None)
             self._extended.pop(incident_id, None)
             self._pending[incident_id] = (None, now)
-            self.submit(_gone_job(incident_id, silence_id, now, _after(failures)))
+            self.submit(gone_job(incident_id, silence_id, now, _after(failures)))
         elif kind == "poll":
             watched: list[Incident] = item[1]
             muting = await self.client.muting_silences()
@@ -197,7 +197,7 @@ class SilenceSync:
                 self._misses[incident.id] = misses
                 if misses >= MISSES_TO_RESOLVE:
                     self._misses.pop(incident.id, None)
-                    self.submit(_resolve_job(incident.id, incident.alertmanager_silence or "", now))
+                    self.submit(resolve_job(incident.id, incident.alertmanager_silence or "", now))
 
     def _kept(
         self, incident_id: int, silence_id: str, now: datetime, note: str, *, replaces: str | None
@@ -208,7 +208,7 @@ class SilenceSync:
         if silence_id == replaces and not failures:
             return  # extended in place: nothing new to record
         self._pending[incident_id] = (silence_id, now)
-        self.submit(_kept_job(incident_id, silence_id, now, note + _after(failures)))
+        self.submit(kept_job(incident_id, silence_id, now, note + _after(failures)))
 
     def _recovered(self, incident_id: int) -> int:
         trouble = self._trouble.pop(incident_id, None)
@@ -239,7 +239,7 @@ class SilenceSync:
                 f"could not {action} the Alertmanager silence (retrying, next in "
                 f"{format_duration(pause)}): {error}"
             )
-            self.submit(_trouble_job(incident_id, now, note))
+            self.submit(trouble_job(incident_id, now, note))
 
     async def wait_idle(self) -> None:
         """Wait for the round under way, if any (tests, shutdown)."""
@@ -263,53 +263,3 @@ def _after(failures: int) -> str:
 
 def _clock(at: datetime) -> str:
     return to_iso(at)[11:16] + " UTC"
-
-
-# --- what reaches the store, through the engine's writer ---------------------------------------
-
-
-def _kept_job(incident_id: int, silence_id: str, at: datetime, note: str) -> Job:
-    def job(txn: Transaction) -> list[Change]:
-        incident = txn.get(incident_id)
-        updated = ext.silence_kept(incident, silence_id, at=at, note=note)
-        txn.put(updated)
-        return [Change(updated, Event.ALERTMANAGER)]
-
-    return job
-
-
-def _gone_job(incident_id: int, silence_id: str, at: datetime, after: str = "") -> Job:
-    def job(txn: Transaction) -> list[Change]:
-        incident = txn.get(incident_id)
-        if incident.alertmanager_silence != silence_id:
-            return []
-        note = f"Alertmanager silence {silence_id} expired{after}"
-        updated = ext.silence_gone(incident, at=at, note=note)
-        txn.put(updated)
-        return [Change(updated, Event.ALERTMANAGER)]
-
-    return job
-
-
-def _trouble_job(incident_id: int, at: datetime, note: str) -> Job:
-    def job(txn: Transaction) -> list[Change]:
-        updated = ext.silence_trouble(txn.get(incident_id), at=at, note=note)
-        txn.put(updated)
-        return [Change(updated, Event.ALERTMANAGER)]
-
-    return job
-
-
-def _resolve_job(incident_id: int, silence_id: str, at: datetime) -> Job:
-    def job(txn: Transaction) -> list[Change]:
-        incident = txn.get(incident_id)
-        if incident.state is not State.ACKNOWLEDGED or incident.alertmanager_silence != silence_id:
-            return []
-        try:
-            updated = ext.resolved_elsewhere(incident, at=at)
-        except TransitionError:
-            return []
-        txn.put(updated)
-        return [Change(updated, Event.RESOLVED)]
-
-    return job

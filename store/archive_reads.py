@@ -17,10 +17,10 @@ from onwatch.incidents.codec import incident_to_dict
 from onwatch.incidents.precedents import LIMIT, MIN_SIMILARITY, Precedent, Search, similarity
 from onwatch.incidents.summary import Summary, summary_from_dict, summary_row
 from onwatch.store.errors import StoreError
+from onwatch.store.open_file import INCIDENTS, decode_incident
 from onwatch.store.storage import read_json
 from onwatch.store.summaries import Summaries
 from onwatch.store.tinydb_file import records_in
-from onwatch.store.transaction import INCIDENTS, decode_incident
 
 SIMILAR_MONTHS = 24
 """How far back "what fixed it last time" looks: two years of archive months at most."""

@@ -22,10 +22,11 @@ from pathlib import Path
 from onwatch.incidents import Incident, State
 from onwatch.store.archive_reads import ArchiveReads, incidents_in
 from onwatch.store.errors import NotFound
+from onwatch.store.open_file import INCIDENTS, Known, decode_incident
 from onwatch.store.storage import Revision, read_json
 from onwatch.store.summaries import Summaries
 from onwatch.store.tinydb_file import TinyDBFile
-from onwatch.store.transaction import INCIDENTS, Known, Transaction, decode_incident
+from onwatch.store.transaction import Transaction
 
 __all__ = ["IncidentStore", "Transaction"]
 

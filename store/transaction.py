@@ -10,19 +10,15 @@ from __future__ import annotations
 import bisect
 import itertools
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tinydb import TinyDB
-from tinydb.table import Table
-
 from onwatch.incidents import Incident, State
-from onwatch.incidents.codec import incident_from_dict, incident_to_dict
+from onwatch.incidents.codec import incident_to_dict
 from onwatch.incidents.summary import summary_row
-from onwatch.store.errors import NotFound, StoreError
+from onwatch.store.errors import NotFound
+from onwatch.store.open_file import INCIDENTS, Known, OpenFile, decode_incident
 from onwatch.store.storage import (
-    AtomicJSONStorage,
     Revision,
     file_revision,
     sync_directory_of,
@@ -33,69 +29,8 @@ from onwatch.store.tinydb_file import bump_revision, open_db, read_meta, write_m
 if TYPE_CHECKING:
     from onwatch.store.incident_store import IncidentStore
 
-INCIDENTS = "incidents"
 PART_SIZE = 1000
 """Incidents closed in one month go to a new part of its archive once a part holds this many."""
-
-
-def decode_incident(path: Path, doc_id: str, record: Any) -> Incident:
-    try:
-        return incident_from_dict(record)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise StoreError(f"{path}: incident record {doc_id} is not readable ({exc!r})") from None
-
-
-@dataclass(frozen=True)
-class Known:
-    revision: Revision
-    data: dict[str, Any]
-    incidents: dict[int, Incident]
-
-
-@dataclass
-class _File:
-    """One file open in a transaction: its TinyDB and what the transaction did to it."""
-
-    db: TinyDB
-    gained: bool = False
-    removed: dict[int, dict[str, Any]] = field(default_factory=dict)
-    revision: Revision = (0, 0, 0)
-    """The file's revision when the transaction opened it (the lock is held throughout)."""
-    changed: dict[int, dict[str, Any] | None] = field(default_factory=dict)
-    """What the transaction put (a summary) or dropped (None), for the month's summary file."""
-
-    @property
-    def storage(self) -> AtomicJSONStorage:
-        return self.db.storage  # type: ignore[return-value]
-
-    @property
-    def incidents(self) -> Table:
-        return self.db.table(INCIDENTS, cache_size=0)
-
-    def records(self) -> dict[str, Any]:
-        """The incidents table as raw records by id text, changed in place by `put` and `drop`.
-
-        TinyDB's own upsert and remove rebuild the whole table for each call; across a
-        transaction of many writes that is quadratic, so writes go to the records directly.
-        """
-        data = self.storage.read()
-        if data is None:
-            data = {}
-            self.storage.preload(data)
-        table = data.get(INCIDENTS)
-        if not isinstance(table, dict):
-            table = data[INCIDENTS] = {}
-        return table
-
-    def put(self, incident_id: int, record: dict[str, Any]) -> None:
-        self.records()[str(incident_id)] = record
-        self.storage.dirty = True
-
-    def drop(self, incident_id: int) -> dict[str, Any] | None:
-        found = self.records().pop(str(incident_id), None)
-        if found is not None:
-            self.storage.dirty = True
-        return found
 
 
 class Transaction:
@@ -104,7 +39,7 @@ class Transaction:
     def __init__(self, store: IncidentStore, known: Known | None = None) -> None:
         self._store = store
         self._live = self._open(store.path, known.data if known is not None else None)
-        self._archives: dict[Path, _File] = {}
+        self._archives: dict[Path, OpenFile] = {}
         self._where: dict[int, Path] = {}  # archive holding an incident read in this transaction
         self._runs: list[tuple[int, int, str]] | None = None
         self._run_starts: list[int] = []
@@ -114,8 +49,8 @@ class Transaction:
             dict(known.incidents) if known is not None else None
         )
 
-    def _open(self, path: Path, data: dict[str, Any] | None = None) -> _File:
-        return _File(open_db(path, data), revision=file_revision(path))
+    def _open(self, path: Path, data: dict[str, Any] | None = None) -> OpenFile:
+        return OpenFile(open_db(path, data), revision=file_revision(path))
 
     def known(self, revision: Revision) -> Known | None:
         """What this transaction leaves the live file holding, for the next one to start from."""
@@ -124,7 +59,7 @@ class Transaction:
             return None
         return Known(revision, data, dict(self._live_incidents()))
 
-    def _archive(self, path: Path) -> _File:
+    def _archive(self, path: Path) -> OpenFile:
         if path not in self._archives:
             self._archives[path] = self._open(path)
         return self._archives[path]
