@@ -20,6 +20,7 @@ from onwatch.serve.pages.paths import EVENTS_PATH, is_page
 
 if TYPE_CHECKING:
     from onwatch.serve.pages.sessions import Sessions
+    from onwatch.serve.throttle import Throttle
 
 OPERATOR = "operator"
 VIEWER = "viewer"
@@ -115,10 +116,17 @@ class AuthMiddleware:
     cookie, since a browser's EventSource cannot send a bearer header.
     """
 
-    def __init__(self, app: ASGIApp, tokens: Tokens, sessions: Sessions | None = None) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        tokens: Tokens,
+        sessions: Sessions | None = None,
+        throttle: Throttle | None = None,
+    ) -> None:
         self.app = app
         self.tokens = tokens
         self.sessions = sessions
+        self.throttle = throttle
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -126,19 +134,44 @@ class AuthMiddleware:
             return
         method, path = scope["method"], scope["path"]
         if (method, path) not in PUBLIC and not is_page(path):
+            address = client_address(scope)
+            throttle = self.throttle if self.tokens.required else None
+            wait = throttle.retry_after(address) if throttle is not None else None
+            if wait is not None:
+                await send_too_many(send, wait)
+                return
             headers = dict(scope["headers"])
-            principal = self.tokens.authenticate(headers.get(b"authorization"))
+            sent = headers.get(b"authorization")
+            principal = self.tokens.authenticate(sent)
             if principal is None and path == EVENTS_PATH and self.sessions is not None:
                 principal = self.sessions.principal(headers.get(b"cookie"))
             if principal is None:
+                # Only a token sent counts as a guess; a request with none is simply refused.
+                if throttle is not None and sent:
+                    wait = throttle.failed(address)
+                    if wait is not None:
+                        await send_too_many(send, wait)
+                        return
                 challenge = {"www-authenticate": 'Bearer realm="onwatch"'}
                 await send_error(send, 401, "a valid bearer token is required", challenge)
                 return
+            if throttle is not None and sent:
+                throttle.succeeded(address)
             if not principal.may(method, path):
                 await send_error(send, 403, principal.refusal())
                 return
             scope[SCOPE_KEY] = principal
         await self.app(scope, receive, send)
+
+
+def client_address(scope: Scope) -> str | None:
+    client = scope.get("client")
+    return client[0] if client else None
+
+
+async def send_too_many(send: Send, wait: int) -> None:
+    message = f"too many wrong tokens from this address: try again in {wait} s"
+    await send_error(send, 429, message, {"retry-after": str(wait)})
 
 
 def principal_of(scope: Scope) -> Principal:
