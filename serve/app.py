@@ -22,6 +22,7 @@ from onwatch.serve import (
     routes_history,
     routes_incidents,
     routes_review,
+    routes_runbooks,
     routes_silences,
     routes_watch,
 )
@@ -106,6 +107,7 @@ def create_app(
             *routes_incidents.ROUTES,
             *routes_review.ROUTES,
             Route("/v1/sources", sources, methods=["GET"]),
+            *routes_runbooks.ROUTES,
             *reports.ROUTES,
             *routes_silences.ROUTES,
             *routes_alertmanager.ROUTES,

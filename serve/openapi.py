@@ -23,6 +23,16 @@ from onwatch.serve.openapi_incidents import incident_paths
 from onwatch.serve.openapi_review import REVIEW_PATHS, REVIEW_SCHEMAS
 from onwatch.serve.schemas import SCHEMAS
 
+RUNBOOK = {
+    "type": "object",
+    "required": ["check", "runbook", "checklist"],
+    "properties": {
+        "check": {"type": "string"},
+        "runbook": {"type": "string", "nullable": True},
+        "checklist": {"type": "array", "items": {"type": "string"}},
+    },
+}
+
 
 def build_openapi(version: str) -> dict[str, Any]:
     paths: dict[str, Any] = {
@@ -40,6 +50,16 @@ def build_openapi(version: str) -> dict[str, Any]:
                 "operationId": "list_sources",
                 "responses": {
                     "200": json_answer(array_of("Source"), "every watched source"),
+                    **errors(401),
+                },
+            }
+        },
+        "/v1/runbooks": {
+            "get": {
+                "operationId": "list_runbooks",
+                "description": "each check's runbook and own checklist items, from the config",
+                "responses": {
+                    "200": json_answer(array_of("Runbook"), "checks that have either, by name"),
                     **errors(401),
                 },
             }
@@ -176,7 +196,7 @@ def build_openapi(version: str) -> dict[str, Any]:
         "info": {"title": "onwatch", "version": version, "description": "The onwatch HTTP API v1"},
         "paths": paths,
         "components": {
-            "schemas": {**SCHEMAS, **REVIEW_SCHEMAS},
+            "schemas": {**SCHEMAS, **REVIEW_SCHEMAS, "Runbook": RUNBOOK},
             "securitySchemes": SECURITY_SCHEMES,
         },
         "security": [{BEARER: []}],
