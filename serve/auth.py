@@ -134,34 +134,46 @@ class AuthMiddleware:
             return
         method, path = scope["method"], scope["path"]
         if (method, path) not in PUBLIC and not is_page(path):
-            address = client_address(scope)
-            throttle = self.throttle if self.tokens.required else None
-            wait = throttle.retry_after(address) if throttle is not None else None
-            if wait is not None:
-                await send_too_many(send, wait)
-                return
-            headers = dict(scope["headers"])
-            sent = headers.get(b"authorization")
-            principal = self.tokens.authenticate(sent)
-            if principal is None and path == EVENTS_PATH and self.sessions is not None:
-                principal = self.sessions.principal(headers.get(b"cookie"))
+            principal = await self._authenticate(scope, send)
             if principal is None:
-                # Only a token sent counts as a guess; a request with none is simply refused.
-                if throttle is not None and sent:
-                    wait = throttle.failed(address)
-                    if wait is not None:
-                        await send_too_many(send, wait)
-                        return
-                challenge = {"www-authenticate": 'Bearer realm="onwatch"'}
-                await send_error(send, 401, "a valid bearer token is required", challenge)
                 return
-            if throttle is not None and sent:
-                throttle.succeeded(address)
             if not principal.may(method, path):
                 await send_error(send, 403, principal.refusal())
                 return
             scope[SCOPE_KEY] = principal
         await self.app(scope, receive, send)
+
+    async def _authenticate(self, scope: Scope, send: Send) -> Principal | None:
+        """Who asks, or None once the refusal (401, or 429 for a shut-out address) is sent."""
+        headers = dict(scope["headers"])
+        sent = headers.get(b"authorization")
+        session = None
+        if scope["path"] == EVENTS_PATH and self.sessions is not None:
+            session = self.sessions.principal(headers.get(b"cookie"))
+        address = client_address(scope)
+        throttle = self.throttle if self.tokens.required else None
+        wait = throttle.retry_after(address) if throttle is not None else None
+        if wait is not None:
+            # No token is compared for a shut-out address. A page's session is no guess (its
+            # id is random), so a wall behind the same address keeps its stream.
+            if session is None:
+                await send_too_many(send, wait)
+            return session
+        by_token = self.tokens.authenticate(sent)
+        principal = by_token or session
+        if principal is None:
+            # Only a token sent counts as a guess; a request with none is simply refused.
+            if throttle is not None and sent:
+                wait = throttle.failed(address)
+                if wait is not None:
+                    await send_too_many(send, wait)
+                    return None
+            challenge = {"www-authenticate": 'Bearer realm="onwatch"'}
+            await send_error(send, 401, "a valid bearer token is required", challenge)
+            return None
+        if throttle is not None and by_token is not None and sent:
+            throttle.succeeded(address)
+        return principal
 
 
 def client_address(scope: Scope) -> str | None:

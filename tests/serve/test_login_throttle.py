@@ -91,6 +91,24 @@ def test_wrong_bearer_tokens_count_against_the_same_address(throttled: Live) -> 
         assert elsewhere.get("/v1/incidents").status_code == 200
 
 
+def test_a_wall_logged_in_before_keeps_its_stream_while_the_address_is_shut_out(
+    throttled: Live,
+) -> None:
+    with PageClient(throttled.url) as wall:
+        assert wall.login(VIEWER_TOKEN).status_code == 303
+        with from_address(throttled, "127.0.0.1", "wrong-token") as guesser:
+            assert guesser.get("/v1/incidents").status_code == 401
+            for _ in range(4):
+                guesser.get("/v1/incidents")
+            assert guesser.get("/v1/events").status_code == 429
+        # The session's id is random, not a guess: the wall's stream goes on.
+        with wall.http.stream("GET", "/v1/events") as stream:
+            assert stream.status_code == 200
+            assert next(stream.iter_lines()) == "event: hello"
+        # A session opens the event stream only: the rest of the API still waits.
+        assert wall.get("/v1/incidents").status_code == 429
+
+
 def test_requests_without_a_token_are_not_counted_as_guesses(throttled: Live) -> None:
     with from_address(throttled, "127.0.0.1", None) as anonymous:
         assert {anonymous.get("/v1/incidents").status_code for _ in range(8)} == {401}
