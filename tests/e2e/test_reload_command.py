@@ -142,6 +142,11 @@ def test_reload_over_connect_asks_the_server(tmp_path: Path) -> None:
         assert lines[0] == "config not reloaded: 3 problems, the running config stays"
         assert len(lines) == 4 and all(line.startswith(f"{config}:") for line in lines[1:])
 
+        # The server reloads on SIGHUP too: without --connect, by its store.
+        local = onwatch("--db", str(db), "reload", "--json")
+        assert local.returncode == 2, local.stderr
+        assert len(json.loads(local.stdout)["problems"]) == 3
+
         denied = onwatch("reload", "--connect", url, env={"ONWATCH_TOKEN": "wrong"})
         assert denied.returncode == 5
         assert "wrong" not in denied.stderr and len(denied.stderr.splitlines()) == 1
