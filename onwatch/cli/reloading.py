@@ -143,6 +143,8 @@ def reload_on_sighup(ctx: Context, engine: Engine) -> Callable[[], None]:
     loop = asyncio.get_running_loop()
     pending: set[asyncio.Task[object]] = set()
     record = ReloadRecord(record_path(ctx.store.path))
+    # Outcomes are written in the order they were reached, never two at once.
+    writing = asyncio.Lock()
 
     async def one() -> None:
         try:
@@ -150,8 +152,9 @@ def reload_on_sighup(ctx: Context, engine: Engine) -> Callable[[], None]:
         except Exception:  # a reload bug must not end the engine
             log.exception("%s: unexpected error", NOT_RELOADED)
             outcome = ReloadOutcome(f"{NOT_RELOADED}: unexpected error", ("unexpected error",))
-        record.seq += 1
-        await asyncio.to_thread(record.write, outcome)
+        async with writing:
+            record.seq += 1
+            await asyncio.to_thread(record.write, outcome)
 
     def hangup() -> None:
         task = loop.create_task(one())

@@ -87,8 +87,10 @@ async def _run(
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout)
     finally:
-        no_more_reloads()
-        await engine.stop()
+        try:
+            await engine.stop()
+        finally:
+            no_more_reloads()
     return 0
 
 

@@ -95,11 +95,13 @@ def _serve(ctx: Context, host: str, port: int, holder: object) -> int:
         try:
             await serve_forever(app, host, port, stop, ready=ready, closing=closing)
         finally:
-            no_more_reloads()
             # One promise for the whole process: SIGTERM ends it within 10 s. The server's
             # share is already spent; the engine gets what is left, less a margin to exit.
             spent = loop.time() - stopping_at[0] if stopping_at else 0.0
-            await engine.stop(within=max(1.0, STOP_BUDGET_SECONDS - spent))
+            try:
+                await engine.stop(within=max(1.0, STOP_BUDGET_SECONDS - spent))
+            finally:
+                no_more_reloads()
 
     try:
         asyncio.run(main())
