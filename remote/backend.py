@@ -65,6 +65,7 @@ class RemoteBackend(RemoteActions):
         self._loaded = False
         self._connected = False
         self._last_heard: datetime | None = None
+        self._runbooks: dict[str, str] = {}
         self._task: asyncio.Task[None] | None = None
 
     @property
@@ -132,11 +133,19 @@ class RemoteBackend(RemoteActions):
             hello = await self._read_hello(stream)
             incidents = wire.incidents(await self._api.all_incidents("open"))
             sources = wire.sources(await self._api.get("/v1/sources"))
+            runbooks = await self._read_runbooks()
         except BaseException as exc:
             await response.aclose()
             raise self._unavailable(exc) from None
         self._model.load(hello, incidents, sources)
+        self._runbooks = runbooks
         return stream
+
+    async def _read_runbooks(self) -> dict[str, str]:
+        try:
+            return wire.runbooks(await self._api.get("/v1/runbooks"))
+        except api.NotFound:
+            return {}  # a server from before runbooks were served: alerts' own only
 
     def _unavailable(self, exc: BaseException) -> BaseException:
         """Why a connection failed, as the one exception `start` and reconnecting expect."""
@@ -239,9 +248,16 @@ class RemoteBackend(RemoteActions):
         return lines
 
     def runbook(self, incident: Incident) -> str | None:
-        # A check's runbook lives in the server's config, which the API does not carry; an
-        # alert's comes with the incident.
-        return runbook_of(incident)
+        # The check's runbook from the server's config (read at each connect and after a
+        # reload asked from here), else the one an alert came with, as a local console does.
+        return self._runbooks.get(incident.check) or runbook_of(incident)
+
+    async def reload_config(self) -> api.ReloadOutcome:
+        outcome = await super().reload_config()
+        if outcome.applied:
+            with contextlib.suppress(api.Unavailable, ValueError):
+                self._runbooks = await self._read_runbooks()
+        return outcome
 
     async def closed_incidents(self, limit: int) -> list[Incident]:
         # `newest` pages from the server's summaries instead of reading its whole archive.

@@ -182,6 +182,26 @@ def sources(data: Any) -> list[SourceView]:
     return [_checked(source_from_dict, item, "source") for item in data]
 
 
+MAX_RUNBOOKS = 10_000
+MAX_RUNBOOK_URL = 2000
+
+
+def runbooks(data: Any) -> dict[str, str]:
+    """`GET /v1/runbooks` as check name -> runbook (the checklists come with each incident's
+    context); an entry of the wrong shape or size is a bad answer, not a guess."""
+    if not isinstance(data, list) or len(data) > MAX_RUNBOOKS:
+        raise ValueError("runbooks are not a list")
+    found: dict[str, str] = {}
+    for item in data:
+        check = item.get("check") if isinstance(item, dict) else None
+        runbook = item.get("runbook") if isinstance(item, dict) else None
+        if not isinstance(check, str) or not (runbook is None or isinstance(runbook, str)):
+            raise ValueError("a runbook needs a check name and a runbook or null")
+        if runbook and len(runbook) <= MAX_RUNBOOK_URL:
+            found[check] = runbook
+    return found
+
+
 def incident_event(data: Any) -> tuple[Event, Incident]:
     if not isinstance(data, dict):
         raise ValueError("incident event is not an object")

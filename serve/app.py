@@ -22,6 +22,7 @@ from onwatch.serve import (
     routes_history,
     routes_incidents,
     routes_review,
+    routes_runbooks,
     routes_silences,
     routes_watch,
 )
@@ -33,6 +34,7 @@ from onwatch.serve.pages import routes as pages
 from onwatch.serve.pages.security import PageHeaders
 from onwatch.serve.pages.sessions import Sessions
 from onwatch.serve.state import ServeState, state_of
+from onwatch.serve.throttle import Throttle
 
 
 def _version() -> str:
@@ -72,15 +74,18 @@ def create_app(
     ping_seconds: float = 15.0,
     max_behind: int = 1000,
     reload: Callable[[Engine], Awaitable[ReloadOutcome]] | None = None,
+    throttle: Throttle | None = None,
 ) -> Starlette:
     """The API over `engine`, which runs in the same event loop (started or not: the routes
     read the store and act through the operations API either way).
 
     With no `tokens`, every request acts as `operator` with the operator role; the caller
     makes sure that happens on a loopback address only. `reload` reads the config file again
-    for `POST /v1/config/reload` (without it, that answers 503).
+    for `POST /v1/config/reload` (without it, that answers 503). `throttle` counts wrong
+    tokens per client address, the login form's and bearer headers' alike.
     """
     checker = Tokens(tokens, open_as=operator)
+    throttle = throttle if throttle is not None else Throttle()
     sessions = Sessions()
     registry = Metrics(lambda: list(engine.incidents.values()))
     engine.subscribe(registry.observe)
@@ -93,6 +98,7 @@ def create_app(
         ping_seconds=ping_seconds,
         max_behind=max_behind,
         sessions=sessions,
+        throttle=throttle,
     )
     app = Starlette(
         routes=[
@@ -101,6 +107,7 @@ def create_app(
             *routes_incidents.ROUTES,
             *routes_review.ROUTES,
             Route("/v1/sources", sources, methods=["GET"]),
+            *routes_runbooks.ROUTES,
             *reports.ROUTES,
             *routes_silences.ROUTES,
             *routes_alertmanager.ROUTES,
@@ -115,7 +122,7 @@ def create_app(
         # headers go on whatever answers a page's path, the token check's refusals included.
         middleware=[
             Middleware(PageHeaders),
-            Middleware(AuthMiddleware, tokens=checker, sessions=sessions),
+            Middleware(AuthMiddleware, tokens=checker, sessions=sessions, throttle=throttle),
         ],
         exception_handlers=EXCEPTION_HANDLERS,
     )

@@ -20,6 +20,7 @@ from onwatch.serve.pages.paths import EVENTS_PATH, is_page
 
 if TYPE_CHECKING:
     from onwatch.serve.pages.sessions import Sessions
+    from onwatch.serve.throttle import Throttle
 
 OPERATOR = "operator"
 VIEWER = "viewer"
@@ -115,10 +116,17 @@ class AuthMiddleware:
     cookie, since a browser's EventSource cannot send a bearer header.
     """
 
-    def __init__(self, app: ASGIApp, tokens: Tokens, sessions: Sessions | None = None) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        tokens: Tokens,
+        sessions: Sessions | None = None,
+        throttle: Throttle | None = None,
+    ) -> None:
         self.app = app
         self.tokens = tokens
         self.sessions = sessions
+        self.throttle = throttle
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -126,19 +134,56 @@ class AuthMiddleware:
             return
         method, path = scope["method"], scope["path"]
         if (method, path) not in PUBLIC and not is_page(path):
-            headers = dict(scope["headers"])
-            principal = self.tokens.authenticate(headers.get(b"authorization"))
-            if principal is None and path == EVENTS_PATH and self.sessions is not None:
-                principal = self.sessions.principal(headers.get(b"cookie"))
+            principal = await self._authenticate(scope, send)
             if principal is None:
-                challenge = {"www-authenticate": 'Bearer realm="onwatch"'}
-                await send_error(send, 401, "a valid bearer token is required", challenge)
                 return
             if not principal.may(method, path):
                 await send_error(send, 403, principal.refusal())
                 return
             scope[SCOPE_KEY] = principal
         await self.app(scope, receive, send)
+
+    async def _authenticate(self, scope: Scope, send: Send) -> Principal | None:
+        """Who asks, or None once the refusal (401, or 429 for a shut-out address) is sent."""
+        headers = dict(scope["headers"])
+        sent = headers.get(b"authorization")
+        session = None
+        if scope["path"] == EVENTS_PATH and self.sessions is not None:
+            session = self.sessions.principal(headers.get(b"cookie"))
+        address = client_address(scope)
+        throttle = self.throttle if self.tokens.required else None
+        wait = throttle.retry_after(address) if throttle is not None else None
+        if wait is not None:
+            # No token is compared for a shut-out address. A page's session is no guess (its
+            # id is random), so a wall behind the same address keeps its stream.
+            if session is None:
+                await send_too_many(send, wait)
+            return session
+        by_token = self.tokens.authenticate(sent)
+        principal = by_token or session
+        if principal is None:
+            # Only a token sent counts as a guess; a request with none is simply refused.
+            if throttle is not None and sent:
+                wait = throttle.failed(address)
+                if wait is not None:
+                    await send_too_many(send, wait)
+                    return None
+            challenge = {"www-authenticate": 'Bearer realm="onwatch"'}
+            await send_error(send, 401, "a valid bearer token is required", challenge)
+            return None
+        if throttle is not None and by_token is not None and sent:
+            throttle.succeeded(address)
+        return principal
+
+
+def client_address(scope: Scope) -> str | None:
+    client = scope.get("client")
+    return client[0] if client else None
+
+
+async def send_too_many(send: Send, wait: int) -> None:
+    message = f"too many wrong tokens from this address: try again in {wait} s"
+    await send_error(send, 429, message, {"retry-after": str(wait)})
 
 
 def principal_of(scope: Scope) -> Principal:

@@ -6,34 +6,15 @@ from typing import Any
 
 from onwatch.incidents.changes import MAX_NAME, MAX_TEXT
 from onwatch.incidents.review import MAX_ACTION, MAX_ACTIONS, MAX_ROOT_CAUSE
+from onwatch.serve.openapi_common import ID as _ID
+from onwatch.serve.openapi_common import JSON
+from onwatch.serve.openapi_common import errors as _errors
+from onwatch.serve.openapi_common import json_answer as _json
+from onwatch.serve.openapi_common import ref as _ref
 from onwatch.serve.routes_review import MAX_CHECK_ITEM
 
-JSON = "application/json"
 _TIME = {"type": "string", "format": "date-time"}
 _NULL_TIME = {**_TIME, "nullable": True}
-_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
-
-_WORDS = {
-    400: "bad input",
-    401: "no or wrong token",
-    403: "the token's role may not do this",
-    404: "no such incident",
-    409: "the transition is not allowed",
-    413: "the body is over 64 KiB",
-    503: "the store refused the write",
-}
-
-
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
-    return {"description": description, "content": {JSON: {"schema": schema}}}
-
-
-def _errors(*codes: int) -> dict[str, Any]:
-    return {str(code): _json(_ref("Error"), _WORDS[code]) for code in codes}
 
 
 def _body(name: str) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from onwatch.engine.local_backend import LocalBackend
 from onwatch.serve.auth import Tokens
 from onwatch.serve.metrics import Metrics
 from onwatch.serve.pages.sessions import Sessions
+from onwatch.serve.throttle import Throttle
 
 if TYPE_CHECKING:
     from onwatch.serve.events import Subscription
@@ -30,6 +31,8 @@ class ServeState:
     max_behind: int = 1000
     sessions: Sessions = field(default_factory=Sessions)
     """The browser pages' logins."""
+    throttle: Throttle = field(default_factory=Throttle)
+    """Wrong tokens per client address (the login form's and bearer headers')."""
     streams: set[Subscription] = field(default_factory=set)
     """The event streams open now, ended together when the server stops."""
 

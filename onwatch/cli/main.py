@@ -15,6 +15,7 @@ from onwatch.cli import (
     history,
     incidents,
     notify_test,
+    reload_command,
     review_commands,
     run,
     serve,
@@ -77,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     incidents.register(subparsers, common)
     check_config.register(subparsers, common)
+    reload_command.register(subparsers, common)
     run.register(subparsers, common)
     agent.register(subparsers, common)
     silence.register(subparsers, common)

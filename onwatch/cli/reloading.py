@@ -3,22 +3,31 @@
 
 A config with problems changes nothing: the running config stays, and each problem is one line
 in the log ("config not reloaded: FILE:LINE: key: message") plus one status line naming how many.
+
+A process that reloads on SIGHUP says so in a small record beside the store's engine lease
+(`incidents.json.engine.reload`: its pid, and what its latest SIGHUP came to), so that
+`onwatch reload` signals only a process that takes SIGHUP as a reload (a console ends on it)
+and can tell what its signal came to. The record goes when the process ends.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 import weakref
 from collections.abc import Awaitable, Callable, Sequence
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from onwatch.cli.context import Context, engine_settings
+from onwatch.cli.reload_command import record_path
 from onwatch.config import Config, ConfigError, load_config
 from onwatch.engine import Engine
 from onwatch.engine.api import ReloadOutcome
 from onwatch.engine.specs import Watch
+from onwatch.store.storage import write_json_atomic
 
 if TYPE_CHECKING:
     from onwatch.engine.reload import ReloadReport
@@ -26,6 +35,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("onwatch.config")
 
 NOT_RELOADED = "config not reloaded"
+MAX_RECORDED_PROBLEMS = 100
 
 
 def read_config(ctx: Context) -> Config:
@@ -102,17 +112,49 @@ def _lock_of(engine: Engine) -> asyncio.Lock:
     return lock
 
 
+class ReloadRecord:
+    """This process's pid and what its latest SIGHUP came to, for `onwatch reload` to read."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.seq = 0
+
+    def write(self, outcome: ReloadOutcome | None = None) -> None:
+        data: dict[str, Any] = {"pid": os.getpid(), "seq": self.seq}
+        if outcome is not None:
+            problems = list(outcome.problems[:MAX_RECORDED_PROBLEMS])
+            data |= {"applied": outcome.applied, "summary": outcome.summary, "problems": problems}
+        try:
+            write_json_atomic(self.path, data, sync_directory=False)
+        except OSError as exc:
+            # Reloading on SIGHUP works without it; only `onwatch reload` cannot find us.
+            log.warning("could not write %s: %s", self.path, exc)
+
+    def remove(self) -> None:
+        try:
+            self.path.unlink(missing_ok=True)
+        except OSError as exc:
+            log.warning("could not remove %s: %s", self.path, exc)
+
+
 def reload_on_sighup(ctx: Context, engine: Engine) -> Callable[[], None]:
     """Reload on each SIGHUP (one at a time; a second during a reload waits its turn).
-    Returns the function that removes the handler."""
+    Returns the function that removes the handler and the record beside the lease."""
     loop = asyncio.get_running_loop()
     pending: set[asyncio.Task[object]] = set()
+    record = ReloadRecord(record_path(ctx.store.path))
+    # Outcomes are written in the order they were reached, never two at once.
+    writing = asyncio.Lock()
 
     async def one() -> None:
         try:
-            await reload_config(ctx, engine)
+            outcome = await reload_outcome(ctx, engine)
         except Exception:  # a reload bug must not end the engine
             log.exception("%s: unexpected error", NOT_RELOADED)
+            outcome = ReloadOutcome(f"{NOT_RELOADED}: unexpected error", ("unexpected error",))
+        async with writing:
+            record.seq += 1
+            await asyncio.to_thread(record.write, outcome)
 
     def hangup() -> None:
         task = loop.create_task(one())
@@ -120,4 +162,10 @@ def reload_on_sighup(ctx: Context, engine: Engine) -> Callable[[], None]:
         task.add_done_callback(pending.discard)
 
     loop.add_signal_handler(signal.SIGHUP, hangup)
-    return lambda: loop.remove_signal_handler(signal.SIGHUP)
+    record.write()
+
+    def remove() -> None:
+        loop.remove_signal_handler(signal.SIGHUP)
+        record.remove()
+
+    return remove

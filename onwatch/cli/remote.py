@@ -16,6 +16,7 @@ import httpx
 from onwatch.cli.backends import Page, Report
 from onwatch.cli.context import Context
 from onwatch.cli.errors import CliError, Exit
+from onwatch.cli.reload_command import outcome_of
 from onwatch.incidents import Incident
 from onwatch.incidents.changes import RecordedChange
 from onwatch.incidents.context import IncidentContext
@@ -198,6 +199,10 @@ class RemoteClient:
     ) -> list[dict[str, object]]:
         body = {k: v for k, v in (("channel", channel), ("role", role)) if v is not None}
         return self._read(_trial_results, self._call("POST", "/v1/notify/test", body=body))
+
+    def reload_config(self) -> dict[str, Any]:
+        """What the server's engine made of its config file, read again."""
+        return self._read(outcome_of, self._call("POST", "/v1/config/reload"))
 
     # --- Silences ------------------------------------------------------------------------------
 

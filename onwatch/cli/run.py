@@ -81,13 +81,16 @@ async def _run(
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     await engine.start()
-    reload_on_sighup(ctx, engine)
+    no_more_reloads = reload_on_sighup(ctx, engine)
     try:
         timeout = duration.total_seconds() if duration is not None else None
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout)
     finally:
-        await engine.stop()
+        try:
+            await engine.stop()
+        finally:
+            no_more_reloads()
     return 0
 
 

@@ -85,7 +85,7 @@ def _serve(ctx: Context, host: str, port: int, holder: object) -> int:
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
         await engine.start()
-        reload_on_sighup(ctx, engine)
+        no_more_reloads = reload_on_sighup(ctx, engine)
         stopping_at: list[float] = []
 
         def closing() -> None:
@@ -98,7 +98,10 @@ def _serve(ctx: Context, host: str, port: int, holder: object) -> int:
             # One promise for the whole process: SIGTERM ends it within 10 s. The server's
             # share is already spent; the engine gets what is left, less a margin to exit.
             spent = loop.time() - stopping_at[0] if stopping_at else 0.0
-            await engine.stop(within=max(1.0, STOP_BUDGET_SECONDS - spent))
+            try:
+                await engine.stop(within=max(1.0, STOP_BUDGET_SECONDS - spent))
+            finally:
+                no_more_reloads()
 
     try:
         asyncio.run(main())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
+from onwatch.serve.auth import client_address
 from onwatch.serve.errors import ApiError
 from onwatch.serve.pages import paths
 from onwatch.serve.pages.access import (
@@ -58,6 +59,19 @@ def _open_pages() -> Response:
     )
 
 
+def _too_many(wait: int) -> Response:
+    minutes = max(1, round(wait / 60))
+    response = message_page(
+        429,
+        "Too many wrong tokens",
+        f"Too many wrong tokens came from this address. Try again in about {minutes} min.",
+        paths.LOGIN,
+        "Back to the login form",
+    )
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
 def form_error(exc: ApiError) -> Response:
     return message_page(exc.status, "The form could not be read", str(exc), paths.LOGIN, "Back")
 
@@ -73,6 +87,11 @@ async def login(request: Request) -> Response:
     state = state_of(request)
     if state.tokens.open_as is not None:
         return _open_pages()
+    address = client_address(request.scope)
+    # Before the form is read or any token compared: an address shut out guesses nothing.
+    wait = state.throttle.retry_after(address)
+    if wait is not None:
+        return _too_many(wait)
     who = visitor(request)
     try:
         fields = await read_form(request)
@@ -84,8 +103,12 @@ async def login(request: Request) -> Response:
     secret = fields.get("token", "").strip()
     principal = state.tokens.match(secret.encode()) if len(secret) <= MAX_TOKEN else None
     if principal is None or principal.role not in LOGIN_ROLES:
+        wait = state.throttle.failed(address)
+        if wait is not None:
+            return _too_many(wait)
         # One message whatever was wrong: the form tells nothing about which tokens exist.
         return _form(request, who, next_path, "That token does not open these pages.", 401)
+    state.throttle.succeeded(address)
     sessions = sessions_of(request)
     if who.session is not None:
         # A new id at every login: a session id known before it cannot be carried past it.

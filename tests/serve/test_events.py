@@ -149,8 +149,8 @@ def test_every_endpoint_conforms_to_the_openapi_document(live: Live) -> None:
         conforms()
         tested.append(f"{operation.method.upper()} {operation.path}")
     # With report, assign, feedback and roles; context, postmortem, check, review and changes;
-    # alertmanager, drills and notify test; stats and export; config reload.
-    assert len(tested) == 30, tested
+    # alertmanager, drills and notify test; stats and export; config reload; runbooks.
+    assert len(tested) == 31, tested
 
 
 @pytest.mark.parametrize("path", ["/v1/incidents", "/metrics", "/v1/events"])
