@@ -2,10 +2,11 @@
 
 Two halves, so that every path to a notification is the same:
 
-- Timers (`timers_job`, in `engine.pager_timers`) only write the timeline: a "paged" or "escalated" entry when a step
-  of the escalation policy falls due, "renotified" for a reminder, "unacknowledged" when an
-  acknowledgement timed out, "silenced"/"unsilenced" as silences start and end. They run as a
-  store job, so the conditions are checked again against the current file under the lock.
+- Timers (`timers_job`, in `engine.pager_timers`) only write the timeline: a "paged" or
+  "escalated" entry when a step of the escalation policy falls due, "renotified" for a
+  reminder, "unacknowledged" when an acknowledgement timed out, "silenced"/"unsilenced" as
+  silences start and end. They run as a store job, so the conditions are checked again
+  against the current file under the lock.
 - The observer (`observe`) reads new timeline entries, whoever wrote them (these timers, an
   operator's `e` in the console, `onwatch incidents escalate` from a shell), and hands the
   notifications to the dispatcher. Delivery outcomes come back and are written on the timeline.
