@@ -19,6 +19,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from onwatch.engine.handled import HandledEntries
 from onwatch.engine.specs import Action
 from onwatch.incidents import EntryKind, Incident, Severity
 from onwatch.incidents.timefmt import format_duration, to_iso
@@ -91,18 +92,16 @@ class ActionRunner:
         self.record = record
         self.redactor = redactor or Redactor()
         self.enabled = False
-        self._seen: dict[int, int] = {}
+        self._handled = HandledEntries()
         self._queues: dict[int, deque[_Run]] = {}
         self._tasks: dict[int, asyncio.Task[None]] = {}
 
     def already_told(self, incidents: Iterable[Incident]) -> None:
         """What the timelines held at start was acted on (or not) by an earlier run."""
-        for incident in incidents:
-            self._seen[incident.id] = len(incident.timeline)
+        self._handled.already_told(incidents)
 
     def observe(self, incident: Incident) -> None:
-        start = self._seen.get(incident.id, 0)
-        self._seen[incident.id] = len(incident.timeline)
+        start = self._handled.take(incident)
         if not self.enabled or start >= len(incident.timeline):
             return
         events = events_of(incident, start)

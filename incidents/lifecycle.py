@@ -197,6 +197,17 @@ def observe(incident: Incident, *, value: float | None, at: datetime) -> Inciden
     )
 
 
+def retitle(incident: Incident, title: str, *, at: datetime) -> Incident:
+    """A new title the rules gave an active incident (a forecast's estimate moved), on the
+    timeline once: the opening title stays readable in the first entry."""
+    require_aware(at)
+    if not incident.state.is_active:
+        raise TransitionError(incident.id, "retitle", incident.state)
+    return append_entry(
+        incident, at, EntryKind.NOTE, SYSTEM_ACTOR, f"estimate now: {title}", title=title
+    )
+
+
 def peak_of(incident: Incident, value: float | None) -> float | None:
     """The worst of the incident's peak and `value`: past the threshold the way it was crossed."""
     worst = incident.peak if incident.peak is not None else incident.value

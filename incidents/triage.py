@@ -16,7 +16,7 @@ from onwatch.incidents import lifecycle
 from onwatch.incidents.decisions import Breach, Decision, Recovery, Stable
 from onwatch.incidents.errors import TransitionError
 from onwatch.incidents.evidence import bounded
-from onwatch.incidents.model import SYSTEM_ACTOR, EntryKind, Incident, Mark, State
+from onwatch.incidents.model import SYSTEM_ACTOR, Category, EntryKind, Incident, Mark, State
 
 
 class Event(enum.StrEnum):
@@ -110,7 +110,11 @@ def _breach(decision: Breach, current: Incident | None, next_id: Callable[[], in
             current, decision.severity, value=decision.value, threshold=decision.threshold, at=at
         )
         return Change(_flag_flapping(incident, decision), Event.UPGRADED)
-    incident = _flag_flapping(lifecycle.observe(current, value=decision.value, at=at), decision)
+    incident = lifecycle.observe(current, value=decision.value, at=at)
+    if decision.category is Category.FORECAST and decision.title != current.title:
+        # A forecast's title is its estimate: it follows the trend, once per new wording.
+        incident = lifecycle.retitle(incident, decision.title, at=at)
+    incident = _flag_flapping(incident, decision)
     return Change(incident, Event.FLAPPING if incident.marks != current.marks else Event.UPDATED)
 
 

@@ -84,6 +84,40 @@ async def test_forecast_incident_opens_before_the_disk_fills_and_resolves_when_i
         await engine.stop()
 
 
+async def test_forecast_title_follows_the_estimate_with_one_entry_per_new_wording(
+    store: IncidentStore,
+) -> None:
+    clock = Clock()
+    level = {"value": 30.0}
+    spec = ForecastSpec(
+        horizon=timedelta(hours=24), window=timedelta(hours=1), metrics=frozenset({"value"})
+    )
+    disk = with_(watch("disk", warning=80, critical=90), forecast=spec)
+    engine = engine_for(store, clock, {"disk": Scripted(disk, lambda: level["value"])})
+    await engine.start(schedule=False)
+    titles = []
+    try:
+        # 0.25% a minute from 30%: 90% is 4 h off at first, and under 3.5 h from minute 31.
+        for minute in range(60):
+            clock.now = T0 + timedelta(minutes=minute)
+            level["value"] = 30 + 0.25 * minute
+            await engine.run_checks()
+            await engine.settle()
+            titles += [i.title for i in store.list()]
+    finally:
+        await engine.stop()
+    (incident,) = store.list()
+    four = "value at 90 in about 4 h at the current rate"
+    three = "value at 90 in about 3 h at the current rate"
+    assert titles[0] == four, "the opening estimate"
+    assert incident.title == three
+    assert [t for n, t in enumerate(titles) if n == 0 or t != titles[n - 1]] == [four, three]
+    notes = [e for e in incident.timeline if e.note.startswith("estimate now:")]
+    assert [e.note for e in notes] == [f"estimate now: {three}"]
+    assert T0 + timedelta(minutes=30) <= notes[0].at <= T0 + timedelta(minutes=32)
+    assert incident.timeline[0].note == four, "the opening entry keeps what was said first"
+
+
 async def test_anomaly_incident_opens_on_a_latency_step(store: IncidentStore) -> None:
     clock = Clock()
     rng = random.Random(4)

@@ -120,6 +120,30 @@ async def test_a_close_tells_the_reporter_the_resolution_and_how_long_it_lasted(
     assert sorted(outcomes) == ["notified desk", "notified reporter"]
 
 
+async def test_closed_incidents_are_forgotten_and_what_is_written_on_them_later_tells_nobody(
+    tmp_path: Path, receiver: Receiver
+) -> None:
+    clock = Clock()
+    engine = build(tmp_path, clock, {}, settings(receiver, resolved=True))
+    async with running(engine):
+        ops = elsewhere(engine.store, clock)
+        for n in range(5):
+            ops.open_report(f"printer {n} jams")
+        await engine.poll_store()
+        await engine.settle()
+        for incident_id in (1, 2, 3):
+            engine.publish_change(engine.operations.close(incident_id, note="new fuser"))
+        await engine.settle()
+        # Only what is still unclosed is remembered: a day of closes does not pile up.
+        assert len(engine.pager.handled) == 2
+        engine.publish_change(engine.operations.note(2, "the fuser came from stock"))
+        await engine.settle()
+    closes = [m for m in receiver.on("desk") if m.payload["title"].startswith("CLOSED")]
+    assert len(closes) == 3, "each close told once: neither its outcome nor a later note repeats it"
+    outcomes = [note for kind, note in timeline(engine, 2) if kind == "notify"]
+    assert outcomes == ["notified desk"]
+
+
 async def test_without_channels_the_timeline_says_nobody_was_notified(tmp_path: Path) -> None:
     clock = Clock()
     engine = build(tmp_path, clock, failing(), NotifySettings(desktop=False))

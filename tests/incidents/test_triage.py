@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 from itertools import count
 
@@ -117,3 +118,24 @@ def test_stable_again_clears_the_mark_and_resolves_when_healthy() -> None:
 
 def test_recovery_with_nothing_open_changes_nothing() -> None:
     assert apply(recovery(1), None, next_id=next_id) is None
+
+
+def test_a_threshold_breach_keeps_its_opening_title_and_a_forecast_follows_its_estimate() -> None:
+    opened = apply(breach(), None, next_id=next_id).incident
+    reworded = dataclasses.replace(breach(minutes=1), title="cpu very high")
+    kept = apply(reworded, opened, next_id=next_id).incident
+    assert kept.title == "cpu high" and len(kept.timeline) == len(opened.timeline)
+
+    def forecast(minutes: float, title: str) -> Breach:
+        return dataclasses.replace(
+            breach(minutes=minutes), metric="forecast:disk", category=Category.FORECAST, title=title
+        )
+
+    incident = apply(forecast(0, "disk / full in about 5 h"), None, next_id=next_id).incident
+    for minute, title in enumerate(["disk / full in about 5 h", "disk / full in about 4 h"]):
+        incident = apply(forecast(minute + 1, title), incident, next_id=next_id).incident
+    incident = apply(forecast(9, "disk / full in about 4 h"), incident, next_id=next_id).incident
+    assert incident.title == "disk / full in about 4 h"
+    notes = [e.note for e in incident.timeline[1:]]
+    assert notes == ["estimate now: disk / full in about 4 h"]
+    assert incident.timeline[0].note == "disk / full in about 5 h"
