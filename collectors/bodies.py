@@ -46,6 +46,22 @@ class _Inflater:
         return self._z.decompress(data, room)
 
 
+def _inflater(content_encoding: Sequence[str]) -> _Inflater | None:
+    encodings = [part for part in content_encoding if part != "identity"]
+    if len(encodings) > 1:
+        raise UnsupportedEncoding(", ".join(encodings))
+    return _Inflater(encodings[0]) if encodings else None
+
+
+def capped(raw: bytes, content_encoding: Sequence[str], cap: int = MAX_BODY) -> Body:
+    """A body read whole, up to `cap` bytes after decompression."""
+    inflater = _inflater(content_encoding)
+    data = inflater.feed(raw, cap + 1) if inflater else raw[: cap + 1]
+    if len(data) > cap:
+        return Body(data[:cap], truncated=True)
+    return Body(data, truncated=False)
+
+
 async def read_capped(
     pieces: AsyncIterable[bytes], content_encoding: Sequence[str], cap: int = MAX_BODY
 ) -> Body:
@@ -53,10 +69,7 @@ async def read_capped(
 
     `content_encoding` is the header's values in lower case, in order.
     """
-    encodings = [part for part in content_encoding if part != "identity"]
-    if len(encodings) > 1:
-        raise UnsupportedEncoding(", ".join(encodings))
-    inflater = _Inflater(encodings[0]) if encodings else None
+    inflater = _inflater(content_encoding)
     chunks: list[bytes] = []
     size = 0
     async for raw in pieces:

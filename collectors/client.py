@@ -18,10 +18,12 @@ import os
 import socket
 import ssl
 import time
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from onwatch.collectors.certs import expires_at
 from onwatch.collectors.wire import LINE_LIMIT, WriteLost
@@ -40,6 +42,7 @@ class Limits:
 LIMITS = Limits(max_connections=20, max_keepalive_connections=8, keepalive_expiry=30.0)
 """Per origin. Checks repeat every few seconds, so connections live long enough to be reused."""
 
+_MAX_REQUESTS = 100_000
 _SWEEP_EVERY = 5.0
 """Seconds between looks for expired idle connections across every origin."""
 
@@ -180,6 +183,13 @@ class Client:
         self._limits = limits
         self._pools: dict[Origin, Pool] = {}
         self._swept = time.monotonic()
+        self.requests: dict[Hashable, Any] = {}
+        """Each check's request as built (its bytes), by what it was built from: checks repeat."""
+
+    def remember(self, key: Hashable, request: object) -> None:
+        if len(self.requests) >= _MAX_REQUESTS:
+            self.requests.clear()  # many more distinct URLs than checks: a config full of them
+        self.requests[key] = request
 
     def pool(self, origin: Origin) -> Pool:
         """The origin's pool; hold its `slots` (and count `busy`) for the whole exchange."""

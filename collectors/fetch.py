@@ -20,6 +20,7 @@ from onwatch.collectors.bodies import (
     MAX_BODY_TEXT,
     Body,
     UnsupportedEncoding,
+    capped,
     read_capped,
 )
 from onwatch.collectors.certs import days_left
@@ -34,6 +35,7 @@ from onwatch.collectors.wire import (
     body_pieces,
     framing,
     read_head,
+    whole_body,
 )
 from onwatch.incidents.sample import Sample
 
@@ -146,9 +148,10 @@ async def _exchange(
                 frame = framing(response, head=request.method == "HEAD")
                 if frame.length == 0:
                     body = Body(b"", truncated=False)
+                elif frame.length is not None and (raw := await whole_body(reader, frame.length)):
+                    body = capped(raw, frame.encoding, cap)
                 else:
-                    pieces = body_pieces(reader, frame)
-                    body = await read_capped(pieces, response.values("content-encoding"), cap)
+                    body = await read_capped(body_pieces(reader, frame), frame.encoding, cap)
                 done = True
             except _STALE_CONNECTION as exc:
                 if connection.reused and request.method in _RETRYABLE_METHODS:
@@ -180,9 +183,13 @@ async def fetch(
 
     Raises FetchFailed with the reason ("timeout after 10s", "connection refused", ...).
     """
-    request = build_request(
-        method.upper(), url, headers or {}, verify=verify, defaults=client.headers
-    )
+    key = (method, url, verify, tuple(headers.items()) if headers else ())
+    request = client.requests.get(key)
+    if request is None:
+        request = build_request(
+            method.upper(), url, headers or {}, verify=verify, defaults=client.headers
+        )
+        client.remember(key, request)
     try:
         async with asyncio.timeout(within.total_seconds()):
             try:

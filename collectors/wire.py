@@ -58,16 +58,6 @@ class Response:
                 return value
         return None
 
-    def values(self, name: str) -> list[str]:
-        """Every comma-separated value of a header, across its repeats, in lower case."""
-        return [
-            part.strip().lower()
-            for key, value in self.headers
-            if key == name
-            for part in value.split(",")
-            if part.strip()
-        ]
-
     @property
     def charset(self) -> str | None:
         kind = self.header("content-type")
@@ -159,30 +149,43 @@ class Framing:
     """Content-Length; None with chunked or close-delimited bodies."""
     chunked: bool
     reusable: bool
+    encoding: list[str]
+    """Content-Encoding values in lower case, in order."""
+
+
+_FRAMING = frozenset({"connection", "transfer-encoding", "content-length", "content-encoding"})
+
+
+def _values(value: str) -> list[str]:
+    return [part.strip().lower() for part in value.split(",") if part.strip()]
 
 
 def framing(response: Response, *, head: bool) -> Framing:
-    status = response.status_code
-    close = "close" in response.values("connection")
+    found: dict[str, list[str]] = {}
+    for key, value in response.headers:  # one pass: this runs for every check
+        if key in _FRAMING:
+            found.setdefault(key, []).extend(_values(value))
+    close = "close" in found.get("connection", ())
     # HTTP/1.0 servers close after each answer unless asked otherwise; we never ask.
     keep = not close and not response.http10
-    if head or status in (204, 304):
-        return Framing(0, chunked=False, reusable=keep)
-    codings = response.values("transfer-encoding")
+    encoding = found.get("content-encoding", [])
+    if head or response.status_code in (204, 304):
+        return Framing(0, chunked=False, reusable=keep, encoding=encoding)
+    codings = found.get("transfer-encoding")
+    lengths = set(found.get("content-length", ()))
     if codings:
         if codings != ["chunked"]:
             raise ProtocolError("unsupported transfer coding")
         # Content-Length beside chunked is how requests get smuggled: trust neither connection.
-        return Framing(None, chunked=True, reusable=keep and not response.header("content-length"))
-    lengths = set(response.values("content-length"))
+        return Framing(None, chunked=True, reusable=keep and not lengths, encoding=encoding)
     if lengths:
         if len(lengths) > 1:
             raise ProtocolError("conflicting Content-Length")
         (text,) = lengths
         if not text.isdigit() or not text.isascii() or len(text) > 18:
             raise ProtocolError("bad Content-Length")
-        return Framing(int(text), chunked=False, reusable=keep)
-    return Framing(None, chunked=False, reusable=False)
+        return Framing(int(text), chunked=False, reusable=keep, encoding=encoding)
+    return Framing(None, chunked=False, reusable=False, encoding=encoding)
 
 
 async def _read(reader: asyncio.StreamReader, size: int) -> bytes:
@@ -217,6 +220,18 @@ async def _chunked(reader: asyncio.StreamReader) -> AsyncIterator[bytes]:
         if size > MAX_HEAD:
             break
     raise ProtocolError("too many or too large trailers")
+
+
+async def whole_body(reader: asyncio.StreamReader, length: int) -> bytes | None:
+    """A Content-Length body already in the buffer, in one go; None when it is not all there
+    yet (the common case of a small answer, without an async generator's cost)."""
+    buffered = reader._buffer
+    if len(buffered) < length:
+        return None
+    try:
+        return await reader.readexactly(length)
+    except asyncio.IncompleteReadError:  # cannot happen with the bytes in the buffer
+        raise ProtocolError("connection closed before the end of the body") from None
 
 
 async def body_pieces(reader: asyncio.StreamReader, frame: Framing) -> AsyncIterator[bytes]:
