@@ -19,6 +19,10 @@ class UnsupportedEncoding(Exception):
     """The server compressed the body with something we did not offer."""
 
 
+class CorruptEncoding(Exception):
+    """The body does not inflate as the encoding the server named."""
+
+
 @dataclass(frozen=True, slots=True)
 class Body:
     data: bytes
@@ -34,6 +38,7 @@ class Body:
 
 class _Inflater:
     def __init__(self, encoding: str) -> None:
+        self.encoding = encoding
         if encoding in ("gzip", "x-gzip"):
             self._z = zlib.decompressobj(16 + zlib.MAX_WBITS)
         elif encoding == "deflate":
@@ -43,7 +48,10 @@ class _Inflater:
 
     def feed(self, data: bytes, room: int) -> bytes:
         """At most `room` bytes out of `data`; what does not fit is dropped (we stop anyway)."""
-        return self._z.decompress(data, room)
+        try:
+            return self._z.decompress(data, room)
+        except zlib.error:
+            raise CorruptEncoding(self.encoding) from None
 
 
 def _inflater(content_encoding: Sequence[str]) -> _Inflater | None:

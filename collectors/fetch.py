@@ -19,6 +19,7 @@ from onwatch.collectors.bodies import (
     MAX_BODY,
     MAX_BODY_TEXT,
     Body,
+    CorruptEncoding,
     UnsupportedEncoding,
     capped,
     read_capped,
@@ -205,6 +206,8 @@ async def fetch(
         raise FetchFailed("invalid URL") from None
     except UnsupportedEncoding as exc:
         raise FetchFailed(f"unsupported content encoding {exc}") from None
+    except CorruptEncoding as exc:
+        raise FetchFailed(f"protocol error: the body is not valid {exc}") from None
 
 
 @dataclass(frozen=True, slots=True)

@@ -209,3 +209,10 @@ async def test_the_deadline_covers_a_server_trickling_its_headers(client):
                 client, server.url(), within=timedelta(seconds=1), now=datetime.now(UTC), cap=100
             )
     assert time.monotonic() - started < 2
+
+
+async def test_a_body_that_does_not_inflate_is_a_protocol_error_not_a_crash(client):
+    answer = ok(b"not gzip at all", "Content-Encoding: gzip")
+    async with always(answer) as server:
+        got = await check(client, server.url())
+    assert got["up"].error == "protocol error: the body is not valid gzip"
