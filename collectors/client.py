@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from onwatch.collectors.certs import expires_at
-from onwatch.collectors.wire import LINE_LIMIT, WriteLost
+from onwatch.collectors.wire import STREAM_LIMIT, WriteLost
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +156,7 @@ async def _connect(
                 port,
                 ssl=context,
                 server_hostname=host if context is not None else None,
-                limit=LINE_LIMIT,
+                limit=STREAM_LIMIT,
             )
         except OSError as exc:
             errors.append(exc)

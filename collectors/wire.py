@@ -14,10 +14,13 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 LINE_LIMIT = 8 * 1024
-"""Longest status, header or chunk size line; also the stream's buffer limit."""
+"""Longest status, header or chunk size line."""
 MAX_HEADERS = 100
 MAX_HEAD = 64 * 1024
 """Status line and header lines together."""
+STREAM_LIMIT = MAX_HEAD
+"""The stream's buffer limit: no line read can be longer, and the socket is read in pieces
+this size (a smaller one would read a 1 MiB body in many more small pieces)."""
 MAX_INTERIM = 10
 """Informational answers (100 Continue, 103 Early Hints) skipped before the real one."""
 PIECE = 64 * 1024
@@ -80,6 +83,8 @@ async def _line(reader: asyncio.StreamReader) -> bytes:
         raise ProtocolError("connection closed mid-message") from None
     except OSError as exc:
         raise ReadLost(str(exc)) from exc
+    if len(line) > LINE_LIMIT:
+        raise ProtocolError("line too long")
     return line[:-2] if line.endswith(b"\r\n") else line[:-1]
 
 
@@ -123,6 +128,8 @@ async def read_head(reader: asyncio.StreamReader) -> Response:
             raise ProtocolError("line too long") from None
         except OSError as exc:
             raise ReadLost(str(exc)) from exc
+        if len(first) > LINE_LIMIT:
+            raise ProtocolError("line too long")
         status, http10 = _status(first.rstrip(b"\r\n"))
         size = len(first)
         headers: list[tuple[str, str]] = []

@@ -71,6 +71,9 @@ BROKEN = {
     "not HTTP": b"SSH-2.0-OpenSSH_9.6\r\n",
     "status line too long": b"HTTP/1.1 200 " + b"O" * 100_000 + b"\r\n\r\n",
     "header line too long": b"HTTP/1.1 200 OK\r\nX-Big: " + b"x" * 100_000 + b"\r\n\r\n",
+    "header line over 8 KiB": b"HTTP/1.1 200 OK\r\nX-Big: " + b"x" * 10_000 + b"\r\n\r\n",
+    "headers over 64 KiB together": b"HTTP/1.1 200 OK\r\n"
+    + (b"X-A: " + b"x" * 4000 + b"\r\n") * 20,
     "too many headers": b"HTTP/1.1 200 OK\r\n" + b"X-A: 1\r\n" * 1000 + b"\r\n",
     "too many 100 Continue": b"HTTP/1.1 100 Continue\r\n\r\n" * 50 + ok(),
     "folded header": b"HTTP/1.1 200 OK\r\nX-A: 1\r\n  folded\r\nContent-Length: 2\r\n\r\nok",
