@@ -223,3 +223,39 @@ async def test_a_body_that_does_not_inflate_is_a_protocol_error_not_a_crash(clie
     async with always(answer) as server:
         got = await check(client, server.url())
     assert got["up"].error == "protocol error: the body is not valid gzip"
+
+
+async def wait_until(condition, seconds: float = 10.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:  # noqa: ASYNC110
+        await asyncio.sleep(0.01)
+    return condition()
+
+
+async def test_at_most_eight_idle_connections_are_kept_per_origin(client):
+    release = asyncio.Event()
+    async with Scripted(lambda connection, request: ok(), hold=release) as server:
+        patient = timedelta(seconds=30)
+        checks = [
+            asyncio.create_task(check(client, server.url(), timeout=patient)) for _ in range(20)
+        ]
+        assert await wait_until(lambda: server.open_now == 20)
+        release.set()
+        assert all(got["up"].value == 1.0 for got in await asyncio.gather(*checks))
+        # The client closes the twelve it does not keep; the server sees them go.
+        assert await wait_until(lambda: server.open_now == 8)
+
+
+async def test_idle_connections_of_an_origin_no_longer_checked_are_closed(monkeypatch):
+    from onwatch.collectors import client as client_module
+
+    monkeypatch.setattr(client_module, "_SWEEP_EVERY", 0.0)
+    async with (
+        Client(limits=Limits(20, 8, keepalive_expiry=0.0)) as client,
+        always(ok()) as forgotten,
+        always(ok()) as other,
+    ):
+        assert (await check(client, forgotten.url()))["up"].value == 1.0
+        assert forgotten.open_now == 1  # idle, and already past its (zero) expiry
+        assert (await check(client, other.url()))["up"].value == 1.0
+        assert await wait_until(lambda: forgotten.open_now == 0)
