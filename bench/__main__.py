@@ -1,4 +1,4 @@
-"""`python -m bench [local|client|engine|glances|http|tui|predictions|serve|history|all] [flags]`.
+"""`python -m bench [local|client|engine|glances|http|parse|tui|predictions|serve|history|all]`.
 
 Each prints its figures as JSON lines; `glances`, `http` and `tui` also print a short table of
 the comparison they exist for. `all` runs every one with its defaults but `history` (it writes
@@ -34,6 +34,10 @@ def _run(which: str, rest: list[str]) -> object:
         from bench import http_bench
 
         return http_bench.main(rest)
+    if which == "parse":
+        from bench import parse_bench
+
+        return parse_bench.main()
     if which == "tui":
         from bench import tui_bench
 
@@ -50,7 +54,7 @@ def _run(which: str, rest: list[str]) -> object:
         from bench import serve_bench
 
         return serve_bench.main(float(rest[0]) if rest else 30.0)
-    raise SystemExit(f"unknown bench {which!r}: one of {', '.join(ORDER)}, history, all")
+    raise SystemExit(f"unknown bench {which!r}: one of {', '.join(ORDER)}, parse, history, all")
 
 
 def _summary(results: dict[str, object]) -> None:

@@ -20,11 +20,10 @@ from onwatch.collectors.specs import (
 )
 
 if TYPE_CHECKING:
-    import httpx
-
     from onwatch.collectors.base import Collector
+    from onwatch.collectors.client import Client
 
-# The collectors pull in httpx, psutil and prometheus_client; a CLI command that only reads
+# The collectors pull in psutil and prometheus_client; a CLI command that only reads
 # specs should not pay for them, so they load on first use.
 _LAZY = {
     "AgentCollector": ".agent",
@@ -45,11 +44,11 @@ def needs_client(probe: Probe) -> bool:
     return isinstance(probe, HttpCheck | AgentCheck | PrometheusCheck)
 
 
-def build(probe: Probe, client: httpx.AsyncClient | None) -> Collector:
+def build(probe: Probe, client: Client | None) -> Collector:
     """The collector for a probe; network collectors share `client` (see `make_client`).
 
     Each kind's module is imported only for a probe of that kind: a config that watches this
-    host alone never loads httpx or prometheus_client.
+    host alone never loads the HTTP client or prometheus_client.
     """
     if needs_client(probe) and client is None:
         raise ValueError(f"{type(probe).__name__} needs an HTTP client")

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
-
-import httpx
 
 from onwatch.collectors.agent_payload import PATH, decode
 from onwatch.collectors.base import BadData, bad_data, clean_data, reports_crashes
 from onwatch.collectors.fetch import fetch_document
 from onwatch.collectors.specs import AgentCheck
 from onwatch.incidents.sample import Sample
+
+if TYPE_CHECKING:
+    from onwatch.collectors.client import Client
 
 
 def sample_url(base: str) -> str:
@@ -27,7 +29,7 @@ class AgentCollector:
     """Reports what the agent sent, checked strictly, plus `up` and `bad_data` (0.0 when the
     payload was clean, so that a bad-data incident can recover)."""
 
-    def __init__(self, spec: AgentCheck, client: httpx.AsyncClient) -> None:
+    def __init__(self, spec: AgentCheck, client: Client) -> None:
         self.spec = spec
         self.client = client
         self._url = sample_url(spec.url)

@@ -5,19 +5,8 @@ from __future__ import annotations
 import logging
 import ssl
 from datetime import UTC, datetime
-from typing import Any
-
-import httpx
 
 log = logging.getLogger(__name__)
-
-
-def _ssl_object(response: httpx.Response) -> ssl.SSLObject | None:
-    stream: Any = response.extensions.get("network_stream")
-    if stream is None:
-        return None
-    found = stream.get_extra_info("ssl_object")
-    return found if isinstance(found, ssl.SSLObject | ssl.SSLSocket) else None
 
 
 def _from_der(der: bytes) -> datetime | None:
@@ -31,13 +20,12 @@ def _from_der(der: bytes) -> datetime | None:
         return None
 
 
-def expires_at(response: httpx.Response) -> datetime | None:
+def expires_at(tls: ssl.SSLObject | ssl.SSLSocket | None) -> datetime | None:
     """notAfter of the peer certificate, or None (plain HTTP, or nothing readable).
 
     A verified connection hands over the parsed certificate; an unverified one only the DER
     bytes (Python parses nothing it did not check), which `cryptography` can read when present.
     """
-    tls = _ssl_object(response)
     if tls is None:
         return None
     try:
@@ -52,8 +40,7 @@ def expires_at(response: httpx.Response) -> datetime | None:
     return _from_der(der) if der else None
 
 
-def days_left(response: httpx.Response, now: datetime) -> float | None:
-    expiry = expires_at(response)
+def days_left(expiry: datetime | None, now: datetime) -> float | None:
     if expiry is None:
         return None
     return (expiry - now).total_seconds() / 86400

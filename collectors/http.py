@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 import time
 from datetime import datetime
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from onwatch.collectors.base import UP, reports_crashes
 from onwatch.collectors.bodies import MAX_BODY, MAX_BODY_TEXT
@@ -17,6 +16,9 @@ from onwatch.collectors.jsonpath import mismatch
 from onwatch.collectors.specs import HttpCheck
 from onwatch.incidents.sample import Sample
 
+if TYPE_CHECKING:
+    from onwatch.collectors.client import Client
+
 _NEEDLE_SHOWN = 60
 
 
@@ -24,7 +26,7 @@ class HttpCollector:
     """Fetches one URL per `collect`. Reports `status`, `latency` (seconds, whole exchange),
     `cert_days` (https) and `up`: 1.0, or an error naming what went wrong."""
 
-    def __init__(self, spec: HttpCheck, client: httpx.AsyncClient) -> None:
+    def __init__(self, spec: HttpCheck, client: Client) -> None:
         self.spec = spec
         self.client = client
 
@@ -61,7 +63,7 @@ class HttpCollector:
             evidence = http_answer(
                 url=spec.url,
                 status=fetched.response.status_code,
-                headers=list(fetched.response.headers.multi_items()),
+                headers=list(fetched.response.headers),
                 body=fetched.body.data,
                 address=fetched.address,
                 seconds=fetched.seconds,
@@ -76,9 +78,9 @@ class HttpCollector:
 
     async def _failure_evidence(self, error: str, seconds: float) -> dict[str, Any]:
         try:
-            url = httpx.URL(self.spec.url)
-            host, port = url.host, url.port or (443 if url.scheme == "https" else 80)
-        except (httpx.InvalidURL, TypeError, ValueError):
+            url = urlsplit(self.spec.url)
+            host, port = url.hostname or "", url.port or (443 if url.scheme == "https" else 80)
+        except (TypeError, ValueError):
             host, port = "", 0
         addresses = await resolved(host, port) if host else []
         return http_failure(url=self.spec.url, error=error, addresses=addresses, seconds=seconds)
@@ -91,7 +93,7 @@ class HttpCollector:
             return f"unexpected status {status}"
         body = fetched.body
         needle = spec.body_contains
-        if needle is not None and needle not in body.text(fetched.response):
+        if needle is not None and needle not in body.text(fetched.response.charset):
             if len(needle) > _NEEDLE_SHOWN:
                 needle = needle[: _NEEDLE_SHOWN - 1] + "…"
             scope = f" (first {MAX_BODY_TEXT} read)" if body.truncated else ""

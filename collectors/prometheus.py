@@ -5,8 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from datetime import datetime
-
-import httpx
+from typing import TYPE_CHECKING
 
 from onwatch.collectors.base import BadData, bad_data, clean_data, reports_crashes
 from onwatch.collectors.exposition import Figures, read_page
@@ -14,6 +13,9 @@ from onwatch.collectors.fetch import fetch_document
 from onwatch.collectors.rates import BusyShare, CounterRate
 from onwatch.collectors.specs import PrometheusCheck
 from onwatch.incidents.sample import Sample
+
+if TYPE_CHECKING:
+    from onwatch.collectors.client import Client
 
 # The classic text format: every exporter speaks it, and it is what our parser reads.
 ACCEPT = "text/plain;version=0.0.4;q=1.0, */*;q=0.1"
@@ -24,7 +26,7 @@ class PrometheusCollector:
     load/load1/load15 per core, net_errors/net_drops per second, one sample per extra rule,
     plus `up` and `bad_data`."""
 
-    def __init__(self, spec: PrometheusCheck, client: httpx.AsyncClient) -> None:
+    def __init__(self, spec: PrometheusCheck, client: Client) -> None:
         self.spec = spec
         self.client = client
         self._cpu = BusyShare()

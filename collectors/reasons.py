@@ -12,8 +12,7 @@ import ssl
 from collections.abc import Iterator
 from datetime import timedelta
 
-import httpx
-
+from onwatch.collectors.wire import ProtocolError, ReadLost, WriteLost
 from onwatch.incidents.timefmt import exact_duration
 
 REFUSED = "connection refused"
@@ -66,9 +65,9 @@ def os_reason(exc: OSError, host: str) -> str | None:
 
 
 def reason_for(exc: BaseException, host: str, timeout: timedelta) -> str:
-    """Why a request to `host` failed, from whatever httpx, httpcore and anyio raised."""
+    """Why a request to `host` failed, from what the connection and the parser raised."""
     causes = list(_causes(exc))
-    if any(isinstance(c, (TimeoutError, httpx.TimeoutException)) for c in causes):
+    if any(isinstance(c, TimeoutError) for c in causes):
         return timed_out(timeout)
     # Most specific first: a TLS or DNS failure outranks the refusal of a second address.
     for kind in (ssl.SSLError, socket.gaierror, ConnectionRefusedError, OSError):
@@ -77,12 +76,10 @@ def reason_for(exc: BaseException, host: str, timeout: timedelta) -> str:
                 reason = os_reason(cause, host)
                 if reason:
                     return reason
-    if any(isinstance(c, httpx.RemoteProtocolError) for c in causes):
+    if any(isinstance(c, ProtocolError) for c in causes):
         return "protocol error: the server broke HTTP"
-    if any(isinstance(c, httpx.ReadError) for c in causes):
+    if any(isinstance(c, ReadLost) for c in causes):
         return "connection lost while reading"
-    if any(isinstance(c, httpx.WriteError) for c in causes):
+    if any(isinstance(c, WriteLost) for c in causes):
         return "connection lost while sending"
-    if isinstance(exc, httpx.HTTPError):
-        return f"request failed: {type(exc).__name__}"
     return f"request failed: {type(exc).__name__}"

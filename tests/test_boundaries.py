@@ -64,8 +64,9 @@ RUN_AND_LIST_MODULES = (
 )
 
 
-def modules_after_headless_run(tmp_path: Path, config: str) -> set[str]:
-    """The top-level modules loaded by `onwatch run --headless --once` on `config`."""
+def modules_after_headless_run(tmp_path: Path, config: str, *, full: bool = False) -> set[str]:
+    """The top-level modules (every module's full name with `full`) loaded by
+    `onwatch run --headless --once` on `config`."""
     path = tmp_path / "onwatch.toml"
     path.write_text(config)
     env = {
@@ -85,7 +86,8 @@ def modules_after_headless_run(tmp_path: Path, config: str) -> set[str]:
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
-    return {line.split(".")[0] for line in done.stdout.splitlines()}
+    names = done.stdout.splitlines()
+    return set(names) if full else {line.split(".")[0] for line in names}
 
 
 def test_a_headless_run_watching_this_host_loads_no_http_stack(tmp_path: Path) -> None:
@@ -102,9 +104,12 @@ def test_a_headless_run_watching_this_host_loads_no_http_stack(tmp_path: Path) -
     }
 
 
-def test_a_headless_run_with_an_http_check_loads_httpx(tmp_path: Path) -> None:
-    # The other side of the test above: the check does load what it needs.
+def test_a_headless_run_with_an_http_check_loads_its_own_client_and_not_httpx(
+    tmp_path: Path,
+) -> None:
+    # The other side of the test above: the check does load what it needs, and only that (its
+    # HTTP/1.1 client is onwatch's own; httpx serves the remote backend and the notifiers).
     config = '[local]\nenabled = false\n[[http]]\nname = "api"\nurl = "http://127.0.0.1:9/"\n'
-    loaded = modules_after_headless_run(tmp_path, config + 'timeout = "1s"\n')
-    assert "httpx" in loaded
-    assert "prometheus_client" not in loaded
+    loaded = modules_after_headless_run(tmp_path, config + 'timeout = "1s"\n', full=True)
+    assert {"onwatch.collectors.http", "onwatch.collectors.client"} <= loaded
+    assert not loaded & {"httpx", "httpcore", "prometheus_client"}
