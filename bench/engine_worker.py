@@ -36,7 +36,7 @@ async def run(
         EngineSettings(watches=watches),
         IncidentStore(db),
         operator="bench",
-        options=EngineOptions(max_in_flight=in_flight),
+        options=EngineOptions(max_in_flight=in_flight, freeze_at_start=True),
     )
     ran = 0
 

@@ -8,6 +8,7 @@ import asyncio
 import logging
 
 from onwatch.collectors.specs import LocalCheck
+from onwatch.engine import heap
 from onwatch.engine.events import IncidentChanged
 from onwatch.engine.options import SETTLE_SECONDS, STOP_SECONDS
 from onwatch.engine.periodic import run_every
@@ -96,6 +97,8 @@ class EngineLifeCycle:
             self._tasks.append(asyncio.create_task(extra(self)))
         self._scheduler.start(self._collectors)
         self.scheduling = True
+        if self.options.freeze_at_start:
+            heap.freeze_built()
 
     async def follow(self) -> None:
         """Follow the store without being the engine: read what others write, write what this
@@ -124,6 +127,8 @@ class EngineLifeCycle:
         """Stop scheduling, give what was decided up to `within` seconds to reach the store and
         the channels, release connections."""
         self.scheduling = False
+        if self.options.freeze_at_start:
+            heap.thaw()
         await self._scheduler.stop()
         await self.actions.stop()
         keep = {"writer", "dispatcher"}

@@ -37,3 +37,7 @@ class EngineOptions:
     monotonic: Callable[[], float] | None = None
     """What time really passing reads (default: the event loop's clock); tests move it with
     their fake wall clock, and jump the wall clock alone."""
+    freeze_at_start: bool = False
+    """Freeze what start built out of the garbage collector's passes (`engine.heap`): for the
+    processes `run` and `serve` start, which hold the engine until they exit. Left off for an
+    engine embedded in a process that makes and drops others (tests, the console's standby)."""

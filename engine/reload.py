@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from onwatch.engine import heap
 from onwatch.engine.notifying import build_senders
 from onwatch.engine.paging import role_addresses
 from onwatch.engine.specs import EngineSettings, Watch
@@ -141,6 +142,9 @@ async def apply_settings(engine: Engine, settings: EngineSettings) -> ReloadRepo
         # An action's output is scrubbed of every secret URL, the new ones included.
         engine.actions.redactor = Redactor.for_urls(secret_urls(settings))
     engine.settings = settings
+    if retired and engine.options.freeze_at_start and engine.scheduling:
+        # Once the retired loops' last references (their cancellation, its traceback) are gone.
+        asyncio.get_running_loop().call_later(heap.REFREEZE_AFTER, heap.refreeze)
     report = ReloadReport(
         added=tuple(w.name for w in added),
         removed=tuple(w.name for w in removed),

@@ -58,7 +58,7 @@ def run(ctx: Context) -> int:
 
 
 def _run_headless(ctx: Context) -> int:
-    engine = ctx.engine()
+    engine = ctx.engine(freeze_at_start=True)
     stderr = StderrLines(sys.stderr)
     printer = EventPrinter(sys.stdout, as_json=ctx.args.json, stderr=stderr)
     logger = logging.getLogger("onwatch")

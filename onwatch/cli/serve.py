@@ -62,7 +62,7 @@ def _serve(ctx: Context, host: str, port: int, holder: object) -> int:
     from onwatch.serve import Token, create_app, serve_forever
 
     config = ctx.config
-    engine = ctx.engine()
+    engine = ctx.engine(freeze_at_start=True)
     tokens = [Token(t.name, t.role, t.token) for t in config.serve.tokens]
     here = getattr(holder, "describe", None)
     app = create_app(
