@@ -62,6 +62,8 @@ class MainScreen(EngineKeys, ActingScreen):
         self.closed: list[Incident] = []
         self.flashing: dict[str, datetime] = {}
         self.rows: list[SourceRow] = []
+        self._judged = False
+        """Whether the sources were judged since the backend was ready."""
         self._row_cache: dict[int, tuple[Incident, IncidentRow, datetime]] = {}
         self._rows_until: datetime | None = None
         """Until when the rows shown stay as drawn, if nothing else changes (their ages)."""
@@ -120,11 +122,11 @@ class MainScreen(EngineKeys, ActingScreen):
             k: at for k, at in self.flashing.items() if (now - at).total_seconds() < FLASH_SECONDS
         }
         open_incidents = list(backend.incidents())
-        if sources and self.rows:
-            # A thousand sources take tens of milliseconds to judge: in a thread, off the keys.
+        if sources or not self._judged:
+            # A thousand sources take tens of milliseconds to judge: in a thread, off the keys,
+            # and the first time after the incidents are on screen, which matter more.
+            self._judged = True
             self._judge_sources(list(backend.sources()), open_incidents)
-        elif sources or not self.rows:
-            self._show_sources(source_rows(backend.sources(), open_incidents), draw=sources)
         self._show_status(open_incidents, now)
         if incidents:
             with self.app.batch_update():
@@ -138,15 +140,14 @@ class MainScreen(EngineKeys, ActingScreen):
         judged = time.perf_counter() - started
         if self.is_mounted:
             # The thread holds the interpreter while it works: its time counts with the redraw's.
-            self._show_sources(rows, draw=True, spent=judged)
+            self._show_sources(rows, spent=judged)
             self._show_status(list(self.console.backend.incidents()), self.console.clock())
 
-    def _show_sources(self, rows: list[SourceRow], *, draw: bool, spent: float = 0.0) -> None:
+    def _show_sources(self, rows: list[SourceRow], *, spent: float) -> None:
         started = time.perf_counter() - spent
         self.rows = rows
-        if draw:
-            self.query_one(SourcesTable).show(rows)
-            self.console.sources_redraw_seconds = time.perf_counter() - started
+        self.query_one(SourcesTable).show(rows)
+        self.console.sources_redraw_seconds = time.perf_counter() - started
 
     def _show_status(self, incidents: list[Incident], now: datetime) -> None:
         backend = self.console.backend
