@@ -10,6 +10,7 @@ listeners on the console's loop, in batches.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Coroutine, Mapping, Sequence
@@ -223,7 +224,9 @@ class ThreadedBackend:
             engine_holder=inner.engine_holder,
         )
         if events and self._ui is not None and not self._ui.is_closed():
-            self._ui.call_soon_threadsafe(self._deliver, events)
+            # The console's loop may close meanwhile: then nobody is left to tell.
+            with contextlib.suppress(RuntimeError):
+                self._ui.call_soon_threadsafe(self._deliver, events)
 
     def _deliver(self, events: list[api.BackendEvent]) -> None:
         """On the console's loop: each event to each listener, in order."""
