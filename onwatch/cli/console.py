@@ -9,6 +9,7 @@ def run_console(ctx: Context) -> int:
     if getattr(ctx.args, "connect", None) is not None:
         return _run_remote_console(ctx)
     from onwatch.cli.reloading import reloader
+    from onwatch.engine.engine_thread import ThreadedBackend
     from onwatch.engine.local_backend import LocalBackend
     from onwatch.store.lease import EngineLease
     from onwatch.tui.app import OnwatchApp
@@ -28,7 +29,7 @@ def run_console(ctx: Context) -> int:
     # and a refusal comes before the terminal is taken over. A console beside another engine
     # reads and acts only, and needs none of the checks' or channels' secrets.
     config = ctx.needs() if lease.acquire(ctx.clock()) else ctx.needs("operator", "escalation")
-    backend = LocalBackend(
+    engine = LocalBackend(
         lambda: ctx.engine(extra),
         operator=config.operator,
         runbooks=config.runbooks,
@@ -37,6 +38,8 @@ def run_console(ctx: Context) -> int:
         clock=ctx.clock,
         reload=reloader(ctx, extra),
     )
+    # The engine on a thread and loop of its own: its checks never hold up the operator's keys.
+    backend = ThreadedBackend(engine)
     app = OnwatchApp(
         backend,
         clock=ctx.clock,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from datetime import datetime
 from typing import ClassVar
@@ -12,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Footer, Static
 
-from onwatch.engine.api import Unavailable
+from onwatch.engine.api import SourceView, Unavailable
 from onwatch.incidents import Incident, State
 from onwatch.incidents.board import SourceRow, source_rows, summarize
 from onwatch.incidents.timefmt import next_text_change
@@ -26,6 +27,7 @@ from onwatch.tui.incident_view import (
 from onwatch.tui.messages import BackendChanged
 from onwatch.tui.screens.acting import ActingScreen
 from onwatch.tui.screens.dialogs import TextDialog
+from onwatch.tui.screens.engine_keys import EngineKeys
 from onwatch.tui.screens.people_dialogs import Report, ReportDialog
 from onwatch.tui.screens.stats import StatsScreen
 from onwatch.tui.widgets.incident_list import IncidentList, header_text
@@ -38,7 +40,7 @@ CLOSED_PAGE = 500
 """Closed incidents shown at most under the `closed` filter, newest first."""
 
 
-class MainScreen(ActingScreen):
+class MainScreen(EngineKeys, ActingScreen):
     BINDINGS: ClassVar = [
         Binding("slash", "search", "Search", tooltip="Filter incidents by text in title, source, check or id", id="search"),
         Binding("f", "cycle_state", "Filter", tooltip="Cycle the state filter: open, triggered, acknowledged, resolved, closed", id="filter-state"),
@@ -60,6 +62,8 @@ class MainScreen(ActingScreen):
         self.closed: list[Incident] = []
         self.flashing: dict[str, datetime] = {}
         self.rows: list[SourceRow] = []
+        self._judged = False
+        """Whether the sources were judged since the backend was ready."""
         self._row_cache: dict[int, tuple[Incident, IncidentRow, datetime]] = {}
         self._rows_until: datetime | None = None
         """Until when the rows shown stay as drawn, if nothing else changes (their ages)."""
@@ -117,20 +121,40 @@ class MainScreen(ActingScreen):
         self.flashing = {
             k: at for k, at in self.flashing.items() if (now - at).total_seconds() < FLASH_SECONDS
         }
-        started = time.perf_counter()
         open_incidents = list(backend.incidents())
-        if sources or not self.rows:
-            self.rows = source_rows(backend.sources(), open_incidents)
-        summary = summarize(open_incidents, (r.status for r in self.rows), backend.last_poll, now)
-        status_bar.show(
+        if sources or not self._judged:
+            # A thousand sources take tens of milliseconds to judge: in a thread, off the keys,
+            # and the first time after the incidents are on screen, which matter more.
+            self._judged = True
+            self._judge_sources(list(backend.sources()), open_incidents)
+        self._show_status(open_incidents, now)
+        if incidents:
+            with self.app.batch_update():
+                self._show_incidents(open_incidents, now)
+
+    @work(exclusive=True, group="sources", exit_on_error=False)
+    async def _judge_sources(self, sources: list[SourceView], incidents: list[Incident]) -> None:
+        # Plain frozen values in, new rows out: nothing the loop touches meanwhile is shared.
+        started = time.perf_counter()
+        rows = await asyncio.to_thread(source_rows, sources, incidents)
+        judged = time.perf_counter() - started
+        if self.is_mounted:
+            # The thread holds the interpreter while it works: its time counts with the redraw's.
+            self._show_sources(rows, spent=judged)
+            self._show_status(list(self.console.backend.incidents()), self.console.clock())
+
+    def _show_sources(self, rows: list[SourceRow], *, spent: float) -> None:
+        started = time.perf_counter() - spent
+        self.rows = rows
+        self.query_one(SourcesTable).show(rows)
+        self.console.sources_redraw_seconds = time.perf_counter() - started
+
+    def _show_status(self, incidents: list[Incident], now: datetime) -> None:
+        backend = self.console.backend
+        summary = summarize(incidents, (r.status for r in self.rows), backend.last_poll, now)
+        self.query_one(StatusBar).show(
             summary, backend.operator, now, list(backend.statuses()), backend.engine_holder
         )
-        with self.app.batch_update():
-            if sources:
-                self.query_one(SourcesTable).show(self.rows)
-                self.console.sources_redraw_seconds = time.perf_counter() - started
-            if incidents:
-                self._show_incidents(open_incidents, now)
 
     def _incident_row(self, incident: Incident, now: datetime) -> IncidentRow:
         # Rows are rebuilt only when their incident changes or their age text would: the clock
@@ -239,54 +263,6 @@ class MainScreen(ActingScreen):
                 self.console.report(report)
 
         self.app.push_screen(ReportDialog(), reported)
-
-    def action_reload_config(self) -> None:
-        self.reload_the_config()
-
-    @work(exclusive=True, group="reload-config", exit_on_error=False)
-    async def reload_the_config(self) -> None:
-        try:
-            outcome = await self.console.backend.reload_config()
-        except Unavailable as exc:
-            self.notify(str(exc), title="config not reloaded", severity="error")
-            return
-        if outcome.applied:
-            self.notify(outcome.summary, title="config reloaded", timeout=6)
-        else:
-            self.notify(
-                "\n".join(outcome.problems),
-                title=outcome.summary,
-                severity="error",
-                timeout=15,
-            )
-
-    def action_notify_test(self) -> None:
-        self.notify("sending a TEST message to every channel...", title="notify test", timeout=3)
-        self.send_test_messages()
-
-    @work(exclusive=True, group="notify-test", exit_on_error=False)
-    async def send_test_messages(self) -> None:
-        try:
-            results = await self.console.backend.notify_test()
-        except Unavailable as exc:
-            self.notify(str(exc), title="notify test not sent", severity="error")
-            return
-        if not results:
-            self.notify(
-                "no channel to test here (the process running the engine has them)",
-                title="notify test",
-                severity="warning",
-            )
-            return
-        lines = [f"{r.target}: {'ok' if r.ok else 'FAILED: ' + r.reason}" for r in results]
-        failed = any(not r.ok for r in results)
-        self.notify(
-            "\n".join(lines),
-            title="notify test: some targets failed" if failed else "notify test: all ok",
-            severity="error" if failed else "information",
-            timeout=15,
-            markup=False,  # a reason may hold brackets
-        )
 
     def action_cycle_severity(self) -> None:
         self.severity_filter = self.severity_filter.next()

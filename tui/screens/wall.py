@@ -84,7 +84,7 @@ class WallScreen(Screen[None]):
         backend = app.backend
         now = app.clock()
         incidents = list(backend.incidents())
-        rows = source_rows(backend.sources(), incidents) if sources else self.rows
+        rows = source_rows(backend.sources(), incidents, unwatched=True) if sources else self.rows
         summary = summarize(incidents, (r.status for r in rows), backend.last_poll, now)
         self.show(rows, summary, now)
 

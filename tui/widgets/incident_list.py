@@ -93,6 +93,8 @@ class IncidentList(ScrollView, can_focus=True):
         self._index: dict[str, int] = {}
         self._flashing: frozenset[str] = frozenset()
         self.columns: ListLayout = WIDE
+        self._frame: tuple[Style, Style] | None = None
+        self._strips: dict[str, tuple[IncidentRow, tuple[object, ...], Strip]] = {}
 
     # --- content -------------------------------------------------------------------------------
 
@@ -108,6 +110,7 @@ class IncidentList(ScrollView, can_focus=True):
             return
         self.rows = ordered
         self._index = {row.key: position for position, row in enumerate(ordered)}
+        self._strips = {k: v for k, v in self._strips.items() if k in self._index}
         self._flashing = flashing
         self.virtual_size = Size(self.size.width, len(ordered))
         if selected is not None and selected in self._index:
@@ -187,19 +190,39 @@ class IncidentList(ScrollView, can_focus=True):
 
     # --- drawing ---------------------------------------------------------------------------------
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The styles are looked up once a frame, not once a line: each lookup walks the DOM.
+        self._frame = (self.rich_style, self.get_component_rich_style("incident-list--cursor"))
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         position = y + self.scroll_offset.y
         width = self.size.width
-        base = self.rich_style
+        base, cursor = self._frame or (self.rich_style, None)
         if position >= len(self.rows):
             return Strip.blank(width, base)
         row = self.rows[position]
+        look = (
+            position == self.cursor,
+            row.key in self._flashing,
+            self.columns,
+            width,
+            self.scroll_offset.x,
+            base,
+            cursor,
+        )
+        # A scroll or a moved cursor redraws every line on screen; most are as they were.
+        kept = self._strips.get(row.key)
+        if kept is not None and kept[0] is row and kept[1] == look:
+            return kept[2]
         text = self._line(row)
-        if position == self.cursor:
-            text.stylize(self.get_component_rich_style("incident-list--cursor"))
+        if look[0]:
+            text.stylize(cursor or self.get_component_rich_style("incident-list--cursor"))
         segments = list(text.render(self.app.console))
         strip = Strip(Segment.apply_style(segments, base), text.cell_len)
-        return strip.crop_extend(self.scroll_offset.x, self.scroll_offset.x + width, base)
+        strip = strip.crop_extend(self.scroll_offset.x, self.scroll_offset.x + width, base)
+        self._strips[row.key] = (row, look, strip)
+        return strip
 
     def _line(self, row: IncidentRow) -> Text:
         layout = self.columns
