@@ -8,7 +8,6 @@ operator on new and escalated incidents, and runs the actions the screens ask fo
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -31,6 +30,7 @@ from onwatch.incidents import Event, Incident, IncidentError
 from onwatch.incidents.timefmt import parse_duration
 from onwatch.tui.commands import BindingCommands
 from onwatch.tui.messages import BackendChanged
+from onwatch.tui.postmortem_file import write_postmortem
 from onwatch.tui.screens.help import HelpScreen
 from onwatch.tui.screens.incident import IncidentScreen
 from onwatch.tui.screens.main import MainScreen
@@ -44,18 +44,6 @@ SOURCES_SHARE = 0.1
 """Redrawing the sources may take at most this share of the console's time: with a thousand
 sources one redraw costs tens of milliseconds, and waiting ten times that between two keeps
 the keys answered."""
-
-
-def write_postmortem(folder: Path, incident_id: int, text: str) -> Path:
-    """`folder/postmortem-ID.md`, whole or not at all (a temporary file, then a rename)."""
-    path = folder / f"postmortem-{incident_id}.md"
-    temp = folder / f".postmortem-{incident_id}.md.tmp-{os.getpid()}"
-    try:
-        temp.write_text(text, encoding="utf-8")
-        temp.replace(path)
-    finally:
-        temp.unlink(missing_ok=True)
-    return path.resolve()
 
 
 PAGING_EVENTS = frozenset({Event.OPENED, Event.REOPENED, Event.ESCALATED, Event.UPGRADED})
