@@ -46,6 +46,7 @@ from onwatch.store.native_memory import tune_allocator
 if TYPE_CHECKING:
     from onwatch.engine.alertmanager_sync import SilenceSync
     from onwatch.engine.reload import ReloadHook, ReloadReport
+    from onwatch.notify.alertmanager_target import AlertmanagerTarget
     from onwatch.store.change_store import ChangeStore
     from onwatch.store.silence_store import SilenceStore
 
@@ -97,19 +98,8 @@ class Engine(EngineLifeCycle, WatchingOnwatch):
         self._collectors: list[tuple[Watch, Collector]] = []
         tune_allocator()  # before the writer's thread: a long-running engine's memory stays flat
         self._writer = Writer(store, self._on_changes, self._on_store_error)
-        self.alertmanager: SilenceSync | None = None
+        self.alertmanager = self.silence_sync(settings.alertmanager)
         """Keeps silences in Alertmanager for acknowledged external incidents, when configured."""
-        if settings.alertmanager is not None:
-            # Here, not at the top: httpx loads only when there is an Alertmanager to talk to
-            # (`incidents list` imports the engine's modules and must stay light).
-            from onwatch.engine.alertmanager_sync import SilenceSync
-            from onwatch.notify.alertmanager import AlertmanagerClient
-
-            self.alertmanager = SilenceSync(
-                AlertmanagerClient(settings.alertmanager),
-                self._writer.submit,
-                poll=settings.alertmanager.poll,
-            )
         self._processes = ProcessEvidence(settings.watches, self._writer.submit)
         self._scheduler = Scheduler(clock, self._on_result, self.options.max_in_flight)
         self._tasks: list[asyncio.Task[Any]] = []
@@ -124,6 +114,17 @@ class Engine(EngineLifeCycle, WatchingOnwatch):
         self._clock_watch = (
             ClockWatch() if (watching or (watching is None and clock is utc_now)) else None
         )
+
+    def silence_sync(self, spec: AlertmanagerTarget | None) -> SilenceSync | None:
+        """What keeps onwatch's silences in step with `spec`'s Alertmanager (None: none)."""
+        if spec is None:
+            return None
+        # Here, not at the top: httpx loads only when there is an Alertmanager to talk to
+        # (`incidents list` imports the engine's modules and must stay light).
+        from onwatch.engine.alertmanager_sync import SilenceSync
+        from onwatch.notify.alertmanager import AlertmanagerClient
+
+        return SilenceSync(AlertmanagerClient(spec), self._writer.submit, poll=spec.poll)
 
     # --- subscribers ---------------------------------------------------------------------------
 

@@ -6,8 +6,9 @@ already told, every unchanged check's schedule and state (counter rates, flappin
 What changed is swapped: checks added, removed or edited start or stop on their own (with their
 thresholds, forecasts, anomaly flags and actions); channels, policies, roles, checklists and
 runbooks, `[defaults] actions`, flapping and `resolution_required` apply from the next sample,
-tick or action. The heartbeat and `[alertmanager]` are made once, at start: a change to either
-is named in the report as applying at the next start.
+tick or action. A changed heartbeat starts beating at once (the old one stops); a changed
+`[alertmanager]` is talked to from the next tick, and the silences incidents hold are kept and
+extended there (a silence made in a different Alertmanager before ends within its hour).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from onwatch.engine import heap
+from onwatch.engine.heartbeat import Heartbeat
 from onwatch.engine.notifying import build_senders
 from onwatch.engine.paging import role_addresses
 from onwatch.engine.specs import EngineSettings, Watch
@@ -39,15 +41,12 @@ class ReloadReport:
     changed: tuple[str, ...] = ()
     notify: bool = False
     other: tuple[str, ...] = field(default=())
-    """Other settings that changed: "flapping", "resolution_required", "checklists"..."""
-    later: tuple[str, ...] = ()
-    """Settings that changed but apply at the next start: "heartbeat", "alertmanager"."""
+    """Other settings that changed: "flapping", "resolution_required", "checklists",
+    "heartbeat", "alertmanager"..."""
 
     @property
     def empty(self) -> bool:
-        return not (
-            self.added or self.removed or self.changed or self.notify or self.other or self.later
-        )
+        return not (self.added or self.removed or self.changed or self.notify or self.other)
 
     def summary(self) -> str:
         """One line for the log and the console: "config reloaded: 1 check added (api)"."""
@@ -62,7 +61,6 @@ class ReloadReport:
         if self.notify:
             parts.append("notifications changed")
         parts.extend(f"{name} changed" for name in self.other)
-        parts.extend(f"{name} changed: it applies at the next start" for name in self.later)
         return "config reloaded: " + "; ".join(parts)
 
 
@@ -127,18 +125,18 @@ async def apply_settings(engine: Engine, settings: EngineSettings) -> ReloadRepo
     # Each check's actions are part of its Watch: an edit counts as a changed check.
     engine._watch_actions = {(w.source, w.name): w.actions for w in settings.watches}
     engine._processes.rewatch(settings.watches)
-    later = [
-        name
-        for name, before, after in (
-            ("heartbeat", old.heartbeat, settings.heartbeat),
-            ("alertmanager", old.alertmanager, settings.alertmanager),
-        )
-        if before != after
-    ]
+    if settings.heartbeat != old.heartbeat:
+        await _apply_heartbeat(engine, settings)
+        other.append("heartbeat")
+    if settings.alertmanager != old.alertmanager:
+        if engine.alertmanager is not None:
+            await engine.alertmanager.aclose()
+        engine.alertmanager = engine.silence_sync(settings.alertmanager)
+        other.append("alertmanager")
     notify = settings.notify != old.notify
     if notify:
         _apply_notify(engine, settings)
-    if notify or later:
+    if notify or "heartbeat" in other:
         # An action's output is scrubbed of every secret URL, the new ones included.
         engine.actions.redactor = Redactor.for_urls(secret_urls(settings))
     engine.settings = settings
@@ -151,7 +149,6 @@ async def apply_settings(engine: Engine, settings: EngineSettings) -> ReloadRepo
         changed=tuple(after.name for _, after in changed),
         notify=notify,
         other=tuple(other),
-        later=tuple(later),
     )
     if not report.empty:
         for hook in engine.reload_hooks:
@@ -160,6 +157,19 @@ async def apply_settings(engine: Engine, settings: EngineSettings) -> ReloadRepo
             except Exception:  # a change log that fails must not undo the reload
                 log.exception("a reload hook failed")
     return report
+
+
+async def _apply_heartbeat(engine: Engine, settings: EngineSettings) -> None:
+    beating = [task for task in engine._tasks if task.get_name() == "heartbeat"]
+    for task in beating:
+        task.cancel()
+        engine._tasks.remove(task)
+    await asyncio.gather(*beating, return_exceptions=True)
+    spec = settings.heartbeat
+    engine.heartbeat = Heartbeat(spec, engine.unhealthy) if spec is not None else None
+    engine._own_health.heartbeat = engine.heartbeat
+    if engine.heartbeat is not None and engine.scheduling:
+        engine._tasks.append(asyncio.create_task(engine.heartbeat.run(), name="heartbeat"))
 
 
 def secret_urls(settings: EngineSettings) -> list[str]:

@@ -4,6 +4,7 @@ whose disk is filled up (a tmpfs, as root) and freed again."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 from collections.abc import Iterator
 from datetime import timedelta
@@ -107,3 +108,31 @@ async def test_an_unreachable_heartbeat_url_becomes_an_onwatch_incident(tmp_path
             await engine.stop()
     finally:
         receiver.close()
+
+
+async def test_a_reload_moves_the_heartbeat_to_its_new_url_and_stops_the_old_one(
+    tmp_path: Path, pings: PingReceiver
+) -> None:
+    moved = PingReceiver()
+    try:
+        engine = engine_on(tmp_path / "incidents.json", pings.url)
+        await engine.start()
+        try:
+            await wait_for(lambda: pings.count >= 2)
+            spec = HeartbeatSpec(moved.url, timedelta(seconds=INTERVAL))
+            settings = dataclasses.replace(engine.settings, heartbeat=spec)
+            report = await engine.apply_config(settings)
+            assert "heartbeat" in report.other
+            assert "heartbeat changed" in report.summary()
+            stopped_at = pings.count
+            await wait_for(lambda: moved.count >= 3)
+            assert pings.count <= stopped_at + 1  # at most a call already under way
+            report = await engine.apply_config(dataclasses.replace(settings, heartbeat=None))
+            assert engine.heartbeat is None and "heartbeat" in report.other
+            quiet_from = moved.count
+            await asyncio.sleep(INTERVAL * 4)
+            assert moved.count <= quiet_from + 1
+        finally:
+            await engine.stop()
+    finally:
+        moved.close()

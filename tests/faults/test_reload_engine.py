@@ -80,7 +80,7 @@ async def test_an_unchanged_config_reports_nothing_changed(store) -> None:
         await engine.stop()
 
 
-async def test_checklists_actions_and_secrets_apply_and_the_heartbeat_waits_for_a_restart(
+async def test_checklists_actions_secrets_and_the_heartbeat_apply_at_once(
     store,
 ) -> None:
     from onwatch.engine.specs import Action, HeartbeatSpec
@@ -98,12 +98,34 @@ async def test_checklists_actions_and_secrets_apply_and_the_heartbeat_waits_for_
         )
         report = await engine.apply_config(settings)
         assert report.changed == ("db",)
-        assert report.other == ("checklists",) and report.later == ("heartbeat",)
-        assert "heartbeat changed: it applies at the next start" in report.summary()
+        assert report.other == ("checklists", "heartbeat")
+        assert "heartbeat changed" in report.summary()
         assert engine.operations.guides == {"db": Guide(items=("look at the replicas",))}
         assert engine._watch_actions[(acting.source, "db")] == acting.actions
-        assert engine.heartbeat is None  # made at start only, as the report says
+        assert engine.heartbeat is not None and engine.heartbeat.spec == settings.heartbeat
+        assert engine._own_health.heartbeat is engine.heartbeat
         said = engine.actions.redactor.redact("GET https://hc.example/ping/s3cr3t-uuid failed")
         assert "s3cr3t-uuid" not in said
+    finally:
+        await engine.stop()
+
+
+async def test_a_changed_alertmanager_is_talked_to_from_the_reload_on(store) -> None:
+    from onwatch.notify.alertmanager_target import AlertmanagerTarget
+
+    steady = Scripted(watch("db", interval=1), lambda: 1.0)
+    engine = make_engine(store, {"db": steady})
+    await engine.start(schedule=False)
+    try:
+        assert engine.alertmanager is None
+        first = AlertmanagerTarget("http://127.0.0.1:9/", token="am-secret")
+        report = await engine.apply_config(dataclasses.replace(engine.settings, alertmanager=first))
+        assert report.other == ("alertmanager",)
+        assert engine.alertmanager is not None and engine.alertmanager.client.target == first
+        moved = dataclasses.replace(first, url="http://127.0.0.1:10/")
+        await engine.apply_config(dataclasses.replace(engine.settings, alertmanager=moved))
+        assert engine.alertmanager.client.target == moved
+        await engine.apply_config(dataclasses.replace(engine.settings, alertmanager=None))
+        assert engine.alertmanager is None
     finally:
         await engine.stop()
