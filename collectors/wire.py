@@ -73,18 +73,27 @@ class Response:
         return None
 
 
-async def _line(reader: asyncio.StreamReader) -> bytes:
-    """One line without its ending (CRLF, or a bare LF as RFC 9112 lets a recipient accept)."""
+async def _raw_line(reader: asyncio.StreamReader, *, first: bool = False) -> bytes:
+    """One line with its ending. A connection closed before the `first` byte of an answer is
+    `NoResponse` (a reused connection the server had dropped), anywhere else a broken one."""
     try:
         line = await reader.readuntil(b"\n")
     except asyncio.LimitOverrunError:
         raise ProtocolError("line too long") from None
-    except asyncio.IncompleteReadError:
+    except asyncio.IncompleteReadError as exc:
+        if first and not exc.partial:
+            raise NoResponse("closed before answering") from None
         raise ProtocolError("connection closed mid-message") from None
     except OSError as exc:
         raise ReadLost(str(exc)) from exc
     if len(line) > LINE_LIMIT:
         raise ProtocolError("line too long")
+    return line
+
+
+async def _line(reader: asyncio.StreamReader) -> bytes:
+    """One line without its ending (CRLF, or a bare LF as RFC 9112 lets a recipient accept)."""
+    line = await _raw_line(reader)
     return line[:-2] if line.endswith(b"\r\n") else line[:-1]
 
 
@@ -118,18 +127,7 @@ def _header(line: bytes) -> tuple[str, str]:
 async def read_head(reader: asyncio.StreamReader) -> Response:
     """The status line and headers of the final answer, skipping informational ones."""
     for _ in range(MAX_INTERIM + 1):
-        try:
-            first = await reader.readuntil(b"\n")
-        except asyncio.IncompleteReadError as exc:
-            if not exc.partial:
-                raise NoResponse("closed before answering") from None
-            raise ProtocolError("connection closed mid-message") from None
-        except asyncio.LimitOverrunError:
-            raise ProtocolError("line too long") from None
-        except OSError as exc:
-            raise ReadLost(str(exc)) from exc
-        if len(first) > LINE_LIMIT:
-            raise ProtocolError("line too long")
+        first = await _raw_line(reader, first=True)
         status, http10 = _status(first.rstrip(b"\r\n"))
         size = len(first)
         headers: list[tuple[str, str]] = []

@@ -48,16 +48,21 @@ def with_(base: Watch, **changes: object) -> Watch:
     )
 
 
-async def test_forecast_incident_opens_before_the_disk_fills_and_resolves_when_it_stops(
-    store: IncidentStore,
-) -> None:
-    clock = Clock()
-    level = {"value": 30.0}
+def _forecasting_disk(store: IncidentStore, clock: Clock, level: dict[str, float]) -> Engine:
+    """An engine watching one disk (warning 80, critical 90) at `level`, forecasting 24 h ahead
+    from its last hour."""
     spec = ForecastSpec(
         horizon=timedelta(hours=24), window=timedelta(hours=1), metrics=frozenset({"value"})
     )
     disk = with_(watch("disk", warning=80, critical=90), forecast=spec)
-    engine = engine_for(store, clock, {"disk": Scripted(disk, lambda: level["value"])})
+    return engine_for(store, clock, {"disk": Scripted(disk, lambda: level["value"])})
+
+
+async def test_forecast_incident_opens_before_the_disk_fills_and_resolves_when_it_stops(
+    store: IncidentStore,
+) -> None:
+    clock, level = Clock(), {"value": 30.0}
+    engine = _forecasting_disk(store, clock, level)
     await engine.start(schedule=False)
     try:
         # 0.5% a minute: critical (90%) is two hours off; no threshold is anywhere near.
@@ -87,13 +92,8 @@ async def test_forecast_incident_opens_before_the_disk_fills_and_resolves_when_i
 async def test_forecast_title_follows_the_estimate_with_one_entry_per_new_wording(
     store: IncidentStore,
 ) -> None:
-    clock = Clock()
-    level = {"value": 30.0}
-    spec = ForecastSpec(
-        horizon=timedelta(hours=24), window=timedelta(hours=1), metrics=frozenset({"value"})
-    )
-    disk = with_(watch("disk", warning=80, critical=90), forecast=spec)
-    engine = engine_for(store, clock, {"disk": Scripted(disk, lambda: level["value"])})
+    clock, level = Clock(), {"value": 30.0}
+    engine = _forecasting_disk(store, clock, level)
     await engine.start(schedule=False)
     titles = []
     try:
