@@ -17,8 +17,9 @@ from onwatch.store import IncidentStore
 from onwatch.store.lease import EngineLease
 from tests.e2e.conftest import ROOT
 from tests.e2e.test_headless import closed_port
-from tests.faults.test_sighup import BASE, BROKEN, Lines, stop, tcp
+from tests.faults.test_sighup import BASE, BROKEN, stop, tcp
 from tests.serve.test_cli import free_port
+from tests.support.processes import start_onwatch
 
 TOKEN = "reload-Secret-41c7e2"
 
@@ -35,16 +36,7 @@ def onwatch(*args: str, env: dict[str, str] | None = None) -> subprocess.Complet
 
 
 def start(*args: str, env: dict[str, str] | None = None):
-    process = subprocess.Popen(
-        [sys.executable, "-m", "onwatch", *args],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
-    )
-    return process, Lines(process.stdout), Lines(process.stderr)
+    return start_onwatch(*args, env={**os.environ, **(env or {})})
 
 
 def wait_for(path: Path, within: float = 30) -> None:

@@ -15,8 +15,8 @@ import httpx
 
 from tests.e2e.conftest import ROOT
 from tests.e2e.test_headless import closed_port
-from tests.faults.test_sighup import Lines
 from tests.serve.test_cli import free_port
+from tests.support.processes import Lines, start_onwatch
 from tests.support.receiver import Receiver
 
 SECRETS = {
@@ -49,16 +49,7 @@ def test_no_secret_appears_in_any_output_file_or_notification(tmp_path: Path) ->
     processes: list[tuple[subprocess.Popen, Lines, Lines]] = []
 
     def start(*args: str) -> tuple[subprocess.Popen, Lines, Lines]:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "onwatch", *args],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            cwd=tmp_path,
-            env=env,
-        )
-        started = (process, Lines(process.stdout), Lines(process.stderr))
+        started = start_onwatch(*args, env=env, cwd=tmp_path)
         processes.append(started)
         return started
 

@@ -4,21 +4,17 @@ incidents kept, an invalid one keeps the running config and names every problem 
 from __future__ import annotations
 
 import json
-import os
-import queue
 import signal
 import subprocess
-import sys
-import threading
 import time
 from pathlib import Path
 
 import httpx
 
 from onwatch.store import IncidentStore
-from tests.e2e.conftest import ROOT
 from tests.e2e.test_headless import closed_port
 from tests.serve.test_cli import free_port
+from tests.support.processes import Lines, start_onwatch
 
 BASE = '[local]\nenabled = false\n[defaults]\ninterval = "1s"\n'
 
@@ -33,45 +29,8 @@ BROKEN = (
 """Problems on several lines."""
 
 
-class Lines:
-    """A process's stream read by a thread, so a test can wait for a line with a deadline."""
-
-    def __init__(self, stream) -> None:
-        self.seen: list[str] = []
-        self._queue: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=self._pump, args=(stream,), daemon=True).start()
-
-    def _pump(self, stream) -> None:
-        for line in stream:
-            self._queue.put(line)
-
-    def wait(self, needle: str, within: float = 30) -> str:
-        for line in self.seen:
-            if needle in line:
-                return line
-        deadline = time.monotonic() + within
-        while time.monotonic() < deadline:
-            try:
-                line = self._queue.get(timeout=0.1)
-            except queue.Empty:
-                continue
-            self.seen.append(line)
-            if needle in line:
-                return line
-        raise AssertionError(f"no line with {needle!r} within {within}s: {self.seen[-10:]}")
-
-
 def start(*args: str) -> tuple[subprocess.Popen, Lines, Lines]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "onwatch", *args],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    return process, Lines(process.stdout), Lines(process.stderr)
+    return start_onwatch(*args)
 
 
 def stop(process: subprocess.Popen) -> None:
