@@ -45,7 +45,6 @@ class View:
     sources: tuple[api.SourceView, ...] = ()
     statuses: tuple[str, ...] = ()
     last_poll: datetime | None = None
-    engine_holder: str | None = None
 
 
 class ThreadedBackend(ThreadedActions):
@@ -220,7 +219,6 @@ class ThreadedBackend(ThreadedActions):
             sources=sources,
             statuses=tuple(inner.statuses()),
             last_poll=inner.last_poll,
-            engine_holder=inner.engine_holder,
         )
         if events and self._ui is not None and not self._ui.is_closed():
             # The console's loop may close meanwhile: then nobody is left to tell.

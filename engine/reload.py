@@ -142,7 +142,7 @@ async def apply_settings(engine: Engine, settings: EngineSettings) -> ReloadRepo
     engine.settings = settings
     if retired and engine.options.freeze_at_start and engine.scheduling:
         # Once the retired loops' last references (their cancellation, its traceback) are gone.
-        asyncio.get_running_loop().call_later(heap.REFREEZE_AFTER, heap.refreeze)
+        asyncio.get_running_loop().call_later(heap.REFREEZE_AFTER, _refreeze, engine)
     report = ReloadReport(
         added=tuple(w.name for w in added),
         removed=tuple(w.name for w in removed),
@@ -157,6 +157,11 @@ async def apply_settings(engine: Engine, settings: EngineSettings) -> ReloadRepo
             except Exception:  # a change log that fails must not undo the reload
                 log.exception("a reload hook failed")
     return report
+
+
+def _refreeze(engine: Engine) -> None:
+    if engine.scheduling:  # stopped meanwhile: stop has thawed, and it stays so
+        heap.refreeze()
 
 
 async def _apply_heartbeat(engine: Engine, settings: EngineSettings) -> None:

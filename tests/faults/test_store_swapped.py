@@ -8,8 +8,18 @@ from __future__ import annotations
 
 import shutil
 
+from onwatch.engine import Engine
 from onwatch.store import IncidentStore
 from tests.engine.conftest import Scripted, make_engine, wait_for, watch
+
+
+def failing_when_told(store: IncidentStore, failing: dict[str, bool]) -> Engine:
+    """An engine with a check per name of `failing`, down while its value there is True."""
+    collectors = {
+        name: Scripted(watch(name, interval=0.05), lambda n=name: "down" if failing[n] else 1.0)
+        for name in failing
+    }
+    return make_engine(store, collectors, store_poll_seconds=0.05)
 
 
 def checks_open(path) -> set[str]:
@@ -20,11 +30,7 @@ async def test_a_deleted_store_file_is_written_again_without_reusing_an_id(tmp_p
     path = tmp_path / "incidents.json"
     store = IncidentStore(path)
     failing = {"web": True, "api": False}
-    collectors = {
-        name: Scripted(watch(name, interval=0.05), lambda n=name: "down" if failing[n] else 1.0)
-        for name in failing
-    }
-    engine = make_engine(store, collectors, store_poll_seconds=0.05)
+    engine = failing_when_told(store, failing)
     await engine.start()
     try:
         await wait_for(lambda: checks_open(path) == {"web"})
@@ -44,11 +50,7 @@ async def test_a_store_file_replaced_by_an_older_copy_is_followed(tmp_path) -> N
     path = tmp_path / "incidents.json"
     store = IncidentStore(path)
     failing = {"web": True, "api": False, "db": False}
-    collectors = {
-        name: Scripted(watch(name, interval=0.05), lambda n=name: "down" if failing[n] else 1.0)
-        for name in failing
-    }
-    engine = make_engine(store, collectors, store_poll_seconds=0.05)
+    engine = failing_when_told(store, failing)
     await engine.start()
     try:
         await wait_for(lambda: checks_open(path) == {"web"})
