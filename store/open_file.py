@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,8 +12,15 @@ from tinydb.table import Table
 
 from onwatch.incidents import Incident
 from onwatch.incidents.codec import incident_from_dict
+from onwatch.store.archive_append import archive_with
 from onwatch.store.errors import StoreError
-from onwatch.store.storage import AtomicJSONStorage, Revision
+from onwatch.store.storage import (
+    AtomicJSONStorage,
+    Revision,
+    file_revision,
+    write_bytes_atomic,
+)
+from onwatch.store.summary_format import MonthHeader
 
 INCIDENTS = "incidents"
 
@@ -42,6 +50,14 @@ class OpenFile:
     """The file's revision when the transaction opened it (the lock is held throughout)."""
     changed: dict[int, dict[str, Any] | None] = field(default_factory=dict)
     """What the transaction put (a summary) or dropped (None), for the month's summary file."""
+    header: MonthHeader | None = None
+    """For an archive part opened unread to be added to: its summary's header, fresh when
+    opened, which says how many it holds and which ids."""
+    appended: dict[int, dict[str, Any]] = field(default_factory=dict)
+    """Records added without reading the file (see `store.archive_append`); merged into the
+    table should the file be read after all."""
+    spliced: bool = False
+    """Whether the commit wrote `appended` into the file as it was, unread."""
 
     @property
     def storage(self) -> AtomicJSONStorage:
@@ -64,7 +80,45 @@ class OpenFile:
         table = data.get(INCIDENTS)
         if not isinstance(table, dict):
             table = data[INCIDENTS] = {}
+        if self.appended:
+            table.update((str(k), v) for k, v in self.appended.items())
+            self.appended.clear()
+            self.storage.dirty = True
         return table
+
+    def count(self) -> int:
+        """How many incidents the file holds, with this transaction's changes."""
+        if self.header is None or self.storage.loaded:
+            return len(self.records())
+        return self.header.count + len(self.appended)
+
+    def can_append(self, incident_id: int) -> bool:
+        """Whether `incident_id` can be added without reading the file: it is open unread, and
+        its summary says the id is not in it."""
+        return (
+            self.header is not None
+            and not self.storage.loaded
+            and not self.header.holds(incident_id)
+        )
+
+    def append(self, incident_id: int, record: dict[str, Any]) -> None:
+        self.appended[incident_id] = record
+
+    def commit_appended(self) -> None:
+        """Write what was appended: spliced into the file when it is as its header says and in
+        the shape onwatch writes, otherwise by reading and rewriting it whole."""
+        path = self.storage.path
+        raw: bytes | None = None
+        if self.header is not None and file_revision(path) == self.header.archive:
+            with contextlib.suppress(OSError):
+                raw = path.read_bytes()
+        spliced = archive_with(raw, self.appended) if raw is not None else None
+        if spliced is None:
+            self.records()
+            self.storage.commit(sync_directory=False)
+            return
+        write_bytes_atomic(path, spliced, sync_directory=False)
+        self.spliced = True
 
     def put(self, incident_id: int, record: dict[str, Any]) -> None:
         self.records()[str(incident_id)] = record

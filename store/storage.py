@@ -131,6 +131,11 @@ class AtomicJSONStorage(Storage):
         self._data = data
         self._loaded = True
 
+    @property
+    def loaded(self) -> bool:
+        """Whether the document is in memory (read, preloaded or written)."""
+        return self._loaded
+
     def read(self) -> dict[str, Any] | None:
         if not self._loaded:
             self._data = read_json(self.path)

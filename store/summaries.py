@@ -18,12 +18,14 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Callable, Iterator, Mapping
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 from onwatch.incidents.summary import row_epochs
+from onwatch.store.archive_append import summary_with
 from onwatch.store.lock import WriteLock
 from onwatch.store.storage import (
     Revision,
@@ -163,8 +165,8 @@ class Summaries:
                 if needle not in raw:
                     return []
                 found = orjson.loads(b"[" + b",".join(x for x in lines[1:] if needle in x) + b"]")
-                return [r for r in checked_rows(found) if r[key] == value]
-            return checked_rows(orjson.loads(b"[" + b",".join(lines[1:]) + b"]"))
+                return _by_id([r for r in checked_rows(found) if r[key] == value])
+            return _by_id(checked_rows(orjson.loads(b"[" + b",".join(lines[1:]) + b"]")))
         except (OSError, ValueError, TypeError, KeyError, orjson.JSONDecodeError):
             return None
 
@@ -208,16 +210,16 @@ class Summaries:
         month: str,
         before: Revision,
         changed: Mapping[int, dict[str, Any] | None],
-        records: Mapping[str, Any],
+        records: Callable[[], Mapping[str, Any]],
     ) -> None:
-        """The archive of `month` was just rewritten from `records` (was at `before`): bring its
-        summary along, from the old summary and the changes when that was fresh."""
+        """The archive of `month` was just rewritten to hold `records()` (was at `before`):
+        bring its summary along, from the old summary and the changes when that was fresh."""
         rows: dict[int, dict[str, Any]] | None = None
         old = self._read_header(month)
         if old is not None and old.archive == before:
             rows = self._read_raw(month, old)
         if rows is None:
-            unchanged = {k: v for k, v in records.items() if int(k) not in changed}
+            unchanged = {k: v for k, v in records().items() if int(k) not in changed}
             rows = rows_of(self._archive_path(month), unchanged)
         for incident_id, row in changed.items():
             if row is None:
@@ -225,6 +227,23 @@ class Summaries:
             else:
                 rows[incident_id] = row
         self.write(month, rows)
+
+    def after_append(
+        self, month: str, before: MonthHeader, added: Mapping[int, dict[str, Any]]
+    ) -> bool:
+        """The archive `before` described was just added `added` (summary rows by id, none of
+        them in it before): add them to its summary too. False when the summary is no longer
+        what `before` says; the caller then brings it along with `after_commit`."""
+        try:
+            raw = self.path(month).read_bytes()
+        except OSError:
+            return False
+        grown = summary_with(raw, before, added, file_revision(self._archive_path(month)))
+        if grown is None:
+            return False
+        self._unsaved.pop(month, None)
+        write_bytes_atomic(self.path(month), grown[0], sync=False)  # not flushed: see write()
+        return True
 
     def _read_raw(self, month: str, header: MonthHeader) -> dict[int, dict[str, Any]] | None:
         try:
@@ -236,6 +255,13 @@ class Summaries:
         except (OSError, ValueError, TypeError, KeyError, orjson.JSONDecodeError):
             return None
         return found if len(found) == header.count else None
+
+
+def _by_id(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    # Rows added since the summary was last written whole follow the others; they are nearly
+    # in order already, which keeps this sort close to one pass.
+    rows.sort(key=itemgetter("id"))
+    return rows
 
 
 __all__ = ["MonthHeader", "Summaries", "id_runs"]

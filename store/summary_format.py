@@ -2,7 +2,8 @@
 
     line 1   {"format": 2, "month": "2026-11", "archive": [inode, mtime_ns, size],
               "ids": [[first, last], ...], "count": N, "opened": [earliest, latest]}
-    line 2.. one `incidents.summary` row per incident of that archive, by id
+    line 2.. one `incidents.summary` row per incident of that archive: in id order when
+             written whole, with incidents added since (store.archive_append) after them
 
 `opened` spans the incidents' opening times (epoch seconds). Anything that does not read as
 this format raises ValueError (or KeyError, TypeError): the caller rebuilds the summary.
@@ -55,6 +56,18 @@ def id_runs(ids: Iterable[int]) -> list[list[int]]:
         else:
             runs.append([incident_id, incident_id])
     return runs
+
+
+def merged_runs(runs: Iterable[tuple[int, int]], ids: Iterable[int]) -> tuple[tuple[int, int], ...]:
+    """`runs` with `ids` added, as sorted [first, last] runs again."""
+    spans = sorted([*((a, b) for a, b in runs), *((i, i) for i in ids)])
+    merged: list[list[int]] = []
+    for first, last in spans:
+        if merged and first <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], last)
+        else:
+            merged.append([first, last])
+    return tuple((a, b) for a, b in merged)
 
 
 def header_line(header: MonthHeader) -> bytes:

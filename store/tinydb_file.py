@@ -57,13 +57,16 @@ class TinyDBFile:
         return file_revision(self.path)
 
 
-def open_db(path: Path, data: dict[str, Any] | None = None) -> TinyDB:
+def open_db(path: Path, data: dict[str, Any] | None = None, *, read: bool = True) -> TinyDB:
     """A TinyDB session on `path`, from `data` when it is known to be the file's content; reads
-    it at once so a file that is not ours fails here, naming the file."""
+    it at once so a file that is not ours fails here, naming the file. With `read=False` the
+    file is read only when first asked for (an archive part only added to, see
+    `store.archive_append`)."""
     db = TinyDB(path, storage=AtomicJSONStorage)
     if data is not None:
         db.storage.preload(data)  # type: ignore[attr-defined]
-    db.storage.read()
+    if read:
+        db.storage.read()
     return db
 
 

@@ -52,6 +52,19 @@ class Transaction:
     def _open(self, path: Path, data: dict[str, Any] | None = None) -> OpenFile:
         return OpenFile(open_db(path, data), revision=file_revision(path))
 
+    def _open_to_add(self, path: Path) -> OpenFile:
+        """An archive part that only gains, opened unread when its summary is fresh (see
+        `store.archive_append`); a new part is simply written whole."""
+        if path not in self._archives:
+            if not path.exists():  # a new part: nothing to read (the lock is held)
+                self._archives[path] = self._open(path, {})
+                return self._archives[path]
+            header = self._store.summaries.header(self._store.month_of_archive(path))
+            self._archives[path] = OpenFile(
+                open_db(path, read=False), revision=header.archive, header=header
+            )
+        return self._archives[path]
+
     def known(self, revision: Revision) -> Known | None:
         """What this transaction leaves the live file holding, for the next one to start from."""
         data = self._live.storage.read()
@@ -169,7 +182,10 @@ class Transaction:
             else:
                 target = self._open_part(month)
             archive = self._archive(target)
-            archive.put(incident.id, record)
+            if previous_archive is None and archive.can_append(incident.id):
+                archive.append(incident.id, record)
+            else:
+                archive.put(incident.id, record)
             archive.changed[incident.id] = summary_row(record, incident)
             archive.gained = True
             self._where[incident.id] = target
@@ -196,8 +212,9 @@ class Transaction:
         if path is None:
             keys = [k for k in self._store.archive_months() if k[:7] == month]
             path = self._store.archive_path(keys[0] if keys else month)
-        if len(self._archive(path).records()) >= PART_SIZE:
+        if self._open_to_add(path).count() >= PART_SIZE:
             path = self._store.archive_path(f"{month}-p{self._part_number(path) + 1}")
+            self._open_to_add(path)
         self._parts[month] = path
         return path
 
@@ -216,7 +233,8 @@ class Transaction:
 
     def commit(self) -> bool:
         """Write what changed; False when there was nothing to write."""
-        if not (self._live.storage.dirty or any(a.storage.dirty for a in self._archives.values())):
+        archives = self._archives.values()
+        if not (self._live.storage.dirty or any(a.storage.dirty or a.appended for a in archives)):
             return False
         # Gains first (with this transaction's removals still in place), then the live file,
         # then the removals: every incident exists in at least one file at every moment. Each
@@ -226,6 +244,9 @@ class Transaction:
             if archive.gained and archive.removed:
                 data = _with_restored(archive.storage.read() or {}, archive.removed)
                 write_json_atomic(archive.storage.path, data, sync_directory=False)
+                gained = True
+            elif archive.gained and archive.appended:
+                archive.commit_appended()
                 gained = True
             elif archive.gained:
                 gained = gained or archive.storage.dirty
@@ -243,13 +264,16 @@ class Transaction:
             sync_directory_of(self._store.path)
         # Summaries last: a crash before this leaves them naming an older archive revision,
         # which reads as stale and is rebuilt from the archive.
+        summaries = self._store.summaries
         for path, archive in written:
-            self._store.summaries.after_commit(
-                self._store.month_of_archive(path),
-                archive.revision,
-                archive.changed,
-                archive.records(),
-            )
+            key = self._store.month_of_archive(path)
+            if archive.spliced and archive.header is not None:
+                added = {k: row for k, row in archive.changed.items() if row is not None}
+                if len(added) == len(archive.changed) and summaries.after_append(
+                    key, archive.header, added
+                ):
+                    continue
+            summaries.after_commit(key, archive.revision, archive.changed, archive.records)
         return True
 
 
