@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterable
 
+from onwatch.engine.ring import Ring
 from onwatch.incidents import Sample
 
 DEFAULT_DEPTH = 120
@@ -19,7 +19,7 @@ class History:
 
     def __init__(self, depth: int = DEFAULT_DEPTH) -> None:
         self.depth = depth
-        self._values: dict[str, dict[str, deque[float]]] = {}
+        self._values: dict[str, dict[str, Ring]] = {}
         self._latest: dict[str, dict[str, Sample]] = {}
 
     def add(self, samples: Iterable[Sample]) -> None:
@@ -29,7 +29,7 @@ class History:
                 by_metric = self._values.setdefault(sample.source, {})
                 series = by_metric.get(sample.metric)
                 if series is None:
-                    series = by_metric[sample.metric] = deque(maxlen=self.depth)
+                    series = by_metric[sample.metric] = Ring(self.depth)
                 series.append(sample.value)
 
     def values(self, source: str, metric: str) -> list[float]:
