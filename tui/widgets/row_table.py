@@ -78,7 +78,8 @@ class RowTable(ScrollView, can_focus=True):
     }
     """
 
-    cursor: reactive[int] = reactive(0)
+    cursor: reactive[int] = reactive(0, repaint=False)
+    """Moving it redraws the two lines it leaves and comes to (watch_cursor), not the view."""
 
     class Highlighted(Message):
         """The cursor came to another row."""
