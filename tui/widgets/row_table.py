@@ -24,10 +24,16 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-Cell = str | Text
-"""A cell's content: a string is shown as it is (never read as markup)."""
+from onwatch.tui.widgets.cells import Cell, fit, looks, width_of
+
 PADDING = 1
 """Blank cells on each side of every column, as DataTable's default."""
+
+
+class _RowMessage(Message):
+    def __init__(self, table: RowTable, key: str) -> None:
+        super().__init__()
+        self.table, self.key = table, key
 
 
 class RowTable(ScrollView, can_focus=True):
@@ -81,21 +87,11 @@ class RowTable(ScrollView, can_focus=True):
     cursor: reactive[int] = reactive(0, repaint=False)
     """Moving it redraws the two lines it leaves and comes to (watch_cursor), not the view."""
 
-    class Highlighted(Message):
+    class Highlighted(_RowMessage):
         """The cursor came to another row."""
 
-        def __init__(self, table: RowTable, key: str) -> None:
-            super().__init__()
-            self.table = table
-            self.key = key
-
-    class Selected(Message):
+    class Selected(_RowMessage):
         """The operator chose the row under the cursor (enter, or a click)."""
-
-        def __init__(self, table: RowTable, key: str) -> None:
-            super().__init__()
-            self.table = table
-            self.key = key
 
     def __init__(
         self, columns: Sequence[str], widths: dict[str, int] | None = None, **kwargs: Any
@@ -107,7 +103,6 @@ class RowTable(ScrollView, can_focus=True):
         self.widths: tuple[int, ...] = tuple(self._fixed.get(c, cell_len(c)) for c in columns)
         self.keys: list[str] = []
         self._cells: dict[str, tuple[Cell, ...]] = {}
-        self._order: dict[str, Any] = {}
         self._index: dict[str, int] = {}
         self._strips: dict[str, tuple[tuple[Cell, ...], tuple[object, ...], Strip]] = {}
         self._frame: tuple[Style, Style, Style] | None = None
@@ -123,17 +118,13 @@ class RowTable(ScrollView, can_focus=True):
         changed: set[str] = set()
         for key, row_cells, row_order in rows:
             before = self._cells.get(key)
-            if (
-                before is not None
-                and before is not row_cells
-                and _looks(before) != _looks(row_cells)
-            ):
+            if before is not None and before is not row_cells and looks(before) != looks(row_cells):
                 changed.add(key)
             cells[key] = row_cells
             order[key] = row_order
         keys = sorted(cells, key=order.__getitem__)
         moved = keys != self.keys
-        self._cells, self._order = cells, order
+        self._cells = cells
         for key in changed:
             self._strips.pop(key, None)
         if moved:
@@ -145,7 +136,7 @@ class RowTable(ScrollView, can_focus=True):
             self.widths = widths
             self._strips.clear()
             moved = True
-        self.virtual_size = Size(self._table_width(), len(keys) + 1)
+        self.virtual_size = Size(self._tablewidth_of(), len(keys) + 1)
         if selected is not None and selected in self._index:
             self.set_reactive(RowTable.cursor, self._index[selected])
         self.cursor = self.cursor  # held within the rows there are now
@@ -164,11 +155,11 @@ class RowTable(ScrollView, can_focus=True):
                 continue
             widest = cell_len(name)
             for cells in self._cells.values():
-                widest = max(widest, _width(cells[index]))
+                widest = max(widest, width_of(cells[index]))
             widths.append(widest)
         return tuple(widths)
 
-    def _table_width(self) -> int:
+    def _tablewidth_of(self) -> int:
         return sum(self.widths) + 2 * PADDING * len(self.widths)
 
     @property
@@ -254,10 +245,7 @@ class RowTable(ScrollView, can_focus=True):
         width = self.size.width
         x = self.scroll_offset.x
         if y == 0:
-            text = Text(
-                "".join(_pad(name, w) for name, w in zip(self.columns, self.widths, strict=True))
-            )
-            return self._strip(text, base + header, width, x)
+            return self._strip(self._row_text(self.columns), base + header, width, x)
         position = y - 1 + self.scroll_offset.y
         if position >= len(self.keys):
             return Strip.blank(width, base)
@@ -269,13 +257,7 @@ class RowTable(ScrollView, can_focus=True):
         kept = self._strips.get(key)
         if kept is not None and kept[0] is cells and kept[1] == look:
             return kept[2]
-        text = Text(no_wrap=True, end="")
-        for cell, column_width in zip(cells, self.widths, strict=True):
-            text.append(" " * PADDING)
-            fitted = _fit(cell, column_width)
-            text.append_text(fitted)
-            # Filled outside the cell's own style: a DOWN's red covers the word, not the column.
-            text.append(" " * (column_width - fitted.cell_len + PADDING))
+        text = self._row_text(cells)
         style, post = base, None
         if on_cursor:
             # As DataTable's cursor by default: its colour over the cells' own, its background
@@ -286,6 +268,16 @@ class RowTable(ScrollView, can_focus=True):
         self._strips[key] = (cells, look, strip)
         return strip
 
+    def _row_text(self, cells: Sequence[Cell]) -> Text:
+        text = Text(no_wrap=True, end="")
+        for cell, column_width in zip(cells, self.widths, strict=True):
+            text.append(" " * PADDING)
+            fitted = fit(cell, column_width)
+            text.append_text(fitted)
+            # Filled outside the cell's own style: a DOWN's red covers the word, not the column.
+            text.append(" " * (column_width - fitted.cell_len + PADDING))
+        return text
+
     def _strip(
         self, text: Text, style: Style, width: int, x: int, post: Style | None = None
     ) -> Strip:
@@ -295,32 +287,3 @@ class RowTable(ScrollView, can_focus=True):
         strip = Strip(segments, text.cell_len)
         # Padded to the widget's width in the row's own style: a cursor spans the whole line.
         return strip.crop_extend(x, x + width, style)
-
-
-def _pad(name: str, width: int) -> str:
-    return " " * PADDING + _fit_str(name, width) + " " * PADDING
-
-
-def _fit_str(text: str, width: int) -> str:
-    if cell_len(text) > width:
-        return text[: max(0, width - 1)] + "…"
-    return text + " " * (width - cell_len(text))
-
-
-def _fit(cell: Cell, width: int) -> Text:
-    text = cell.copy() if isinstance(cell, Text) else Text(cell)
-    if text.cell_len > width:
-        text.truncate(width, overflow="ellipsis")
-    return text
-
-
-def _width(cell: Cell) -> int:
-    return cell.cell_len if isinstance(cell, Text) else cell_len(cell)
-
-
-def _looks(cells: tuple[Cell, ...]) -> tuple[object, ...]:
-    """What the cells show: rich's Text compares text and spans but not the style."""
-    return tuple(
-        (cell.plain, str(cell.style), tuple(cell.spans)) if isinstance(cell, Text) else cell
-        for cell in cells
-    )

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from rich.text import Text
 
 from onwatch.incidents.board import SourceRow, Status
-from onwatch.tui.widgets.row_table import Cell, RowTable
+from onwatch.tui.widgets.cells import Cell
+from onwatch.tui.widgets.row_table import RowTable
 
 STATUS_STYLES = {
     Status.DOWN: "bold white on red",
