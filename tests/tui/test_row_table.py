@@ -203,3 +203,22 @@ async def test_a_wider_cell_widens_its_column_on_every_row() -> None:
         await pilot.pause()
         assert table.widths[2] == len("connection refused")
         assert "connection refused" in line(table, 5)
+
+
+async def test_the_row_under_the_mouse_is_highlighted_until_a_key_moves_the_cursor() -> None:
+    app = TableApp(rows(100))
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.query_one(CountingTable)
+        await pilot.pause()
+        before = table.render_line(3), table.render_line(4)
+        await pilot.hover(CountingTable, offset=(3, 3))  # the third row under the header
+        await pilot.pause()
+        assert table.hover == 2
+        hovered, below = table.render_line(3), table.render_line(4)
+        assert hovered.text == before[0].text and hovered != before[0]  # same text, other look
+        assert below == before[1]
+        table.drawn.clear()
+        await pilot.press("down")
+        await pilot.pause()
+        assert table.hover == -1
+        assert sorted(table.drawn) == ["host-000", "host-001", "host-002"]

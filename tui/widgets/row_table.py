@@ -26,6 +26,7 @@ from textual.strip import Strip
 
 from onwatch.tui.widgets.cells import Cell, fit, looks, width_of
 
+PARTS = ("header", "cursor", "hover")
 PADDING = 1
 """Blank cells on each side of every column, as DataTable's default."""
 
@@ -50,7 +51,7 @@ class RowTable(ScrollView, can_focus=True):
         Binding("enter", "select", "Select", show=False),
     ]
 
-    COMPONENT_CLASSES = {"row-table--header", "row-table--cursor"}
+    COMPONENT_CLASSES = {"row-table--header", "row-table--cursor", "row-table--hover"}
 
     # The look of a DataTable with a row cursor, so the console reads as it did.
     DEFAULT_CSS = """
@@ -76,6 +77,9 @@ class RowTable(ScrollView, can_focus=True):
             background: ansi_bright_blue;
             color: ansi_default;
         }
+        & > .row-table--hover {
+            background: $block-hover-background;
+        }
         & > .row-table--cursor {
             background: $block-cursor-blurred-background;
             color: $block-cursor-blurred-foreground;
@@ -86,6 +90,8 @@ class RowTable(ScrollView, can_focus=True):
 
     cursor: reactive[int] = reactive(0, repaint=False)
     """Moving it redraws the two lines it leaves and comes to (watch_cursor), not the view."""
+    hover: reactive[int] = reactive(-1, repaint=False)
+    """The row under the mouse pointer, -1 for none (a key moving the cursor hides it)."""
 
     class Highlighted(_RowMessage):
         """The cursor came to another row."""
@@ -105,7 +111,7 @@ class RowTable(ScrollView, can_focus=True):
         self._cells: dict[str, tuple[Cell, ...]] = {}
         self._index: dict[str, int] = {}
         self._strips: dict[str, tuple[tuple[Cell, ...], tuple[object, ...], Strip]] = {}
-        self._frame: tuple[Style, Style, Style] | None = None
+        self._frame: tuple[Style, Style, Style, Style] | None = None
 
     # --- content -------------------------------------------------------------------------------
 
@@ -179,11 +185,6 @@ class RowTable(ScrollView, can_focus=True):
     def cells(self, key: str) -> tuple[Cell, ...]:
         return self._cells[key]
 
-    def select(self, key: str) -> None:
-        position = self._index.get(key)
-        if position is not None:
-            self.cursor = position
-
     # --- cursor ----------------------------------------------------------------------------------
 
     def validate_cursor(self, value: int) -> int:
@@ -196,8 +197,19 @@ class RowTable(ScrollView, can_focus=True):
         self.scroll_to_region(
             Region(0, new + 1, 1, 1), spacing=Spacing(top=1), animate=False, force=True
         )
+        self.hover = -1
         if self.keys and old != new:
             self.post_message(self.Highlighted(self, self.keys[new]))
+
+    def watch_hover(self, old: int, new: int) -> None:
+        self._refresh_position(old)
+        self._refresh_position(new)
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        self.hover = event.y - 1 + self.scroll_offset.y if event.y >= 1 else -1
+
+    def on_leave(self, event: events.Leave) -> None:
+        self.hover = -1
 
     def _refresh_position(self, position: int) -> None:
         y = position + 1 - self.scroll_offset.y
@@ -223,9 +235,6 @@ class RowTable(ScrollView, can_focus=True):
             self.cursor = position
             self.action_select()
 
-    def on_resize(self, event: events.Resize) -> None:
-        self.refresh()
-
     # --- drawing ---------------------------------------------------------------------------------
 
     def render_lines(self, crop: Region) -> list[Strip]:
@@ -233,15 +242,14 @@ class RowTable(ScrollView, can_focus=True):
         self._frame = self._styles()
         return super().render_lines(crop)
 
-    def _styles(self) -> tuple[Style, Style, Style]:
+    def _styles(self) -> tuple[Style, Style, Style, Style]:
         return (
             self.rich_style,
-            self.get_component_rich_style("row-table--header"),
-            self.get_component_rich_style("row-table--cursor"),
+            *(self.get_component_rich_style(f"row-table--{part}") for part in PARTS),
         )
 
     def render_line(self, y: int) -> Strip:
-        base, header, cursor = self._frame or self._styles()
+        base, header, cursor, hover = self._frame or self._styles()
         width = self.size.width
         x = self.scroll_offset.x
         if y == 0:
@@ -252,13 +260,14 @@ class RowTable(ScrollView, can_focus=True):
         key = self.keys[position]
         cells = self._cells[key]
         on_cursor = position == self.cursor
-        look = (on_cursor, width, x, self.widths, base, cursor)
+        on_hover = position == self.hover and not on_cursor
+        look = (on_cursor, on_hover, width, x, self.widths, base, cursor, hover)
         # A scroll or a moved cursor asks for lines whose rows are as they were.
         kept = self._strips.get(key)
         if kept is not None and kept[0] is cells and kept[1] == look:
             return kept[2]
         text = self._row_text(cells)
-        style, post = base, None
+        style, post = (base + hover if on_hover else base), None
         if on_cursor:
             # As DataTable's cursor by default: its colour over the cells' own, its background
             # under theirs (a DOWN stays red on the cursor's row).
