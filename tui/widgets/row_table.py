@@ -124,8 +124,11 @@ class RowTable(ScrollView, can_focus=True):
         changed: set[str] = set()
         for key, row_cells, row_order in rows:
             before = self._cells.get(key)
-            if before is not None and before is not row_cells and looks(before) != looks(row_cells):
-                changed.add(key)
+            if before is not None and before is not row_cells:
+                if looks(before) == looks(row_cells):
+                    row_cells = before  # as shown: its kept line still stands
+                else:
+                    changed.add(key)
             cells[key] = row_cells
             order[key] = row_order
         keys = sorted(cells, key=order.__getitem__)
@@ -142,7 +145,7 @@ class RowTable(ScrollView, can_focus=True):
             self.widths = widths
             self._strips.clear()
             moved = True
-        self.virtual_size = Size(self._tablewidth_of(), len(keys) + 1)
+        self.virtual_size = Size(sum(widths) + 2 * PADDING * len(widths), len(keys) + 1)
         if selected is not None and selected in self._index:
             self.set_reactive(RowTable.cursor, self._index[selected])
         self.cursor = self.cursor  # held within the rows there are now
@@ -164,9 +167,6 @@ class RowTable(ScrollView, can_focus=True):
                 widest = max(widest, width_of(cells[index]))
             widths.append(widest)
         return tuple(widths)
-
-    def _tablewidth_of(self) -> int:
-        return sum(self.widths) + 2 * PADDING * len(self.widths)
 
     @property
     def row_count(self) -> int:
