@@ -114,7 +114,12 @@ class IncidentScreen(ActingScreen):
         self.query_one("#changes", Static).update(changes_table(self.incident, context))
         self.query_one("#precedents", Static).update(precedents_table(context))
 
-    @work(exclusive=True, group="incident-context", exit_on_error=False)
+    @work(
+        exclusive=True,
+        group="incident-context",
+        exit_on_error=False,
+        description="load incident context",  # not the repr of the incident and its timeline
+    )
     async def load_context(self, incident: Incident) -> None:
         try:
             self.context = await self.console.backend.context(incident)

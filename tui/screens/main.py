@@ -132,7 +132,9 @@ class MainScreen(EngineKeys, ActingScreen):
             with self.app.batch_update():
                 self._show_incidents(open_incidents, now)
 
-    @work(exclusive=True, group="sources", exit_on_error=False)
+    # A description of our own: by default Textual names a worker by the repr of its
+    # arguments, thousands of dataclasses formatted on the loop at every redraw.
+    @work(exclusive=True, group="sources", exit_on_error=False, description="judge sources")
     async def _judge_sources(self, sources: list[SourceView], incidents: list[Incident]) -> None:
         # Plain frozen values in, new rows out: nothing the loop touches meanwhile is shared.
         started = time.perf_counter()

@@ -71,7 +71,8 @@ class IncidentList(ScrollView, can_focus=True):
     }
     """
 
-    cursor: reactive[int] = reactive(0)
+    cursor: reactive[int] = reactive(0, repaint=False)
+    """Moving it redraws the two lines it leaves and comes to (watch_cursor), not the view."""
 
     class LayoutChanged(Message):
         """The list's width called for other columns: the header above it should follow."""

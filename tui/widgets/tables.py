@@ -1,4 +1,4 @@
-"""The two tables of the main screen: sources and open incidents."""
+"""The sources table of the main screen (the open incidents are `incident_list`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from rich.text import Text
 
 from onwatch.incidents.board import SourceRow, Status
-from onwatch.tui.widgets.keyed_table import Cell, KeyedTable
+from onwatch.tui.widgets.cells import Cell
+from onwatch.tui.widgets.row_table import RowTable
 
 STATUS_STYLES = {
     Status.DOWN: "bold white on red",
@@ -23,7 +24,7 @@ SOURCE_COLUMNS = ("SOURCE", "STATUS", "KIND", "NOW", "TREND", "PROBLEM")
 SOURCE_WIDTHS = {"STATUS": 10, "NOW": 38, "TREND": 12, "PROBLEM": 60}
 
 
-class SourcesTable(KeyedTable):
+class SourcesTable(RowTable):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(SOURCE_COLUMNS, SOURCE_WIDTHS, **kwargs)  # type: ignore[arg-type]
         self._shown: dict[str, tuple[SourceRow, tuple[Cell, ...]]] = {}
