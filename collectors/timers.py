@@ -1,0 +1,170 @@
+"""Many timers behind one asyncio timer: when checks are due, and the limits they run within.
+
+A check used to cost three asyncio timers (its sleep until due, the engine's guard, the fetch's
+own deadline), each a Python object pushed into the loop's heap, whose entries are ordered by a
+Python `__lt__`. Here the timers of every check sit in one heap of plain tuples (ordered in C),
+and a single loop timer is aimed at the earliest: checks falling due, and limits that expire.
+
+`within(seconds)` is `asyncio.timeout(seconds)` for code that runs under a `TimerHeap` (the
+engine's scheduler makes its heap current for every check it runs) and asyncio's own timeout
+elsewhere, so a collector keeps its deadline whoever calls it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import itertools
+import logging
+import time
+from contextlib import AbstractAsyncContextManager
+from contextvars import ContextVar
+from types import TracebackType
+from typing import Protocol
+
+log = logging.getLogger("onwatch.collectors")
+
+_RESOLUTION = time.get_clock_info("monotonic").resolution
+"""The loop runs a timer this early at most (as asyncio does): what is due by then is due."""
+
+
+class Timer(Protocol):
+    """An entry of the heap: `fire()` runs at its time unless `live` has turned false."""
+
+    live: bool
+
+    def fire(self) -> None: ...
+
+
+class TimerHeap:
+    """Timers on one event loop, in a heap of (when, order, timer), behind one loop timer.
+
+    An entry whose timer is no longer live stays in the heap until it reaches the top (or the
+    next `compact`): removing it at once would cost a search of the heap.
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
+        self.loop = loop or asyncio.get_running_loop()
+        self.time = self.loop.time
+        self._heap: list[tuple[float, int, Timer]] = []
+        self._order = itertools.count()
+        self._handle: asyncio.TimerHandle | None = None
+        self._aimed = 0.0
+
+    def __len__(self) -> int:
+        return len(self._heap)
+
+    def at(self, when: float, timer: Timer) -> None:
+        """Fire `timer` at loop time `when` (at once, on the next pass, if that has passed)."""
+        heapq.heappush(self._heap, (when, next(self._order), timer))
+        if self._handle is None or when < self._aimed:
+            self._aim(when)
+
+    def within(self, seconds: float) -> Limit:
+        """Like `asyncio.timeout(seconds)` for the current task, on this heap."""
+        return Limit(self, seconds)
+
+    def compact(self) -> None:
+        """Drop every entry no longer live (after many timers were given up at once)."""
+        self._heap = [entry for entry in self._heap if entry[2].live]
+        heapq.heapify(self._heap)
+        self._reaim()
+
+    def close(self) -> None:
+        """Fire nothing more; entries still live stay, unfired."""
+        if self._handle is not None:
+            self._handle.cancel()
+            self._handle = None
+        self._heap.clear()
+
+    def _aim(self, when: float) -> None:
+        if self._handle is not None:
+            self._handle.cancel()
+        self._aimed = when
+        self._handle = self.loop.call_at(when, self._fire)
+
+    def _reaim(self) -> None:
+        heap = self._heap
+        while heap and not heap[0][2].live:
+            heapq.heappop(heap)
+        if heap:
+            if self._handle is None or heap[0][0] != self._aimed:
+                self._aim(heap[0][0])
+        elif self._handle is not None:
+            self._handle.cancel()
+            self._handle = None
+
+    def _fire(self) -> None:
+        self._handle = None
+        heap = self._heap
+        now = self.time() + _RESOLUTION
+        while heap and heap[0][0] <= now:
+            timer = heapq.heappop(heap)[2]
+            if timer.live:
+                try:
+                    timer.fire()
+                except Exception:  # one broken timer must not stop the others
+                    log.exception("timer %r failed", timer)
+        self._reaim()
+
+
+CURRENT: ContextVar[TimerHeap | None] = ContextVar("onwatch_timer_heap", default=None)
+"""The heap of whoever runs the current check (the engine's scheduler), if anyone."""
+
+
+def within(seconds: float) -> AbstractAsyncContextManager[object]:
+    """A limit for the block inside: TimeoutError once `seconds` have passed, as with
+    `asyncio.timeout`, on the current check's heap when there is one."""
+    heap = CURRENT.get()
+    if heap is None:
+        return asyncio.timeout(seconds)
+    return Limit(heap, seconds)
+
+
+class Limit:
+    """`asyncio.timeout` on a TimerHeap: the task is cancelled when the time comes, and the
+    cancellation leaves the block as TimeoutError, unless someone else also cancelled the
+    task (stopping the engine, retiring the check): that cancellation goes through."""
+
+    __slots__ = ("_cancelling", "_heap", "_seconds", "_task", "fired", "live")
+
+    def __init__(self, heap: TimerHeap, seconds: float) -> None:
+        self._heap = heap
+        self._seconds = seconds
+        self._task: asyncio.Task[object] | None = None
+        self._cancelling = 0
+        self.live = False
+        self.fired = False
+
+    async def __aenter__(self) -> Limit:
+        task = asyncio.current_task()
+        if task is None:
+            raise RuntimeError("a limit needs a task to cancel")
+        self._task = task
+        self._cancelling = task.cancelling()
+        self.live = True
+        self._heap.at(self._heap.time() + self._seconds, self)
+        return self
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.live = False
+        # Ours was a cancellation like any other: take it back; someone else's stays.
+        task = self._task
+        if (
+            self.fired
+            and task is not None
+            and task.uncancel() <= self._cancelling
+            and kind is asyncio.CancelledError
+        ):
+            raise TimeoutError from exc
+
+    def fire(self) -> None:
+        self.live = False
+        self.fired = True
+        if self._task is not None:
+            self._task.cancel()
