@@ -142,29 +142,25 @@ class _Head:
 
 
 async def _one_head(reader: asyncio.StreamReader) -> _Head:
-    """One answer's status line and headers: in one go when the buffer holds them whole and
-    every line ends in CRLF (the common case of a small answer), line by line otherwise, with
-    the same limits either way."""
-    end = reader._buffer.find(b"\r\n\r\n", 0, MAX_HEAD)
-    block = bytes(reader._buffer[:end]) if end >= 0 else b""
-    if end < 0 or block.count(b"\n") != block.count(b"\r\n"):
-        head = _Head(await _raw_line(reader, first=True))
+    """One answer's status line, then its headers: in one go when the buffer holds them whole
+    and every line ends in CRLF (the common case of a small answer), line by line otherwise,
+    with the same limits, checked in the same order, either way."""
+    head = _Head(await _raw_line(reader, first=True))
+    buffered = reader._buffer
+    end = -2 if buffered.startswith(b"\r\n") else buffered.find(b"\r\n\r\n", 0, MAX_HEAD)
+    block = bytes(buffered[: max(end, 0)])
+    if end == -1 or block.count(b"\n") != block.count(b"\r\n"):
         while line := await _line(reader):
             head.add(line)
         return head
     try:
-        await reader.readexactly(end + 4)
+        await reader.readexactly(end + 4)  # the headers and the empty line after them
     except OSError as exc:
         raise ReadLost(str(exc)) from exc
-    head = None
-    for line in block.split(b"\r\n"):
-        if len(line) + 2 > LINE_LIMIT:  # checked as the line reader does, in the same order
+    for line in block.split(b"\r\n") if block else ():
+        if len(line) + 2 > LINE_LIMIT:
             raise ProtocolError("line too long")
-        if head is None:
-            head = _Head(line + b"\r\n")
-        else:
-            head.add(line)
-    assert head is not None  # split gives at least one line
+        head.add(line)
     return head
 
 

@@ -21,6 +21,7 @@ HEADS = {
     "malformed then too long": b"HTTP/1.1 200 OK\r\nno colon\r\nB: "
     + b"x" * LINE_LIMIT
     + b"\r\n\r\n",
+    "header line too long": b"HTTP/1.1 200 OK\r\nA: " + b"x" * LINE_LIMIT + b"\r\n\r\n",
     "status line too long": b"HTTP/1.1 200 " + b"x" * LINE_LIMIT + b"\r\n\r\n",
     "too many headers": b"HTTP/1.1 200 OK\r\n" + b"A: 1\r\n" * (MAX_HEADERS + 1) + b"\r\n",
     "too large": b"HTTP/1.1 200 OK\r\n" + (b"A: " + b"x" * 8000 + b"\r\n") * 9 + b"\r\n",
