@@ -64,6 +64,12 @@ class TimerHeap:
         """Like `asyncio.timeout(seconds)` for the current task, on this heap."""
         return Limit(self, seconds)
 
+    def dropped(self, when: float) -> None:
+        """An entry at `when` stopped being live: if the loop timer waits for it, aim it at the
+        next live one (a lone check's limit would otherwise wake the loop for nothing)."""
+        if self._handle is not None and when == self._aimed:
+            self._reaim()
+
     def compact(self) -> None:
         """Drop every entry no longer live (after many timers were given up at once)."""
         self._heap = [entry for entry in self._heap if entry[2].live]
@@ -126,13 +132,14 @@ class Limit:
     cancellation leaves the block as TimeoutError, unless someone else also cancelled the
     task (stopping the engine, retiring the check): that cancellation goes through."""
 
-    __slots__ = ("_cancelling", "_heap", "_seconds", "_task", "fired", "live")
+    __slots__ = ("_cancelling", "_heap", "_seconds", "_task", "_when", "fired", "live")
 
     def __init__(self, heap: TimerHeap, seconds: float) -> None:
         self._heap = heap
         self._seconds = seconds
         self._task: asyncio.Task[object] | None = None
         self._cancelling = 0
+        self._when = 0.0
         self.live = False
         self.fired = False
 
@@ -143,7 +150,8 @@ class Limit:
         self._task = task
         self._cancelling = task.cancelling()
         self.live = True
-        self._heap.at(self._heap.time() + self._seconds, self)
+        self._when = self._heap.time() + self._seconds
+        self._heap.at(self._when, self)
         return self
 
     async def __aexit__(
@@ -153,6 +161,7 @@ class Limit:
         traceback: TracebackType | None,
     ) -> None:
         self.live = False
+        self._heap.dropped(self._when)
         # Ours was a cancellation like any other: take it back; someone else's stays.
         task = self._task
         if (

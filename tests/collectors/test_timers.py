@@ -142,3 +142,11 @@ async def test_within_uses_the_current_heap_and_asyncio_elsewhere() -> None:
                 await asyncio.sleep(30)
     finally:
         CURRENT.reset(token)
+
+
+async def test_a_lone_limit_left_in_time_leaves_nothing_to_wake_the_loop_for() -> None:
+    heap, fired = TimerHeap(), []
+    heap.at(heap.time() + 60, Mark(fired, "later"))
+    async with heap.within(30):
+        await asyncio.sleep(0)
+    assert len(heap) == 1  # the limit's entry is gone; the loop timer waits for "later"
