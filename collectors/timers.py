@@ -16,6 +16,7 @@ import asyncio
 import heapq
 import itertools
 import logging
+import math
 import time
 from contextlib import AbstractAsyncContextManager
 from contextvars import ContextVar
@@ -37,51 +38,54 @@ class Timer(Protocol):
 
 
 class TimerHeap:
-    """Timers on one event loop, in a heap of (when, order, timer), behind one loop timer.
+    """Timers on one event loop, in heaps of (when, order, timer), behind one loop timer.
 
-    An entry whose timer is no longer live stays in the heap until it reaches the top (or the
+    An exact timer fires at its time. A loose one (a check falling due) may fire up to `slack`
+    later, together with every other loose one due by then: one wake-up of the loop then
+    starts several checks, with the interpreter's caches still warm from the first, which
+    costs far less than waking once for each.
+
+    An entry whose timer is no longer live stays in its heap until it reaches the top (or the
     next `compact`): removing it at once would cost a search of the heap.
     """
 
-    def __init__(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
+    def __init__(self, loop: asyncio.AbstractEventLoop | None = None, slack: float = 0.0) -> None:
         self.loop = loop or asyncio.get_running_loop()
         self.time = self.loop.time
-        self._heap: list[tuple[float, int, Timer]] = []
+        self.slack = slack
+        self._exact: list[tuple[float, int, Timer]] = []
+        self._loose: list[tuple[float, int, Timer]] = []
         self._order = itertools.count()
         self._handle: asyncio.TimerHandle | None = None
         self._aimed = 0.0
 
     def __len__(self) -> int:
-        return len(self._heap)
+        return len(self._exact) + len(self._loose)
 
-    def at(self, when: float, timer: Timer) -> None:
-        """Fire `timer` at loop time `when` (at once, on the next pass, if that has passed)."""
-        heapq.heappush(self._heap, (when, next(self._order), timer))
-        if self._handle is None or when < self._aimed:
-            self._aim(when)
+    def at(self, when: float, timer: Timer, *, loose: bool = False) -> None:
+        """Fire `timer` at loop time `when` (at once, on the next pass, if that has passed);
+        `loose`: up to `slack` later, with the others due by then."""
+        heapq.heappush(self._loose if loose else self._exact, (when, next(self._order), timer))
+        fire_by = when + self.slack if loose else when
+        if self._handle is None or fire_by < self._aimed:
+            self._aim(fire_by)
 
     def within(self, seconds: float) -> Limit:
         """Like `asyncio.timeout(seconds)` for the current task, on this heap."""
         return Limit(self, seconds)
 
     def dropped(self, when: float) -> None:
-        """An entry at `when` stopped being live: if the loop timer waits for it, aim it at the
-        next live one (a lone check's limit would otherwise wake the loop for nothing)."""
+        """An exact entry at `when` stopped being live: if the loop timer waits for it, aim it
+        at the next live one (a lone check's limit would otherwise wake the loop for nothing)."""
         if self._handle is not None and when == self._aimed:
             self._reaim()
 
     def compact(self) -> None:
         """Drop every entry no longer live (after many timers were given up at once)."""
-        self._heap = [entry for entry in self._heap if entry[2].live]
-        heapq.heapify(self._heap)
+        for heap in (self._exact, self._loose):
+            heap[:] = [entry for entry in heap if entry[2].live]
+            heapq.heapify(heap)
         self._reaim()
-
-    def close(self) -> None:
-        """Fire nothing more; entries still live stay, unfired."""
-        if self._handle is not None:
-            self._handle.cancel()
-            self._handle = None
-        self._heap.clear()
 
     def _aim(self, when: float) -> None:
         if self._handle is not None:
@@ -90,27 +94,32 @@ class TimerHeap:
         self._handle = self.loop.call_at(when, self._fire)
 
     def _reaim(self) -> None:
-        heap = self._heap
-        while heap and not heap[0][2].live:
-            heapq.heappop(heap)
-        if heap:
-            if self._handle is None or heap[0][0] != self._aimed:
-                self._aim(heap[0][0])
-        elif self._handle is not None:
-            self._handle.cancel()
-            self._handle = None
+        exact, loose = self._exact, self._loose
+        while exact and not exact[0][2].live:
+            heapq.heappop(exact)
+        while loose and not loose[0][2].live:
+            heapq.heappop(loose)
+        fire_by = min(
+            exact[0][0] if exact else math.inf, loose[0][0] + self.slack if loose else math.inf
+        )
+        if fire_by == math.inf:
+            if self._handle is not None:
+                self._handle.cancel()
+                self._handle = None
+        elif self._handle is None or fire_by != self._aimed:
+            self._aim(fire_by)
 
     def _fire(self) -> None:
         self._handle = None
-        heap = self._heap
         now = self.time() + _RESOLUTION
-        while heap and heap[0][0] <= now:
-            timer = heapq.heappop(heap)[2]
-            if timer.live:
-                try:
-                    timer.fire()
-                except Exception:  # one broken timer must not stop the others
-                    log.exception("timer %r failed", timer)
+        for heap in (self._exact, self._loose):
+            while heap and heap[0][0] <= now:
+                timer = heapq.heappop(heap)[2]
+                if timer.live:
+                    try:
+                        timer.fire()
+                    except Exception:  # one broken timer must not stop the others
+                        log.exception("timer %r failed", timer)
         self._reaim()
 
 

@@ -23,6 +23,10 @@ log = logging.getLogger("onwatch.engine")
 STARTUP_RATE = 100.0
 """First runs are spread so that at most about this many checks start per second."""
 
+START_SLACK = 0.025
+"""Seconds a due check may wait so that one wake-up of the loop starts every check due by then
+(see collectors.timers): far below any interval, and counted in the lag like any delay."""
+
 GUARD_GRACE = 5.0
 """Seconds past a check's own timeout before the engine gives up on a collector that hangs."""
 
@@ -121,7 +125,7 @@ class Scheduler:
         """Due checks and the limits of running ones, on the running loop."""
         timers = self._timers
         if timers is None or timers.loop is not asyncio.get_running_loop():
-            timers = self._timers = TimerHeap()
+            timers = self._timers = TimerHeap(slack=START_SLACK)
         return timers
 
     def start(self, watches: list[tuple[Watch, Collector]]) -> None:
@@ -132,7 +136,7 @@ class Scheduler:
             offset = self.rng.uniform(0, min(spread, watch.interval.total_seconds()))
             check = _Check(self, watch, collector, now + offset)
             self._checks[id(watch)] = check
-            timers.at(check.due, check)
+            timers.at(check.due, check, loose=True)
 
     async def retire(self, watches: list[Watch]) -> None:
         """Stop scheduling these watches (removed or changed by a config reload); a run under
@@ -175,7 +179,7 @@ class Scheduler:
             # A run longer than the interval: skip the missed slots rather than bunch up.
             due += ((now - due) // interval + 1) * interval
         check.due = due
-        self.timers.at(due, check)
+        self.timers.at(due, check, loose=True)
 
     async def run(
         self, watch: Watch, collector: Collector, due: float | None = None

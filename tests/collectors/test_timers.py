@@ -55,8 +55,9 @@ async def test_a_timer_no_longer_live_fires_nothing_and_compacting_drops_it() ->
     await until(lambda: fired == ["after"])
     await asyncio.sleep(0.03)
     assert fired == ["after"]
-    heap.at(now + 40, Mark(fired, "also dead"))
-    heap._heap[-1][2].live = False
+    also_dead = Mark(fired, "also dead")
+    heap.at(now + 40, also_dead, loose=True)
+    also_dead.live = False
     heap.compact()
     assert len(heap) == 1  # only the live one, 30 s away
 
@@ -150,3 +151,27 @@ async def test_a_lone_limit_left_in_time_leaves_nothing_to_wake_the_loop_for() -
     async with heap.within(30):
         await asyncio.sleep(0)
     assert len(heap) == 1  # the limit's entry is gone; the loop timer waits for "later"
+
+
+class Stamp(Mark):
+    def __init__(self, fired: list[str], label: str, heap: TimerHeap, log: dict) -> None:
+        super().__init__(fired, label)
+        self.heap = heap
+        self.log = log
+
+    def fire(self) -> None:
+        super().fire()
+        self.log[self.label] = self.heap.time()
+
+
+async def test_loose_timers_due_within_the_slack_fire_together_never_early() -> None:
+    heap, fired, log = TimerHeap(slack=0.2), [], {}
+    now = heap.time()
+    heap.at(now + 0.05, Stamp(fired, "first", heap, log), loose=True)
+    heap.at(now + 0.15, Stamp(fired, "second", heap, log), loose=True)
+    heap.at(now + 0.02, Stamp(fired, "exact", heap, log))
+    await until(lambda: len(fired) == 3)
+    assert fired == ["exact", "first", "second"]
+    assert now + 0.02 <= log["exact"] < now + 0.05  # the exact one did not wait
+    assert log["second"] >= now + 0.15  # neither before its time
+    assert log["second"] - log["first"] < 0.01  # one pass for both (alone, 0.1 s apart)
