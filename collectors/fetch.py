@@ -1,12 +1,12 @@
 """One bounded HTTP exchange for the HTTP, agent and Prometheus collectors.
 
 The whole exchange, connect to last body byte, fits in the check's timeout: a per-read timeout
-alone would never trip on a server trickling a byte a second.
+alone would never trip on a server trickling a byte a second. Under the engine, that limit sits in
+the scheduler's heap of timers (collectors.timers) rather than being an asyncio timer of its own.
 """
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import time
 from collections.abc import Mapping
@@ -27,6 +27,7 @@ from onwatch.collectors.bodies import (
 from onwatch.collectors.certs import days_left
 from onwatch.collectors.client import Client, Origin, send
 from onwatch.collectors.reasons import reason_for, timed_out
+from onwatch.collectors.timers import within as limited
 from onwatch.collectors.wire import (
     NoResponse,
     ProtocolError,
@@ -192,7 +193,7 @@ async def fetch(
         )
         client.remember(key, request)
     try:
-        async with asyncio.timeout(within.total_seconds()):
+        async with limited(within.total_seconds()):
             try:
                 return await _exchange(client, request, now, cap=cap, fresh=False)
             except _Stale:

@@ -49,15 +49,13 @@ class HttpCollector:
             evidence = await self._failure_evidence(str(failed), time.perf_counter() - started)
             return [Sample.failed(spec.source, spec.name, UP, str(failed), now, evidence=evidence)]
 
-        def value(metric: str, number: float) -> Sample:
-            return Sample(spec.source, spec.name, metric, number, now)
-
+        source, name = spec.source, spec.name
         samples = [
-            value("status", float(fetched.response.status_code)),
-            value("latency", fetched.seconds),
+            Sample(source, name, "status", float(fetched.response.status_code), now),
+            Sample(source, name, "latency", fetched.seconds, now),
         ]
         if fetched.cert_days is not None:
-            samples.append(value("cert_days", fetched.cert_days))
+            samples.append(Sample(source, name, "cert_days", fetched.cert_days, now))
         problem = self._problem(fetched)
         if problem:
             evidence = http_answer(
@@ -73,7 +71,7 @@ class HttpCollector:
                 Sample.failed(spec.source, spec.name, UP, problem, now, evidence=evidence)
             )
         else:
-            samples.append(value(UP, 1.0))
+            samples.append(Sample(source, name, UP, 1.0, now))
         return samples
 
     async def _failure_evidence(self, error: str, seconds: float) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from onwatch.collectors.evidence import format_address as _format
 from onwatch.collectors.evidence import resolved, tcp_failure
 from onwatch.collectors.reasons import REFUSED, os_reason, timed_out
 from onwatch.collectors.specs import TcpCheck
+from onwatch.collectors.timers import within
 from onwatch.incidents.sample import Sample
 
 
@@ -28,7 +29,7 @@ class TcpCollector:
         spec = self.spec
         started = time.perf_counter()
         try:
-            async with asyncio.timeout(spec.timeout.total_seconds()):
+            async with within(spec.timeout.total_seconds()):
                 seconds = await self._connect()
         except TimeoutError:
             reason = timed_out(spec.timeout)

@@ -124,24 +124,53 @@ def _header(line: bytes) -> tuple[str, str]:
     return name.decode("ascii").lower(), value.decode("latin-1")
 
 
+class _Head:
+    """An answer's status and headers as they are read, within the head's limits."""
+
+    __slots__ = ("headers", "http10", "size", "status")
+
+    def __init__(self, first: bytes) -> None:
+        self.status, self.http10 = _status(first.rstrip(b"\r\n"))
+        self.size = len(first)
+        self.headers: list[tuple[str, str]] = []
+
+    def add(self, line: bytes) -> None:
+        self.size += len(line) + 2
+        if len(self.headers) >= MAX_HEADERS or self.size > MAX_HEAD:
+            raise ProtocolError("too many or too large headers")
+        self.headers.append(_header(line))
+
+
+async def _one_head(reader: asyncio.StreamReader) -> _Head:
+    """One answer's status line, then its headers: in one go when the buffer holds them whole
+    and every line ends in CRLF (the common case of a small answer), line by line otherwise,
+    with the same limits, checked in the same order, either way."""
+    head = _Head(await _raw_line(reader, first=True))
+    buffered = reader._buffer
+    end = -2 if buffered.startswith(b"\r\n") else buffered.find(b"\r\n\r\n", 0, MAX_HEAD)
+    block = bytes(buffered[: max(end, 0)])
+    if end == -1 or block.count(b"\n") != block.count(b"\r\n"):
+        while line := await _line(reader):
+            head.add(line)
+        return head
+    try:
+        await reader.readexactly(end + 4)  # the headers and the empty line after them
+    except OSError as exc:
+        raise ReadLost(str(exc)) from exc
+    for line in block.split(b"\r\n") if block else ():
+        if len(line) + 2 > LINE_LIMIT:
+            raise ProtocolError("line too long")
+        head.add(line)
+    return head
+
+
 async def read_head(reader: asyncio.StreamReader) -> Response:
     """The status line and headers of the final answer, skipping informational ones."""
     for _ in range(MAX_INTERIM + 1):
-        first = await _raw_line(reader, first=True)
-        status, http10 = _status(first.rstrip(b"\r\n"))
-        size = len(first)
-        headers: list[tuple[str, str]] = []
-        while True:
-            line = await _line(reader)
-            if not line:
-                break
-            size += len(line) + 2
-            if len(headers) >= MAX_HEADERS or size > MAX_HEAD:
-                raise ProtocolError("too many or too large headers")
-            headers.append(_header(line))
-        if status >= 200:
-            return Response(status, tuple(headers), http10)
-        if status == 101:
+        head = await _one_head(reader)
+        if head.status >= 200:
+            return Response(head.status, tuple(head.headers), head.http10)
+        if head.status == 101:
             raise ProtocolError("switching protocols, which was not asked for")
     raise ProtocolError("too many informational answers")
 

@@ -147,8 +147,8 @@ class Engine(EngineLifeCycle, WatchingOnwatch):
         decisions = []
         for sample in samples:
             decisions.extend(self.evaluator.evaluate(sample, watch.rule_for(sample.metric)))
-        decisions = self.predictions.with_growth(decisions) + predicted
-        self._writer.submit_decisions(decisions)
+        if decisions or predicted:
+            self._writer.submit_decisions(self.predictions.with_growth(decisions) + predicted)
         loop_now = asyncio.get_running_loop().time()
         self.bus.publish(
             CheckRan(

@@ -23,13 +23,21 @@ class History:
         self._latest: dict[str, dict[str, Sample]] = {}
 
     def add(self, samples: Iterable[Sample]) -> None:
+        # Runs for every check: no throwaway dicts (setdefault's default) on the way.
+        latest_by, values_by = self._latest, self._values
         for sample in samples:
-            self._latest.setdefault(sample.source, {})[sample.metric] = sample
+            source, metric = sample.source, sample.metric
+            latest = latest_by.get(source)
+            if latest is None:
+                latest = latest_by[source] = {}
+            latest[metric] = sample
             if sample.value is not None:
-                by_metric = self._values.setdefault(sample.source, {})
-                series = by_metric.get(sample.metric)
+                by_metric = values_by.get(source)
+                if by_metric is None:
+                    by_metric = values_by[source] = {}
+                series = by_metric.get(metric)
                 if series is None:
-                    series = by_metric[sample.metric] = Ring(self.depth)
+                    series = by_metric[metric] = Ring(self.depth)
                 series.append(sample.value)
 
     def values(self, source: str, metric: str) -> list[float]:

@@ -33,18 +33,19 @@ class Predictions:
     def judge(self, watch: Watch, samples: Iterable[Sample]) -> list[Decision]:
         """The forecast and anomaly decisions these samples of `watch` lead to."""
         decisions: list[Decision] = []
+        forecast, anomaly = watch.forecast, watch.anomaly
         for sample in samples:
             if sample.value is None:
                 continue
-            if is_disk(sample.metric):
+            metric = sample.metric
+            if is_disk(metric):
                 window = self._growth.get(sample.fingerprint)
                 if window is None:
                     window = self._growth[sample.fingerprint] = Window(GROWTH_SPAN)
                 window.add(sample.at, sample.value)
-            rule = watch.rule_for(sample.metric)
-            if watch.forecast is not None and rule is not None:
-                decisions += self.forecaster.observe(sample, rule, watch.forecast)
-            if watch.anomaly and judged(sample.metric):
+            if forecast is not None and (rule := watch.rule_for(metric)) is not None:
+                decisions += self.forecaster.observe(sample, rule, forecast)
+            if anomaly and judged(metric):
                 decisions += self.anomalies.observe(sample)
         return decisions
 
