@@ -22,6 +22,7 @@ from textual.strip import Strip
 
 from onwatch.incidents import Severity, State
 from onwatch.tui.incident_view import WIDE, IncidentRow, ListLayout, layout_for
+from onwatch.tui.widgets.cursor_keys import CURSOR_BINDINGS, CursorKeys
 
 SEVERITY_STYLES = {
     Severity.CRITICAL: Style(color="red", bold=True),
@@ -41,16 +42,11 @@ def header_text(layout: ListLayout = WIDE) -> Text:
     return Text(layout.gap.join([*cells, "TITLE"]), style="bold", no_wrap=True, end="")
 
 
-class IncidentList(ScrollView, can_focus=True):
+class IncidentList(CursorKeys, ScrollView, can_focus=True):
     """Rows of incidents with a cursor that stays on the same incident as rows come and go."""
 
     BINDINGS = [
-        Binding("up", "cursor(-1)", "Up", show=False),
-        Binding("down", "cursor(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home", "edge(-1)", "First", show=False),
-        Binding("end", "edge(1)", "Last", show=False),
+        *CURSOR_BINDINGS,
         Binding("enter", "open", "Open", show=False),
     ]
 
@@ -148,8 +144,8 @@ class IncidentList(ScrollView, can_focus=True):
 
     # --- cursor ----------------------------------------------------------------------------------
 
-    def validate_cursor(self, value: int) -> int:
-        return max(0, min(value, len(self.rows) - 1)) if self.rows else 0
+    def page_rows(self) -> int:
+        return max(1, self.size.height - 1)
 
     def watch_cursor(self, old: int, new: int) -> None:
         self.refresh_line(old)
@@ -168,15 +164,6 @@ class IncidentList(ScrollView, can_focus=True):
         y = row - self.scroll_offset.y
         if 0 <= y < self.size.height:
             self.refresh(Region(0, y, self.size.width, 1))
-
-    def action_cursor(self, step: int) -> None:
-        self.cursor += step
-
-    def action_page(self, direction: int) -> None:
-        self.cursor += direction * max(1, self.size.height - 1)
-
-    def action_edge(self, direction: int) -> None:
-        self.cursor = 0 if direction < 0 else len(self.rows) - 1
 
     def action_open(self) -> None:
         if self.rows:

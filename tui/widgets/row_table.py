@@ -25,6 +25,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from onwatch.tui.widgets.cells import Cell, fit, looks, width_of
+from onwatch.tui.widgets.cursor_keys import CURSOR_BINDINGS, CursorKeys
 
 PARTS = ("header", "cursor", "hover")
 PADDING = 1
@@ -37,17 +38,12 @@ class _RowMessage(Message):
         self.table, self.key = table, key
 
 
-class RowTable(ScrollView, can_focus=True):
+class RowTable(CursorKeys, ScrollView, can_focus=True):
     """Rows shown in sort order under a fixed header, with a cursor that stays on its row's key
     as rows come, go and move."""
 
     BINDINGS = [
-        Binding("up", "cursor(-1)", "Up", show=False),
-        Binding("down", "cursor(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home", "edge(-1)", "First", show=False),
-        Binding("end", "edge(1)", "Last", show=False),
+        *CURSOR_BINDINGS,
         Binding("enter", "select", "Select", show=False),
     ]
 
@@ -187,8 +183,8 @@ class RowTable(ScrollView, can_focus=True):
 
     # --- cursor ----------------------------------------------------------------------------------
 
-    def validate_cursor(self, value: int) -> int:
-        return max(0, min(value, len(self.keys) - 1)) if self.keys else 0
+    def page_rows(self) -> int:
+        return max(1, self.size.height - 2)
 
     def watch_cursor(self, old: int, new: int) -> None:
         self._refresh_position(old)
@@ -215,15 +211,6 @@ class RowTable(ScrollView, can_focus=True):
         y = position + 1 - self.scroll_offset.y
         if 1 <= y < self.size.height:
             self.refresh(Region(0, y, self.size.width, 1))
-
-    def action_cursor(self, step: int) -> None:
-        self.cursor += step
-
-    def action_page(self, direction: int) -> None:
-        self.cursor += direction * max(1, self.size.height - 2)
-
-    def action_edge(self, direction: int) -> None:
-        self.cursor = 0 if direction < 0 else len(self.keys) - 1
 
     def action_select(self) -> None:
         if self.keys:
