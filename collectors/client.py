@@ -39,8 +39,11 @@ class Limits:
     """Seconds an idle connection is kept."""
 
 
-LIMITS = Limits(max_connections=20, max_keepalive_connections=8, keepalive_expiry=30.0)
-"""Per origin. Checks repeat every few seconds, so connections live long enough to be reused."""
+LIMITS = Limits(max_connections=20, max_keepalive_connections=20, keepalive_expiry=30.0)
+"""Per origin. Checks repeat every few seconds, so connections live long enough to be reused;
+every connection an origin may have open is kept while idle, since many checks on one origin
+fall due together and a burst past a smaller idle limit closed and reopened connections on every
+round (with 10,000 checks on one origin, 0.30 against 0.23 ms of CPU a check)."""
 
 _MAX_REQUESTS = 100_000
 _SWEEP_EVERY = 5.0

@@ -232,18 +232,35 @@ async def wait_until(condition, seconds: float = 10.0) -> bool:
     return condition()
 
 
-async def test_at_most_eight_idle_connections_are_kept_per_origin(client):
+async def twenty_at_once(client: Client, server: Scripted, release: asyncio.Event) -> None:
+    """Twenty checks of one origin held open together, then answered."""
+    patient = timedelta(seconds=30)
+    checks = [asyncio.create_task(check(client, server.url(), timeout=patient)) for _ in range(20)]
+    assert await wait_until(lambda: server.open_now == 20)
+    release.set()
+    assert all(got["up"].value == 1.0 for got in await asyncio.gather(*checks))
+
+
+async def test_idle_connections_past_the_idle_limit_are_closed() -> None:
     release = asyncio.Event()
-    async with Scripted(lambda connection, request: ok(), hold=release) as server:
-        patient = timedelta(seconds=30)
-        checks = [
-            asyncio.create_task(check(client, server.url(), timeout=patient)) for _ in range(20)
-        ]
-        assert await wait_until(lambda: server.open_now == 20)
-        release.set()
-        assert all(got["up"].value == 1.0 for got in await asyncio.gather(*checks))
+    async with (
+        Client(limits=Limits(20, 8, keepalive_expiry=30.0)) as client,
+        Scripted(lambda connection, request: ok(), hold=release) as server,
+    ):
+        await twenty_at_once(client, server, release)
         # The client closes the twelve it does not keep; the server sees them go.
         assert await wait_until(lambda: server.open_now == 8)
+
+
+async def test_every_connection_of_a_burst_is_kept_for_the_next_round(client) -> None:
+    release = asyncio.Event()
+    async with Scripted(lambda connection, request: ok(), hold=release) as server:
+        await twenty_at_once(client, server, release)
+        await asyncio.sleep(0.2)  # room for the client to close any it would not keep
+        assert server.open_now == 20
+        again = [check(client, server.url()) for _ in range(20)]
+        assert all(got["up"].value == 1.0 for got in await asyncio.gather(*again))
+        assert server.connections == 20  # the second round opened none
 
 
 async def test_idle_connections_of_an_origin_no_longer_checked_are_closed(monkeypatch):
