@@ -19,9 +19,14 @@ from typing import Any
 
 import orjson
 
-from onwatch.incidents.summary import row_epochs
 from onwatch.store.storage import Revision
-from onwatch.store.summary_format import MonthHeader, header_line, merged_runs, parse_header
+from onwatch.store.summary_format import (
+    MonthHeader,
+    header_line,
+    merged_runs,
+    opened_span,
+    parse_header,
+)
 
 ARCHIVE_HEAD = b'{"incidents":{'
 ARCHIVE_TAIL = b"}}"
@@ -45,21 +50,18 @@ def grown_header(
     header: MonthHeader, rows: Mapping[int, dict[str, Any]], archive: Revision
 ) -> MonthHeader:
     """`header` once `rows` (new to it) are added and its archive is at `archive`."""
-    opened = [e for e in (row_epochs(row)[0] for row in rows.values()) if e is not None]
-    if header.opened is not None:
-        opened.extend(header.opened)
     return replace(
         header,
         archive=archive,
         ids=merged_runs(header.ids, rows),
         count=header.count + len(rows),
-        opened=(float(min(opened)), float(max(opened))) if opened else None,
+        opened=opened_span(rows.values(), header.opened),
     )
 
 
 def summary_with(
     raw: bytes, header: MonthHeader, rows: Mapping[int, dict[str, Any]], archive: Revision
-) -> tuple[bytes, MonthHeader] | None:
+) -> bytes | None:
     """`raw`, a summary that `header` describes, with `rows` added for its archive now at
     `archive`; None when `raw` is not what `header` says."""
     first = raw.find(b"\n")
@@ -72,4 +74,4 @@ def summary_with(
         return None
     grown = grown_header(header, rows, archive)
     added = b"".join(orjson.dumps(row) + b"\n" for row in rows.values())
-    return header_line(grown) + raw[first:] + added, grown
+    return header_line(grown) + raw[first:] + added

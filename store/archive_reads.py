@@ -72,9 +72,10 @@ class ArchiveReads:
             if key[:7] < floor or len(same) >= limit:
                 break
             try:
-                if not self.summaries.header(key).opened_by(opened):
+                header = self.summaries.header(key)
+                if not header.opened_by(opened):
                     continue  # archived later, and opened later too: nothing came before
-                rows = self.summaries.rows(key, source=incident.source)
+                rows = self.summaries.rows(key, source=incident.source, header=header)
             except StoreError:
                 continue
             for summary in map(summary_from_dict, reversed(rows)):
@@ -133,11 +134,12 @@ class ArchiveReads:
         for month in self.archive_months():
             if month[:7] < floor:
                 break
+            header = None
             if before is not None:
-                runs = self.summaries.header(month).ids
-                if not runs or runs[0][0] >= before:
+                header = self.summaries.header(month)
+                if not header.ids or header.ids[0][0] >= before:
                     continue
-            rows = self.summaries.rows(month, fingerprint=fingerprint, source=source)
+            rows = self.summaries.rows(month, fingerprint=fingerprint, source=source, header=header)
             for row in reversed(rows):
                 incident_id = row["id"]
                 if incident_id in seen or (limit is not None and row["epochs"][0] < limit):
@@ -232,7 +234,7 @@ class ArchiveReads:
                 if header.max_id < found[-1][0]:
                     break  # every later month's ids are lower still: none can make the page
             limit_at = since.timestamp() if since is not None else None
-            for row in self.summaries.rows(header.month):
+            for row in self.summaries.rows(header.month, header=header):
                 incident_id = row["id"]
                 if incident_id in seen or (before is not None and incident_id >= before):
                     continue

@@ -25,7 +25,7 @@ from onwatch.incidents.changes import (
     new_change,
     rebooted,
 )
-from onwatch.store.errors import StoreError
+from onwatch.store.errors import unreadable
 from onwatch.store.record_file import RecordFile, RecordSession
 from onwatch.store.storage import read_json
 from onwatch.store.tinydb_file import (
@@ -39,7 +39,7 @@ def _decode(path: Path, doc_id: str, record: Any) -> RecordedChange:
     try:
         return change_from_dict(record)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise StoreError(f"{path}: change record {doc_id} is not readable ({exc!r})") from None
+        raise unreadable(path, "change", doc_id, exc) from None
 
 
 def _changes_in(path: Path, data: Mapping[str, Any] | None) -> dict[int, RecordedChange]:

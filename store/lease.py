@@ -47,6 +47,12 @@ def lease_path(store_path: Path) -> Path:
     return store_path.with_name(store_path.name + ".engine")
 
 
+def reload_record_path(store_path: Path) -> Path:
+    """Where a process that reloads on SIGHUP keeps its record, beside the engine lease."""
+    lease = lease_path(Path(store_path))
+    return lease.with_name(lease.name + ".reload")
+
+
 class EngineLease:
     """`acquire` takes the lease if nobody holds it; `holder` says who does."""
 

@@ -13,7 +13,7 @@ from tinydb.table import Table
 from onwatch.incidents import Incident
 from onwatch.incidents.codec import incident_from_dict
 from onwatch.store.archive_append import archive_with
-from onwatch.store.errors import StoreError
+from onwatch.store.errors import unreadable
 from onwatch.store.storage import (
     AtomicJSONStorage,
     Revision,
@@ -29,7 +29,7 @@ def decode_incident(path: Path, doc_id: str, record: Any) -> Incident:
     try:
         return incident_from_dict(record)
     except (KeyError, TypeError, ValueError) as exc:
-        raise StoreError(f"{path}: incident record {doc_id} is not readable ({exc!r})") from None
+        raise unreadable(path, "incident", doc_id, exc) from None
 
 
 @dataclass(frozen=True)
@@ -118,6 +118,7 @@ class OpenFile:
             self.storage.commit(sync_directory=False)
             return
         write_bytes_atomic(path, spliced, sync_directory=False)
+        self.appended.clear()  # in the file now: reading it after this must not add them again
         self.spliced = True
 
     def put(self, incident_id: int, record: dict[str, Any]) -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from onwatch.incidents.silences import Silence, new_silence, silence_from_dict, silence_to_dict
-from onwatch.store.errors import StoreError
+from onwatch.store.errors import StoreError, unreadable
 from onwatch.store.record_file import RecordFile, RecordSession
 from onwatch.store.storage import read_json
 from onwatch.store.tinydb_file import (
@@ -41,7 +41,7 @@ def _decode(path: Path, doc_id: str, record: Any) -> Silence:
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         # InvalidInput is a ValueError: a record the domain refuses is a damaged file, not
         # a usage error of whoever happens to read it.
-        raise StoreError(f"{path}: silence record {doc_id} is not readable ({exc!r})") from None
+        raise unreadable(path, "silence", doc_id, exc) from None
 
 
 def _silences_in(path: Path, data: Mapping[str, Any] | None) -> dict[int, Silence]:

@@ -24,7 +24,6 @@ from typing import Any
 
 import orjson
 
-from onwatch.incidents.summary import row_epochs
 from onwatch.store.archive_append import summary_with
 from onwatch.store.lock import WriteLock
 from onwatch.store.storage import (
@@ -38,7 +37,8 @@ from onwatch.store.summary_format import (
     MonthHeader,
     checked_rows,
     header_line,
-    id_runs,
+    merged_runs,
+    opened_span,
     parse_header,
     rows_of,
 )
@@ -109,15 +109,21 @@ class Summaries:
         return None
 
     def rows(
-        self, month: str, *, fingerprint: str | None = None, source: str | None = None
+        self,
+        month: str,
+        *,
+        fingerprint: str | None = None,
+        source: str | None = None,
+        header: MonthHeader | None = None,
     ) -> list[dict[str, Any]]:
         """The month's summary rows (`incidents.summary.summary_row`) by id, only
         `fingerprint`'s (or else `source`'s) when given; rebuilt first if missing, stale or
-        damaged."""
+        damaged. `header`: the month's, when the caller has just read it."""
         where = ("fingerprint", fingerprint) if fingerprint is not None else None
         if where is None and source is not None:
             where = ("source", source)
-        header = self.header(month)
+        if header is None:
+            header = self.header(month)
         rows = self._read_rows(month, header, where)
         if rows is None:
             rows = self._kept_rows(month, header, where)
@@ -185,13 +191,12 @@ class Summaries:
             return header
 
     def _header_of(self, month: str, rows: Mapping[int, dict[str, Any]]) -> MonthHeader:
-        opened = [epochs[0] for epochs in map(row_epochs, rows.values()) if epochs[0] is not None]
         return MonthHeader(
             month=month,
             archive=file_revision(self._archive_path(month)),
-            ids=tuple((a, b) for a, b in id_runs(rows)),
+            ids=merged_runs((), rows),
             count=len(rows),
-            opened=(min(opened), max(opened)) if opened else None,
+            opened=opened_span(rows.values()),
         )
 
     def write(self, month: str, rows: Mapping[int, dict[str, Any]]) -> MonthHeader:
@@ -242,7 +247,7 @@ class Summaries:
         if grown is None:
             return False
         self._unsaved.pop(month, None)
-        write_bytes_atomic(self.path(month), grown[0], sync=False)  # not flushed: see write()
+        write_bytes_atomic(self.path(month), grown, sync=False)  # not flushed: see write()
         return True
 
     def _read_raw(self, month: str, header: MonthHeader) -> dict[int, dict[str, Any]] | None:
@@ -264,4 +269,4 @@ def _by_id(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
-__all__ = ["MonthHeader", "Summaries", "id_runs"]
+__all__ = ["MonthHeader", "Summaries"]

@@ -18,8 +18,8 @@ from typing import Any
 
 import orjson
 
-from onwatch.incidents.summary import summary_row
-from onwatch.store.errors import StoreError
+from onwatch.incidents.summary import row_epochs, summary_row
+from onwatch.store.errors import unreadable
 from onwatch.store.storage import Revision
 
 FORMAT = 2
@@ -47,19 +47,9 @@ class MonthHeader:
         return self.opened is not None and self.opened[0] <= epoch
 
 
-def id_runs(ids: Iterable[int]) -> list[list[int]]:
-    """Sorted ids as [first, last] runs: ids are handed out in order, so a month is a few runs."""
-    runs: list[list[int]] = []
-    for incident_id in sorted(ids):
-        if runs and runs[-1][1] + 1 == incident_id:
-            runs[-1][1] = incident_id
-        else:
-            runs.append([incident_id, incident_id])
-    return runs
-
-
 def merged_runs(runs: Iterable[tuple[int, int]], ids: Iterable[int]) -> tuple[tuple[int, int], ...]:
-    """`runs` with `ids` added, as sorted [first, last] runs again."""
+    """`runs` with `ids` added, as sorted (first, last) runs again: ids are handed out in
+    order, so a month is a few runs."""
     spans = sorted([*((a, b) for a, b in runs), *((i, i) for i in ids)])
     merged: list[list[int]] = []
     for first, last in spans:
@@ -68,6 +58,16 @@ def merged_runs(runs: Iterable[tuple[int, int]], ids: Iterable[int]) -> tuple[tu
         else:
             merged.append([first, last])
     return tuple((a, b) for a, b in merged)
+
+
+def opened_span(
+    rows: Iterable[dict[str, Any]], known: tuple[float, float] | None = None
+) -> tuple[float, float] | None:
+    """The earliest and latest opening time of `rows` and of `known` (a span found before)."""
+    opened = [e for e in (row_epochs(row)[0] for row in rows) if e is not None]
+    if known is not None:
+        opened.extend(known)
+    return (float(min(opened)), float(max(opened))) if opened else None
 
 
 def header_line(header: MonthHeader) -> bytes:
@@ -120,7 +120,5 @@ def rows_of(path: Path, records: Mapping[str, Any]) -> dict[int, dict[str, Any]]
         try:
             rows[int(doc_id)] = summary_row(record)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise StoreError(
-                f"{path}: incident record {doc_id} is not readable ({exc!r})"
-            ) from None
+            raise unreadable(path, "incident", doc_id, exc) from None
     return rows

@@ -267,12 +267,10 @@ class Transaction:
         summaries = self._store.summaries
         for path, archive in written:
             key = self._store.month_of_archive(path)
-            if archive.spliced and archive.header is not None:
-                added = {k: row for k, row in archive.changed.items() if row is not None}
-                if len(added) == len(archive.changed) and summaries.after_append(
-                    key, archive.header, added
-                ):
-                    continue
+            # A spliced part only gained (any other change reads it, which ends appending),
+            # so every change is a row to add.
+            if archive.spliced and summaries.after_append(key, archive.header, archive.changed):
+                continue
             summaries.after_commit(key, archive.revision, archive.changed, archive.records)
         return True
 

@@ -24,7 +24,7 @@ from onwatch.cli.context import Context
 from onwatch.cli.errors import CliError, Exit
 from onwatch.cli.paths import resolve_db_path
 from onwatch.cli.render import print_json
-from onwatch.store.lease import EngineLease, lease_path
+from onwatch.store.lease import EngineLease, reload_record_path
 
 ANSWER_WITHIN = 30.0
 """How long the engine may take to read and apply its config before the command gives up."""
@@ -42,12 +42,6 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     )
     parser.add_argument("--json", action="store_true", help="the outcome as JSON")
     parser.set_defaults(handler=reload_command)
-
-
-def record_path(store_path: Path) -> Path:
-    """Where a process that reloads on SIGHUP keeps its record, beside the engine lease."""
-    lease = lease_path(Path(store_path))
-    return lease.with_name(lease.name + ".reload")
 
 
 def outcome_of(data: Any) -> dict[str, Any]:
@@ -110,7 +104,7 @@ def _signal_local(store: Path) -> dict[str, Any]:
             f"the engine on {store} runs on {holder.host}: reload it there, or use --connect URL",
             Exit.NOT_ALLOWED,
         )
-    path = record_path(store)
+    path = reload_record_path(store)
     before = _read_record(path)
     if before is None or before[0] != holder.pid or holder.pid <= 0 or holder.pid == os.getpid():
         raise CliError(

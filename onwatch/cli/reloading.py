@@ -22,11 +22,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from onwatch.cli.context import Context, engine_settings
-from onwatch.cli.reload_command import record_path
 from onwatch.config import Config, ConfigError, load_config
 from onwatch.engine import Engine
 from onwatch.engine.api import ReloadOutcome
 from onwatch.engine.specs import Watch
+from onwatch.store.lease import reload_record_path
 from onwatch.store.storage import write_json_atomic
 
 if TYPE_CHECKING:
@@ -142,7 +142,7 @@ def reload_on_sighup(ctx: Context, engine: Engine) -> Callable[[], None]:
     Returns the function that removes the handler and the record beside the lease."""
     loop = asyncio.get_running_loop()
     pending: set[asyncio.Task[object]] = set()
-    record = ReloadRecord(record_path(ctx.store.path))
+    record = ReloadRecord(reload_record_path(ctx.store.path))
     # Outcomes are written in the order they were reached, never two at once.
     writing = asyncio.Lock()
 

@@ -12,9 +12,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from onwatch.cli.reload_command import record_path
 from onwatch.store import IncidentStore
-from onwatch.store.lease import EngineLease
+from onwatch.store.lease import EngineLease, reload_record_path
 from tests.e2e.conftest import ROOT
 from tests.e2e.test_headless import closed_port
 from tests.faults.test_sighup import BASE, BROKEN, stop, tcp
@@ -53,7 +52,7 @@ def test_reload_applies_a_changed_config_and_rejects_a_broken_one(tmp_path: Path
     process, out, err = start("--config", str(config), "--db", str(db), "run", "--headless")
     try:
         out.wait("opened")
-        wait_for(record_path(db))
+        wait_for(reload_record_path(db))
         config.write_text(BASE + tcp("db", closed_port()) + tcp("cache", closed_port()))
 
         applied = onwatch("--config", str(config), "--db", str(db), "reload")
@@ -83,7 +82,7 @@ def test_reload_applies_a_changed_config_and_rejects_a_broken_one(tmp_path: Path
         stop(process)
     assert process.returncode == 0
     assert "Traceback" not in "".join(err.seen)
-    assert not record_path(db).exists(), "the record outlived its process"
+    assert not reload_record_path(db).exists(), "the record outlived its process"
 
     gone = onwatch("--db", str(db), "reload")
     assert gone.returncode == 3

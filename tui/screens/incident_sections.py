@@ -77,11 +77,7 @@ def evidence_text(incident: Incident) -> Text:
 def feedback_table(incident: Incident) -> Table | Text:
     if not incident.feedback:
         return Text("none yet", style="dim")
-    table = Table(box=None, show_edge=False, pad_edge=False, expand=True)
-    table.add_column("when", no_wrap=True)
-    table.add_column("rating", no_wrap=True)
-    table.add_column("who", no_wrap=True)
-    table.add_column("comment", ratio=1)
+    table = _listing("when", "rating", "who", "comment", wide=("comment",))
     for given in incident.feedback:
         stars = "★" * given.rating + "☆" * (5 - given.rating)
         table.add_row(_local(given.at), f"{stars} {given.rating}/5", given.by, given.comment)
@@ -89,11 +85,7 @@ def feedback_table(incident: Incident) -> Table | Text:
 
 
 def timeline_table(incident: Incident) -> Table:
-    table = Table(box=None, show_edge=False, pad_edge=False, expand=True)
-    table.add_column("when", no_wrap=True)
-    table.add_column("what", style="bold", no_wrap=True)
-    table.add_column("who", no_wrap=True)
-    table.add_column("note", ratio=1)
+    table = _listing("when", "what", "who", "note", wide=("note",), bold="what")
     for entry in incident.timeline:
         style = "yellow" if entry.kind == EntryKind.NOTE else ""
         table.add_row(_local(entry.at), entry.kind, entry.by, Text(entry.note, style=style))
@@ -119,12 +111,7 @@ def changes_table(incident: Incident, context: IncidentContext | None) -> Table 
         return Text("loading...", style="dim")
     if not context.changes:
         return Text("none recorded from 2 h before it opened (onwatch change add)", style="dim")
-    table = Table(box=None, show_edge=False, pad_edge=False, expand=True)
-    table.add_column("when", no_wrap=True)
-    table.add_column("opening", no_wrap=True)
-    table.add_column("source", no_wrap=True)
-    table.add_column("who", no_wrap=True)
-    table.add_column("change", ratio=1)
+    table = _listing("when", "opening", "source", "who", "change", wide=("change",))
     for change in context.changes:
         delta = change.at - incident.created_at
         side = "before" if delta.total_seconds() < 0 else "after"
@@ -145,12 +132,10 @@ def precedents_table(context: IncidentContext | None) -> Table | Text:
         return Text("loading...", style="dim")
     if not context.precedents:
         return Text("no earlier incident like this one", style="dim")
-    table = Table(box=None, show_edge=False, pad_edge=False, expand=True)
-    table.add_column("incident", ratio=1)
-    table.add_column("opened", no_wrap=True)
-    table.add_column("lasted", no_wrap=True)
-    table.add_column("resolution", ratio=1)
-    table.add_column("root cause", ratio=1)
+    table = _listing(
+        "incident", "opened", "lasted", "resolution", "root cause",
+        wide=("incident", "resolution", "root cause"),
+    )  # fmt: skip
     for found in context.precedents:
         lasted = "-" if found.lasted is None else format_duration(found.lasted)
         table.add_row(
@@ -172,3 +157,15 @@ def review_text(incident: Incident) -> Text:
         text.append("\naction ", style="bold")
         text.append(action)
     return text
+
+
+def _listing(*columns: str, wide: tuple[str, ...], bold: str = "") -> Table:
+    """A borderless table across the width: the `wide` columns share what the others, each
+    kept on one line, leave."""
+    table = Table(box=None, show_edge=False, pad_edge=False, expand=True)
+    for name in columns:
+        if name in wide:
+            table.add_column(name, ratio=1)
+        else:
+            table.add_column(name, style="bold" if name == bold else "", no_wrap=True)
+    return table
